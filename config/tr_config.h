@@ -1,0 +1,161 @@
+/*  tr_config.h — the election a tallyroom stack runs: read from YAML with
+    libyaml, validated, and held in plain structs with hash indexes.
+
+    config/README.md documents every key; config/ge2024.yaml is the shipped
+    example. Shape of the file (all keys at one level are a table: each has
+    a type, bounds and a default or is required; an unknown key is an error
+    naming the file and line):
+
+        election:
+          name: ge2024                 # required, [A-Za-z0-9_-]{1,32}
+          title: UK general election   # optional, default = name
+          date: 2024-07-04             # required, YYYY-MM-DD
+          seats: 650                   # optional, default = number of constituencies;
+                                       # must equal it
+          majority: 326                # optional, default seats/2 + 1
+        endpoints:                     # optional; each a ZeroMQ endpoint the daemon
+          ingest: tcp://127.0.0.1:7401          # binds and clients connect to
+          ingest_pub: tcp://127.0.0.1:7402
+          tally_pub: tcp://127.0.0.1:7403
+          tally_snapshot: tcp://127.0.0.1:7404
+          publisher_pub: tcp://127.0.0.1:7405
+          publisher_snapshot: tcp://127.0.0.1:7406
+        alerts:
+          breaking: [first, gain, majority, defeat, last]   # alert kinds shown as
+                                       # breaking; default this list
+        headline:                      # required, 1..16 groups, in display order
+          - {code: Lab, name: Labour}
+          - {code: Oth, name: Others}
+        parties:                       # required, 1..TR_PARTIES_MAX
+          - code: Con                  # required, unique, 1..16 chars
+            name: Conservative         # required: "… gain X from Conservative"
+            headline_name: Conservatives   # optional, default name:
+                                       # "Conservatives win Mid Leicestershire"
+            colour: "#0087DC"          # optional, default "#999999"
+            headline: Con              # optional: a headline group code;
+                                       # default the last group
+        constituencies:                # required, 1..TR_SEATS_MAX
+          - id: E14001342              # required, unique ONS code
+            name: Loughborough         # required
+            region: East Midlands      # required
+            nation: England            # required
+            electorate: 76000          # required, 1..10,000,000
+            previous: Con              # required: previous or notional winner,
+                                       # a party code
+            new: false                 # optional, default false
+            count_centre: charnwood    # optional, default the id
+            previous_shares: {Con: 0.47, Lab: 0.34}   # optional: previous vote
+                                       # share by party code, 0..1
+            candidates:                # required, 1..TR_CANDIDATES_MAX
+              - {name: Jane Hunt, party: Con, sitting_mp: true}
+                                       # name unique in the seat; party a code;
+                                       # sitting_mp optional, default false
+*/
+#ifndef TR_CONFIG_H_INCLUDED
+#define TR_CONFIG_H_INCLUDED
+
+#include "../proto/tr_msg.h"
+#include <czmq.h>
+
+#define TR_ENDPOINT_MAX         256
+#define TR_HEADLINE_GROUPS_MAX  16
+#define TR_ELECTORATE_MAX       10000000
+#define TR_CONFIG_SIZE_MAX      (64 * 1024 * 1024)  /*  a config file, bytes  */
+
+typedef struct {
+    char code [TR_PARTY_MAX + 1];
+    char name [TR_NAME_MAX + 1];            /*  "Conservative"                */
+    char headline_name [TR_NAME_MAX + 1];   /*  "Conservatives"               */
+    char colour [8];                        /*  "#RRGGBB"                     */
+    size_t group;                           /*  index into config->groups     */
+} tr_party_t;
+
+typedef struct {
+    char code [TR_PARTY_MAX + 1];
+    char name [TR_NAME_MAX + 1];
+} tr_headline_group_t;
+
+typedef struct {
+    char name [TR_NAME_MAX + 1];
+    char party [TR_PARTY_MAX + 1];
+    bool sitting_mp;
+} tr_nominee_t;
+
+typedef struct {
+    char party [TR_PARTY_MAX + 1];
+    double share;
+} tr_previous_share_t;
+
+typedef struct {
+    char id [TR_ID_MAX + 1];
+    char name [TR_NAME_MAX + 1];
+    char region [TR_NAME_MAX + 1];
+    char nation [TR_NAME_MAX + 1];
+    uint32_t electorate;
+    char previous [TR_PARTY_MAX + 1];       /*  a code in config->parties     */
+    bool new_seat;
+    char count_centre [TR_CODE_MAX + 1];
+    size_t nominee_count;
+    tr_nominee_t nominees [TR_CANDIDATES_MAX];
+    size_t previous_share_count;
+    tr_previous_share_t previous_shares [TR_CANDIDATES_MAX];
+} tr_constituency_t;
+
+typedef struct {
+    char ingest [TR_ENDPOINT_MAX + 1];              /*  ROUTER, count centres */
+    char ingest_pub [TR_ENDPOINT_MAX + 1];          /*  PUB, to tally         */
+    char tally_pub [TR_ENDPOINT_MAX + 1];           /*  PUB, to publisher     */
+    char tally_snapshot [TR_ENDPOINT_MAX + 1];      /*  ROUTER, snapshots     */
+    char publisher_pub [TR_ENDPOINT_MAX + 1];       /*  PUB, downstream       */
+    char publisher_snapshot [TR_ENDPOINT_MAX + 1];  /*  ROUTER, snapshots     */
+} tr_endpoints_t;
+
+typedef struct {
+    char source [256];                      /*  file it came from, for errors */
+    char name [33];                         /*  "ge2024"                      */
+    char title [TR_NAME_MAX + 1];
+    char date [11];                         /*  "2024-07-04"                  */
+    uint32_t seats;
+    uint32_t majority;                      /*  seats needed for a majority   */
+    tr_endpoints_t endpoints;
+    bool breaking [TR_ALERT_KIND_COUNT];    /*  which alert kinds break       */
+    size_t group_count;
+    tr_headline_group_t groups [TR_HEADLINE_GROUPS_MAX];
+    size_t party_count;
+    tr_party_t *parties;                    /*  in file order                 */
+    size_t constituency_count;
+    tr_constituency_t *constituencies;      /*  in file order                 */
+    zhashx_t *party_index;                  /*  code -> index + 1 (size_t)    */
+    zhashx_t *constituency_index;           /*  id -> index + 1 (size_t)      */
+} tr_config_t;
+
+//  Loads and validates a config file. On failure returns NULL and writes
+//  "FILE:LINE: what is wrong" into error.
+tr_config_t *
+    tr_config_load (const char *path, char *error, size_t error_size);
+
+//  The same from text in memory; source names it in error messages.
+tr_config_t *
+    tr_config_parse (const char *text, size_t size, const char *source,
+                     char *error, size_t error_size);
+
+//  The config built into every binary (config/ge2024.yaml at build time).
+tr_config_t *
+    tr_config_load_default (char *error, size_t error_size);
+
+//  Loads path, or the built-in config when path is NULL.
+tr_config_t *
+    tr_config_load_or_default (const char *path, char *error, size_t error_size);
+
+void
+    tr_config_destroy (tr_config_t **self_p);
+
+//  Index of a party or constituency, or -1 if there is none by that code.
+int tr_config_party_index (const tr_config_t *self, const char *code);
+int tr_config_constituency_index (const tr_config_t *self, const char *id);
+
+const tr_party_t *tr_config_party (const tr_config_t *self, const char *code);
+const tr_constituency_t *tr_config_constituency (const tr_config_t *self,
+                                                 const char *id);
+
+#endif

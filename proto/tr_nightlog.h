@@ -1,0 +1,80 @@
+/*  tr_nightlog.h — the night log: the declarations of one election night,
+    in the order they were accepted, as a file.
+
+    Ingest appends every declaration it accepts and flushes it to disk
+    before it acks; `tallyroom replay` reads the same format, so the night
+    ingest wrote and a night prepared by `tallyroom import-hoc` play alike.
+
+    Layout (proto/README.md, "The night log", is the specification):
+        magic    8 bytes  "TRNIGHT\n"
+        header   u32 big-endian length, then a MessagePack map
+                 {"format": 1, "election": str}
+        records  each: u32 big-endian length of body, u32 big-endian CRC-32
+                 (zlib) of body, body = one encoded declaration message
+                 (tr_msg_encode) with seq and accepted_at filled in.
+*/
+#ifndef TR_NIGHTLOG_H_INCLUDED
+#define TR_NIGHTLOG_H_INCLUDED
+
+#include "tr_msg.h"
+#include <stdio.h>
+
+#define TR_NIGHTLOG_FORMAT      1
+#define TR_NIGHTLOG_RECORD_MAX  (64 * 1024)     /*  one record's body        */
+
+typedef enum {
+    TR_NIGHTLOG_OK = 0,
+    TR_NIGHTLOG_END,            /*  no more records                           */
+    TR_NIGHTLOG_ERR_IO,         /*  read or write failed: see errno           */
+    TR_NIGHTLOG_ERR_MAGIC,      /*  not a night log                           */
+    TR_NIGHTLOG_ERR_HEADER,     /*  header unreadable or of another format    */
+    TR_NIGHTLOG_ERR_TORN,       /*  the file ends inside a record             */
+    TR_NIGHTLOG_ERR_CHECKSUM,   /*  a record's CRC does not match its body    */
+    TR_NIGHTLOG_ERR_RECORD      /*  a record is not a valid declaration       */
+} tr_nightlog_err_t;
+
+typedef struct _tr_nightlog_t tr_nightlog_t;
+
+//  Opens path for reading and checks its header. Returns NULL and writes a
+//  message (naming the file and offset) into error on failure.
+tr_nightlog_t *
+    tr_nightlog_open_read (const char *path, char *error, size_t error_size);
+
+//  Creates path (truncating it) and writes the header for election.
+tr_nightlog_t *
+    tr_nightlog_create (const char *path, const char *election,
+                        char *error, size_t error_size);
+
+//  Opens an existing log to append to it, after reading it through: the
+//  last record's seq is in *last_seq. A torn last record is cut off (and
+//  *truncated set to its offset, else -1); a bad checksum anywhere else
+//  fails with the offset in error. A missing file is created.
+tr_nightlog_t *
+    tr_nightlog_open_append (const char *path, const char *election,
+                             uint64_t *last_seq, long *truncated,
+                             char *error, size_t error_size);
+
+void
+    tr_nightlog_destroy (tr_nightlog_t **self_p);
+
+//  The election named in the header.
+const char *
+    tr_nightlog_election (tr_nightlog_t *self);
+
+//  Reads the next record into declaration. Returns TR_NIGHTLOG_END at a
+//  clean end of file; on error, error says what and at which offset.
+tr_nightlog_err_t
+    tr_nightlog_read (tr_nightlog_t *self, tr_declaration_t *declaration,
+                      char *error, size_t error_size);
+
+//  Appends one record. Written with write(2); call tr_nightlog_sync to make
+//  it durable.
+tr_nightlog_err_t
+    tr_nightlog_append (tr_nightlog_t *self,
+                        const tr_declaration_t *declaration);
+
+//  fsync: everything appended so far is on disk when it returns OK.
+tr_nightlog_err_t
+    tr_nightlog_sync (tr_nightlog_t *self);
+
+#endif
