@@ -257,4 +257,9 @@ const char *tr_alert_kind_name (tr_alert_kind_t kind);
 bool tr_kind_parse (const char *name, tr_kind_t *kind);
 bool tr_alert_kind_parse (const char *name, tr_alert_kind_t *kind);
 
+//  Copies string src into the char array dst, cut at its size. The
+//  precision tells the compiler the bound, so -Wformat-truncation holds.
+#define TR_COPY(dst, src) \
+    snprintf ((dst), sizeof (dst), "%.*s", (int) sizeof (dst) - 1, (src))
+
 #endif

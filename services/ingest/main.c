@@ -1,0 +1,57 @@
+/*  tallyroom-ingest — where count centres declare. A thin shell: parse the
+    flags, load the config, run the server until interrupted.             */
+
+#include "ingest_server.h"
+#include "services/lib/tr_options.h"
+
+static void
+s_usage (FILE *stream)
+{
+    fprintf (stream,
+        "Usage: tallyroom-ingest [OPTIONS]\n"
+        "Takes declarations from count centres on the ingest endpoint (ZeroMQ\n"
+        "ROUTER), checks each against the election's config, appends it to the\n"
+        "night log and fsyncs before it acks, and publishes it to the tally on\n"
+        "ingest_pub. Restarted on an existing log, it carries on from it.\n\n"
+        "Options:\n"
+        "  -l, --log FILE           the night log (default: ./NAME.log, NAME the\n"
+        "                           election's name)\n"
+        TR_OPTIONS_USAGE);
+}
+
+int
+main (int argc, char **argv)
+{
+    tr_options_t options = { 0 };
+    const char *log_path = NULL;
+    struct option long_options [] = {
+        TR_OPTIONS_LONG, { "log", required_argument, NULL, 'l' }, { 0 }
+    };
+    int option;
+    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "l:",
+                                  long_options, NULL)) != -1) {
+        if (tr_options_take (&options, option, optarg))
+            continue;
+        if (option == 'l')
+            log_path = optarg;
+        else {
+            s_usage (stderr);
+            return 2;
+        }
+    }
+    if (options.help) {
+        s_usage (stdout);
+        return 0;
+    }
+    tr_config_t *config = tr_options_load_config (&options, "tallyroom-ingest");
+    if (!config)
+        return 1;
+    char default_log [64];
+    snprintf (default_log, sizeof default_log, "%s.log", config->name);
+    ingest_server_t *server = ingest_server_new (config, log_path ? log_path : default_log,
+                                                 options.verbose);
+    int rc = server ? ingest_server_run (server) : 1;
+    ingest_server_destroy (&server);
+    tr_config_destroy (&config);
+    return rc;
+}

@@ -1,0 +1,210 @@
+/*  tr_json.c — JSON documents of the night (tr_json.h). Built as jansson
+    values, so escaping and number formatting are jansson's business.     */
+
+#include "tr_json.h"
+
+static json_t *
+s_result_candidates (const tr_result_t *result)
+{
+    json_t *candidates = json_array ();
+    for (size_t index = 0; index < result->candidate_count; index++) {
+        const tr_result_candidate_t *candidate = &result->candidates [index];
+        json_t *item = json_pack ("{s:s, s:s, s:I, s:f, s:b, s:b}",
+            "name", candidate->name, "party", candidate->party,
+            "votes", (json_int_t) candidate->votes, "share", candidate->share,
+            "elected", candidate->elected, "sitting_mp", candidate->sitting_mp);
+        json_object_set_new (item, "share_change", candidate->share_change_known
+                             ? json_real (candidate->share_change) : json_null ());
+        json_array_append_new (candidates, item);
+    }
+    return candidates;
+}
+
+static json_t *
+s_result (const tr_result_t *result)
+{
+    json_t *object = json_pack ("{s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I}",
+        "type", "result", "seq", (json_int_t) result->seq,
+        "ingest_seq", (json_int_t) result->ingest_seq,
+        "id", result->constituency, "name", result->name,
+        "region", result->region, "nation", result->nation,
+        "kind", tr_kind_name (result->kind),
+        "declared_at", (json_int_t) result->declared_at);
+    json_object_update_new (object, json_pack (
+        "{s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:f}",
+        "winner", result->winner, "winner_name", result->winner_name,
+        "runner_up", result->runner_up, "previous", result->previous,
+        "result", tr_outcome_name (result->outcome), "new", result->new_seat,
+        "majority", (json_int_t) result->majority,
+        "electorate", (json_int_t) result->electorate,
+        "valid_votes", (json_int_t) result->valid_votes,
+        "invalid_votes", (json_int_t) result->invalid_votes,
+        "turnout", result->turnout));
+    json_object_set_new (object, "candidates", s_result_candidates (result));
+    return object;
+}
+
+static json_t *
+s_totals (const tr_totals_t *totals)
+{
+    json_t *parties = json_array ();
+    for (size_t index = 0; index < totals->party_count; index++) {
+        const tr_party_total_t *party = &totals->parties [index];
+        json_array_append_new (parties, json_pack ("{s:s, s:s, s:I, s:I, s:I, s:f}",
+            "party", party->party, "name", party->name,
+            "seats", (json_int_t) party->seats, "change", (json_int_t) party->change,
+            "votes", (json_int_t) party->votes, "share", party->share));
+    }
+    return json_pack ("{s:s, s:I, s:I, s:I, s:I, s:I, s:s?, s:o}",
+        "type", "totals", "seq", (json_int_t) totals->seq,
+        "seats", (json_int_t) totals->seats, "majority", (json_int_t) totals->majority,
+        "declared", (json_int_t) totals->declared, "to_go", (json_int_t) totals->to_go,
+        "majority_party", *totals->majority_party ? totals->majority_party : NULL,
+        "parties", parties);
+}
+
+json_t *
+tr_json_message (const tr_msg_t *msg)
+{
+    switch (msg->type) {
+        case TR_MSG_RESULT:
+            return s_result (&msg->u.result);
+        case TR_MSG_TOTALS:
+            return s_totals (&msg->u.totals);
+        case TR_MSG_ALERT: {
+            const tr_alert_t *alert = &msg->u.alert;
+            return json_pack ("{s:s, s:I, s:s, s:b, s:s, s:s, s:s}",
+                "type", "alert", "seq", (json_int_t) alert->seq,
+                "kind", tr_alert_kind_name (alert->kind), "breaking", alert->breaking,
+                "constituency", alert->constituency, "party", alert->party,
+                "text", alert->text);
+        }
+        case TR_MSG_HEARTBEAT:
+            return json_pack ("{s:s, s:I, s:I, s:s}", "type", "heartbeat",
+                "seq", (json_int_t) msg->u.heartbeat.seq,
+                "sent_at", (json_int_t) msg->u.heartbeat.sent_at,
+                "sender", msg->u.heartbeat.sender);
+        default:
+            return json_pack ("{s:s}", "type", tr_msg_type_name (msg->type));
+    }
+}
+
+void
+tr_json_headline_totals (const tr_config_t *config, const tr_totals_t *totals,
+                         uint32_t *seats, int32_t *change)
+{
+    memset (seats, 0, config->group_count * sizeof *seats);
+    memset (change, 0, config->group_count * sizeof *change);
+    for (size_t index = 0; index < totals->party_count; index++) {
+        const tr_party_t *party = tr_config_party (config, totals->parties [index].party);
+        if (!party)
+            continue;
+        seats [party->group] += totals->parties [index].seats;
+        change [party->group] += totals->parties [index].change;
+    }
+}
+
+static json_t *
+s_headline (const tr_config_t *config, const tr_totals_t *totals)
+{
+    uint32_t seats [TR_HEADLINE_GROUPS_MAX];
+    int32_t change [TR_HEADLINE_GROUPS_MAX];
+    tr_json_headline_totals (config, totals, seats, change);
+    json_t *headline = json_array ();
+    for (size_t group = 0; group < config->group_count; group++)
+        json_array_append_new (headline, json_pack ("{s:s, s:s, s:I, s:I}",
+            "party", config->groups [group].code, "name", config->groups [group].name,
+            "seats", (json_int_t) seats [group], "change", (json_int_t) change [group]));
+    return headline;
+}
+
+static const tr_result_t *
+s_find_result (const tr_snapshot_reply_t *snapshot, const char *id)
+{
+    for (size_t index = 0; index < snapshot->result_count; index++)
+        if (streq (snapshot->results [index].constituency, id))
+            return &snapshot->results [index];
+    return NULL;
+}
+
+static json_t *
+s_constituency (const tr_constituency_t *seat, const tr_result_t *result)
+{
+    json_t *object = json_pack ("{s:s, s:s, s:s, s:s, s:b, s:b, s:s}",
+        "id", seat->id, "name", seat->name, "region", seat->region,
+        "nation", seat->nation, "declared", result != NULL,
+        "new", seat->new_seat, "previous", seat->previous);
+    if (result) {
+        json_object_update_new (object, json_pack ("{s:s, s:s, s:s, s:I, s:f, s:I}",
+            "winner", result->winner, "winner_name", result->winner_name,
+            "result", tr_outcome_name (result->outcome),
+            "majority", (json_int_t) result->majority, "turnout", result->turnout,
+            "ingest_seq", (json_int_t) result->ingest_seq));
+        json_object_set_new (object, "candidates", s_result_candidates (result));
+    }
+    else
+        json_object_update_new (object, json_pack ("{s:n, s:n, s:n, s:n}",
+            "winner", "result", "majority", "turnout"));
+    return object;
+}
+
+//  One entry of "regions": seats and declared, and each party's seats.
+static json_t *
+s_area (json_t *areas, const char *type, const char *name)
+{
+    size_t index;
+    json_t *area;
+    json_array_foreach (areas, index, area)
+        if (streq (json_string_value (json_object_get (area, "type")), type)
+        &&  streq (json_string_value (json_object_get (area, "name")), name))
+            return area;
+    area = json_pack ("{s:s, s:s, s:i, s:i, s:{}}", "type", type, "name", name,
+                      "seats", 0, "declared", 0, "parties");
+    json_array_append_new (areas, area);
+    return area;
+}
+
+static void
+s_count (json_t *area, const tr_result_t *result)
+{
+    json_t *seats = json_object_get (area, "seats");
+    json_integer_set (seats, json_integer_value (seats) + 1);
+    if (!result)
+        return;
+    json_t *declared = json_object_get (area, "declared");
+    json_integer_set (declared, json_integer_value (declared) + 1);
+    json_t *parties = json_object_get (area, "parties");
+    json_t *won = json_object_get (parties, result->winner);
+    json_object_set_new (parties, result->winner,
+                         json_integer (won ? json_integer_value (won) + 1 : 1));
+}
+
+json_t *
+tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot)
+{
+    const tr_totals_t *totals = &snapshot->totals;
+    json_t *document = json_pack ("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s?}",
+        "seq", (json_int_t) snapshot->seq, "election", config->name,
+        "date", config->date, "seats", (json_int_t) config->seats,
+        "majority", (json_int_t) config->majority,
+        "declared", (json_int_t) totals->declared,
+        "to_go", (json_int_t) (config->seats - totals->declared),
+        "majority_party", *totals->majority_party ? totals->majority_party : NULL);
+    json_object_set_new (document, "headline", s_headline (config, totals));
+    json_t *totals_json = s_totals (totals);
+    json_object_set (document, "parties", json_object_get (totals_json, "parties"));
+    json_decref (totals_json);
+    json_t *constituencies = json_array ();
+    json_t *regions = json_array ();
+    for (size_t index = 0; index < config->constituency_count; index++) {
+        const tr_constituency_t *seat = &config->constituencies [index];
+        const tr_result_t *result = s_find_result (snapshot, seat->id);
+        json_array_append_new (constituencies, s_constituency (seat, result));
+        s_count (s_area (regions, "region", seat->region), result);
+        if (!streq (seat->region, seat->nation))
+            s_count (s_area (regions, "nation", seat->nation), result);
+    }
+    json_object_set_new (document, "constituencies", constituencies);
+    json_object_set_new (document, "regions", regions);
+    return document;
+}

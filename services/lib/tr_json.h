@@ -1,0 +1,28 @@
+/*  tr_json.h — the night as JSON, with jansson: the snapshot document that
+    graphics systems code against (`tallyroom snapshot --json`, documented
+    in README.md, "The snapshot JSON") and one object per message for
+    `tallyroom watch --json`.
+*/
+#ifndef TR_JSON_H_INCLUDED
+#define TR_JSON_H_INCLUDED
+
+#include "config/tr_config.h"
+#include <jansson.h>
+
+//  The snapshot document: seq, seats, majority, declared, to_go, headline,
+//  parties, constituencies (every seat, declared or not) and regions.
+//  Returns a new reference.
+json_t *
+    tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot);
+
+//  One message as an object with "type" and its fields. New reference.
+json_t *
+    tr_json_message (const tr_msg_t *msg);
+
+//  The headline groups' seats and change (config order), computed from
+//  the per-party totals. seats and change must hold config->group_count.
+void
+    tr_json_headline_totals (const tr_config_t *config, const tr_totals_t *totals,
+                             uint32_t *seats, int32_t *change);
+
+#endif

@@ -1,0 +1,72 @@
+/*  tr_options.c — the options every command shares (tr_options.h).       */
+
+#include "tr_options.h"
+
+bool
+tr_options_take (tr_options_t *options, int option, const char *argument)
+{
+    switch (option) {
+        case 'c':
+            options->config_path = argument;
+            return true;
+        case 'e':
+            if (options->override_count < TR_ENDPOINT_OVERRIDES_MAX)
+                options->overrides [options->override_count++] = argument;
+            return true;
+        case 'v':
+            options->verbose = true;
+            return true;
+        case 'h':
+            options->help = true;
+            return true;
+        default:
+            return false;
+    }
+}
+
+//  The endpoint field called name, or NULL if there is none.
+static char *
+s_endpoint (tr_endpoints_t *endpoints, const char *name, size_t length)
+{
+    struct { const char *name; char *field; } table [] = {
+        { "ingest", endpoints->ingest },
+        { "ingest_pub", endpoints->ingest_pub },
+        { "tally_pub", endpoints->tally_pub },
+        { "tally_snapshot", endpoints->tally_snapshot },
+        { "publisher_pub", endpoints->publisher_pub },
+        { "publisher_snapshot", endpoints->publisher_snapshot },
+    };
+    for (size_t index = 0; index < sizeof table / sizeof table [0]; index++)
+        if (strlen (table [index].name) == length
+        &&  strncmp (table [index].name, name, length) == 0)
+            return table [index].field;
+    return NULL;
+}
+
+tr_config_t *
+tr_options_load_config (const tr_options_t *options, const char *program)
+{
+    char error [512];
+    tr_config_t *config = tr_config_load_or_default (options->config_path,
+                                                     error, sizeof error);
+    if (!config) {
+        fprintf (stderr, "%s: %s\n", program, error);
+        return NULL;
+    }
+    for (size_t index = 0; index < options->override_count; index++) {
+        const char *override = options->overrides [index];
+        const char *equals = strchr (override, '=');
+        char *field = equals
+            ? s_endpoint (&config->endpoints, override, (size_t) (equals - override))
+            : NULL;
+        if (!field || strlen (equals + 1) == 0 || strlen (equals + 1) > TR_ENDPOINT_MAX) {
+            fprintf (stderr, "%s: --endpoint '%s': expected NAME=URL with NAME one of "
+                     "ingest, ingest_pub, tally_pub, tally_snapshot, publisher_pub, "
+                     "publisher_snapshot\n", program, override);
+            tr_config_destroy (&config);
+            return NULL;
+        }
+        snprintf (field, TR_ENDPOINT_MAX + 1, "%s", equals + 1);
+    }
+    return config;
+}

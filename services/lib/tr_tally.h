@@ -1,0 +1,57 @@
+/*  tr_tally.h — the arithmetic of the night: apply a declaration, correct
+    one, compute seat results, party totals and the alerts a results desk
+    would write. Plain C over plain structs, no sockets and no clock, so the
+    same declarations in the same order always give the same messages:
+    that is what makes a night replayable and this module testable.
+
+    Every message the tally produces (result, totals, alerts) takes the next
+    of the tally's own sequence numbers, in the order they are to be
+    published: the result, then the totals, then the alerts.
+*/
+#ifndef TR_TALLY_H_INCLUDED
+#define TR_TALLY_H_INCLUDED
+
+#include "config/tr_config.h"
+
+#define TR_ALERTS_PER_UPDATE  (4 + TR_CANDIDATES_MAX)
+
+typedef struct _tr_tally_t tr_tally_t;
+
+/*  What one declaration changed, ready to publish in this order.            */
+typedef struct {
+    tr_result_t result;
+    tr_totals_t totals;
+    size_t alert_count;
+    tr_alert_t alerts [TR_ALERTS_PER_UPDATE];
+} tr_tally_update_t;
+
+//  A tally of config's election with nothing declared. config must outlive it.
+tr_tally_t *
+    tr_tally_new (const tr_config_t *config);
+
+void
+    tr_tally_destroy (tr_tally_t **self_p);
+
+//  Applies an accepted declaration: a first result, a recount or a
+//  correction (which replaces the seat's earlier result; every total moves
+//  with it). Fills update and returns true; returns false with the nack
+//  filled if the declaration fails tr_validate_declaration, or is a
+//  correction of a seat not yet declared, and then nothing changes.
+bool
+    tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
+                    tr_tally_update_t *update, tr_nack_t *nack);
+
+//  The full current state, as a snapshot reply (results of the declared
+//  seats in config order; reply->results is malloc'd, tr_msg_clear frees).
+void
+    tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply);
+
+//  The current totals (not sequenced: totals->seq is the last seq used).
+void
+    tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals);
+
+//  Latest tally sequence number used, and ingest sequence applied.
+uint64_t tr_tally_seq (const tr_tally_t *self);
+uint64_t tr_tally_ingest_seq (const tr_tally_t *self);
+
+#endif

@@ -1,0 +1,146 @@
+/*  tr_tally_alerts.c — alert headlines (tr_tally_alerts.h).
+
+    A winner is named by its headline name ("Conservatives"), a loser by its
+    party name ("from Conservative"), as the results pages of 5 July 2024
+    did. Whether an alert is breaking is the config's call, per kind.
+*/
+
+#include "tr_tally.h"
+#include "tr_tally_alerts.h"
+#include "tr_tally.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+static const char *
+s_headline_name (const tr_config_t *config, const char *code)
+{
+    const tr_party_t *party = tr_config_party (config, code);
+    return party ? party->headline_name : code;
+}
+
+static const char *
+s_party_name (const tr_config_t *config, const char *code)
+{
+    const tr_party_t *party = tr_config_party (config, code);
+    return party ? party->name : code;
+}
+
+static void
+s_write (tr_alert_writer_t *writer, tr_alert_kind_t kind,
+         const char *constituency, const char *party, const char *format, ...)
+{
+    if (writer->count == TR_ALERTS_PER_UPDATE)
+        return;             //  bounded: more than a seat's candidates is not news
+    tr_alert_t *alert = &writer->alerts [writer->count++];
+    memset (alert, 0, sizeof *alert);
+    alert->kind = kind;
+    alert->breaking = writer->config->breaking [kind];
+    TR_COPY (alert->constituency, constituency);
+    TR_COPY (alert->party, party);
+    va_list args;
+    va_start (args, format);
+    vsnprintf (alert->text, sizeof alert->text, format, args);
+    va_end (args);
+}
+
+//  Headlines are cut at TR_TEXT_MAX on purpose: a graphics strap has a
+//  width, and a name of 128 characters is already an odd night.
+static void
+s_print (char *buffer, size_t size, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    vsnprintf (buffer, size, format, args);
+    va_end (args);
+}
+
+//  "Labour gain Loughborough from Conservative" and its kin, into buffer.
+static void
+s_outcome_text (const tr_config_t *config, const tr_result_t *result,
+                char *buffer, size_t size)
+{
+    const char *winner = s_headline_name (config, result->winner);
+    if (result->outcome == TR_OUTCOME_GAIN)
+        s_print (buffer, size, "%s gain %s from %s", winner, result->name,
+                  s_party_name (config, result->previous));
+    else
+    if (result->outcome == TR_OUTCOME_WIN)
+        s_print (buffer, size, "%s win %s", winner, result->name);
+    else
+        s_print (buffer, size, "%s hold %s", winner, result->name);
+}
+
+static tr_alert_kind_t
+s_outcome_kind (tr_outcome_t outcome)
+{
+    return outcome == TR_OUTCOME_GAIN ? TR_ALERT_GAIN
+         : outcome == TR_OUTCOME_WIN ? TR_ALERT_WIN : TR_ALERT_HOLD;
+}
+
+void
+tr_alert_first (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    char outcome [TR_TEXT_MAX + 1];
+    s_outcome_text (writer->config, result, outcome, sizeof outcome);
+    s_write (writer, TR_ALERT_FIRST, result->constituency, result->winner,
+             "First declaration of the night: %s", outcome);
+}
+
+void
+tr_alert_outcome (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    char outcome [TR_TEXT_MAX + 1];
+    s_outcome_text (writer->config, result, outcome, sizeof outcome);
+    s_write (writer, s_outcome_kind (result->outcome), result->constituency,
+             result->winner, "%s", outcome);
+}
+
+void
+tr_alert_defeats (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    for (size_t index = 0; index < result->candidate_count; index++) {
+        const tr_result_candidate_t *candidate = &result->candidates [index];
+        if (candidate->sitting_mp && !candidate->elected)
+            s_write (writer, TR_ALERT_DEFEAT, result->constituency,
+                     candidate->party, "Sitting MP %s (%s) defeated in %s",
+                     candidate->name,
+                     s_party_name (writer->config, candidate->party),
+                     result->name);
+    }
+}
+
+void
+tr_alert_majority (tr_alert_writer_t *writer, const tr_result_t *result,
+                   const char *party)
+{
+    s_write (writer, TR_ALERT_MAJORITY, result->constituency, party,
+             "%s wins a majority", s_headline_name (writer->config, party));
+}
+
+void
+tr_alert_recount (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    char outcome [TR_TEXT_MAX + 1];
+    s_outcome_text (writer->config, result, outcome, sizeof outcome);
+    s_write (writer, TR_ALERT_RECOUNT, result->constituency, result->winner,
+             "Result after a recount in %s: %s", result->name, outcome);
+}
+
+void
+tr_alert_correction (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    char outcome [TR_TEXT_MAX + 1];
+    s_outcome_text (writer->config, result, outcome, sizeof outcome);
+    s_write (writer, TR_ALERT_CORRECTION, result->constituency, result->winner,
+             "Correction: result in %s amended: %s", result->name, outcome);
+}
+
+void
+tr_alert_last (tr_alert_writer_t *writer, const tr_result_t *result)
+{
+    char outcome [TR_TEXT_MAX + 1];
+    s_outcome_text (writer->config, result, outcome, sizeof outcome);
+    s_write (writer, TR_ALERT_LAST, result->constituency, result->winner,
+             "Last seat declared, all %u seats in: %s",
+             writer->config->seats, outcome);
+}

@@ -1,0 +1,169 @@
+/*  tr_validate.c — the config-only checks on a declaration (tr_validate.h).
+    Every refusal says what was wrong in words a returning officer's clerk
+    understands at 3 a.m.: the field, the value, and what was expected.     */
+
+#include "tr_validate.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool
+s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+{
+    TR_COPY (nack->code, code);
+    va_list args;
+    va_start (args, format);
+    vsnprintf (nack->reason, sizeof nack->reason, format, args);
+    va_end (args);
+    return false;
+}
+
+static const tr_nominee_t *
+s_nominee (const tr_constituency_t *seat, const char *name)
+{
+    for (size_t index = 0; index < seat->nominee_count; index++)
+        if (streq (seat->nominees [index].name, name))
+            return &seat->nominees [index];
+    return NULL;
+}
+
+static int
+s_candidate_index (const tr_declaration_t *declaration, const char *name)
+{
+    for (size_t index = 0; index < declaration->candidate_count; index++)
+        if (streq (declaration->candidates [index].name, name))
+            return (int) index;
+    return -1;
+}
+
+//  Exactly the nominated candidates, each once, each under the party that
+//  nominated them.
+static bool
+s_check_candidates (const tr_constituency_t *seat,
+                    const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    for (size_t index = 0; index < declaration->candidate_count; index++) {
+        const tr_candidate_t *candidate = &declaration->candidates [index];
+        const tr_nominee_t *nominee = s_nominee (seat, candidate->name);
+        if (!nominee)
+            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+                "candidates[%zu]: '%s' is not a nominated candidate in %s (%s)",
+                index, candidate->name, seat->name, seat->id);
+        if (s_candidate_index (declaration, candidate->name) != (int) index)
+            return s_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
+                "candidates[%zu]: '%s' appears more than once",
+                index, candidate->name);
+        if (!streq (nominee->party, candidate->party))
+            return s_refuse (nack, TR_NACK_WRONG_PARTY,
+                "candidates[%zu]: '%s' stands for %s in %s, not %s",
+                index, candidate->name, nominee->party, seat->name,
+                candidate->party);
+    }
+    for (size_t index = 0; index < seat->nominee_count; index++)
+        if (s_candidate_index (declaration, seat->nominees [index].name) < 0)
+            return s_refuse (nack, TR_NACK_MISSING_CANDIDATE,
+                "candidates: nominated candidate '%s' (%s) has no votes given",
+                seat->nominees [index].name, seat->nominees [index].party);
+    return true;
+}
+
+//  Sums in 64 bits: 32 candidates of up to 2^32-1 votes cannot wrap.
+static bool
+s_check_votes (const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    if (declaration->electorate == 0 || declaration->electorate > TR_ELECTORATE_MAX)
+        return s_refuse (nack, TR_NACK_BAD_ELECTORATE,
+            "electorate: %u is outside 1..%u", declaration->electorate,
+            TR_ELECTORATE_MAX);
+    uint64_t total = declaration->invalid_votes;
+    uint64_t valid = 0;
+    for (size_t index = 0; index < declaration->candidate_count; index++)
+        valid += declaration->candidates [index].votes;
+    total += valid;
+    if (valid == 0)
+        return s_refuse (nack, TR_NACK_NO_VOTES,
+            "candidates: no candidate has any votes");
+    if (total > declaration->electorate)
+        return s_refuse (nack, TR_NACK_TOO_MANY_VOTES,
+            "votes: %llu valid + %u invalid is more than the electorate of %u",
+            (unsigned long long) valid, declaration->invalid_votes,
+            declaration->electorate);
+    return true;
+}
+
+static uint32_t
+s_top_votes (const tr_declaration_t *declaration, size_t *at_top)
+{
+    uint32_t top = 0;
+    *at_top = 0;
+    for (size_t index = 0; index < declaration->candidate_count; index++) {
+        uint32_t votes = declaration->candidates [index].votes;
+        if (votes > top) {
+            top = votes;
+            *at_top = 1;
+        }
+        else
+        if (votes == top)
+            (*at_top)++;
+    }
+    return top;
+}
+
+//  The elected candidate must have the most votes; on a tie at the top the
+//  declaration must name the one elected by lot.
+static bool
+s_check_elected (const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    size_t at_top;
+    uint32_t top = s_top_votes (declaration, &at_top);
+    if (*declaration->elected) {
+        int elected = s_candidate_index (declaration, declaration->elected);
+        if (elected < 0)
+            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+                "elected: '%s' is not among the candidates", declaration->elected);
+        if (declaration->candidates [elected].votes != top)
+            return s_refuse (nack, TR_NACK_ELECTED_NOT_TOP,
+                "elected: '%s' has %u votes but the most is %u",
+                declaration->elected, declaration->candidates [elected].votes, top);
+    }
+    else
+    if (at_top > 1)
+        return s_refuse (nack, TR_NACK_TIE_UNRESOLVED,
+            "elected: %zu candidates tie on %u votes; name the one elected by lot",
+            at_top, top);
+    return true;
+}
+
+bool
+tr_validate_declaration (const tr_config_t *config,
+                         const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    assert (config && declaration && nack);
+    memset (nack, 0, sizeof *nack);
+    snprintf (nack->submission_id, sizeof nack->submission_id, "%s",
+              declaration->submission_id);
+    const tr_constituency_t *seat =
+        tr_config_constituency (config, declaration->constituency);
+    if (!seat)
+        return s_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
+            "constituency: '%s' is not a constituency of %s",
+            declaration->constituency, config->name);
+    return s_check_candidates (seat, declaration, nack)
+        && s_check_votes (declaration, nack)
+        && s_check_elected (declaration, nack);
+}
+
+size_t
+tr_validate_elected (const tr_declaration_t *declaration)
+{
+    if (*declaration->elected) {
+        int elected = s_candidate_index (declaration, declaration->elected);
+        assert (elected >= 0);
+        return (size_t) elected;
+    }
+    size_t top = 0;
+    for (size_t index = 1; index < declaration->candidate_count; index++)
+        if (declaration->candidates [index].votes > declaration->candidates [top].votes)
+            top = index;
+    return top;
+}

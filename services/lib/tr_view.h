@@ -1,0 +1,51 @@
+/*  tr_view.h — a subscriber's copy of the night: the latest totals and each
+    declared seat's result, kept in step with the tally by applying its
+    sequenced messages on top of a snapshot (the ZeroMQ Guide's Clone
+    pattern). The publisher keeps one to answer snapshot requests, and
+    `tallyroom watch` and `tallyroom snapshot` keep one to show the night.
+*/
+#ifndef TR_VIEW_H_INCLUDED
+#define TR_VIEW_H_INCLUDED
+
+#include "proto/tr_msg.h"
+
+typedef struct _tr_view_t tr_view_t;
+
+typedef enum {
+    TR_VIEW_APPLIED = 0,    //  the message was next in sequence and applied
+    TR_VIEW_STALE,          //  already reflected (seq not past the view's)
+    TR_VIEW_GAP             //  messages are missing before it: not applied,
+                            //  the caller should take a new snapshot
+} tr_view_status_t;
+
+tr_view_t *
+    tr_view_new (void);
+
+void
+    tr_view_destroy (tr_view_t **self_p);
+
+//  Replaces the whole state with a snapshot; nothing of reply is kept.
+void
+    tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply);
+
+//  Applies one sequenced message (result, totals, alert; a heartbeat is
+//  checked for a gap but changes nothing).
+tr_view_status_t
+    tr_view_apply (tr_view_t *self, const tr_msg_t *msg);
+
+//  The state as a snapshot reply (results sorted by constituency code;
+//  tr_msg_clear frees them).
+void
+    tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply);
+
+//  The latest sequence number reflected, and whether a snapshot or any
+//  message has arrived at all.
+uint64_t tr_view_seq (const tr_view_t *self);
+bool tr_view_loaded (const tr_view_t *self);
+
+const tr_totals_t *tr_view_totals (const tr_view_t *self);
+
+//  A seat's current result, or NULL before it declares.
+const tr_result_t *tr_view_result (const tr_view_t *self, const char *constituency);
+
+#endif

@@ -1,0 +1,147 @@
+/*  tr_wire.c — tallyroom messages over ZeroMQ sockets (tr_wire.h).        */
+
+#include "tr_wire.h"
+#include <sys/time.h>
+
+void
+tr_wire_topic (const tr_msg_t *msg, char *topic, size_t size)
+{
+    switch (msg->type) {
+        case TR_MSG_RESULT:
+            snprintf (topic, size, "result.%.*s", TR_ID_MAX, msg->u.result.constituency);
+            break;
+        case TR_MSG_ALERT:
+            snprintf (topic, size, "alert.%s.%s",
+                      msg->u.alert.breaking ? "breaking" : "other",
+                      tr_alert_kind_name (msg->u.alert.kind));
+            break;
+        default:
+            snprintf (topic, size, "%s", tr_msg_type_name (msg->type));
+    }
+}
+
+int
+tr_wire_publish_raw (zsock_t *pub, const char *topic,
+                     const uint8_t *payload, size_t size)
+{
+    zmsg_t *message = zmsg_new ();
+    zmsg_addstr (message, topic);
+    zmsg_addmem (message, payload, size);
+    return zmsg_send (&message, pub);
+}
+
+int
+tr_wire_publish (zsock_t *pub, const tr_msg_t *msg)
+{
+    size_t size;
+    uint8_t *payload = tr_msg_encode (msg, &size);
+    if (!payload) {
+        zsys_error ("wire: cannot encode type=%s", tr_msg_type_name (msg->type));
+        return -1;
+    }
+    char topic [TR_TOPIC_MAX];
+    tr_wire_topic (msg, topic, sizeof topic);
+    int rc = tr_wire_publish_raw (pub, topic, payload, size);
+    free (payload);
+    return rc;
+}
+
+tr_msg_err_t
+tr_wire_receive_published (zsock_t *sub, tr_msg_t *msg, zframe_t **payload,
+                           char *detail, size_t detail_size)
+{
+    memset (msg, 0, sizeof *msg);
+    zmsg_t *message = zmsg_recv (sub);
+    if (!message || zmsg_size (message) != 2) {
+        snprintf (detail, detail_size, "expected [topic, payload], got %zu frames",
+                  message ? zmsg_size (message) : 0);
+        zmsg_destroy (&message);
+        return TR_MSG_ERR_MALFORMED;
+    }
+    zframe_t *topic = zmsg_pop (message);
+    zframe_destroy (&topic);
+    zframe_t *body = zmsg_pop (message);
+    zmsg_destroy (&message);
+    tr_msg_err_t err = tr_msg_decode (zframe_data (body), zframe_size (body),
+                                      msg, detail, detail_size);
+    if (payload)
+        *payload = body;
+    else
+        zframe_destroy (&body);
+    return err;
+}
+
+int
+tr_wire_send (zsock_t *socket, zframe_t *identity, const tr_msg_t *msg)
+{
+    size_t size;
+    uint8_t *payload = tr_msg_encode (msg, &size);
+    if (!payload) {
+        zsys_error ("wire: cannot encode type=%s", tr_msg_type_name (msg->type));
+        return -1;
+    }
+    zmsg_t *message = zmsg_new ();
+    if (identity) {
+        zframe_t *address = zframe_dup (identity);
+        zmsg_append (message, &address);
+    }
+    zmsg_addmem (message, payload, size);
+    free (payload);
+    return zmsg_send (&message, socket);
+}
+
+int
+tr_wire_request (const char *endpoint, const tr_msg_t *request, tr_msg_t *reply,
+                 int timeout_ms, char *error, size_t error_size)
+{
+    memset (reply, 0, sizeof *reply);
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    if (!dealer || zsock_connect (dealer, "%s", endpoint) != 0) {
+        snprintf (error, error_size, "cannot connect to %s", endpoint);
+        zsock_destroy (&dealer);
+        return -1;
+    }
+    zsock_set_linger (dealer, 0);
+    zsock_set_maxmsgsize (dealer, TR_MSG_SIZE_MAX);
+    int rc = -1;
+    if (tr_wire_send (dealer, NULL, request) != 0)
+        snprintf (error, error_size, "cannot send to %s", endpoint);
+    else {
+        zpoller_t *poller = zpoller_new (dealer, NULL);
+        if (zpoller_wait (poller, timeout_ms) == NULL)
+            snprintf (error, error_size, "no answer from %s within %d ms",
+                      endpoint, timeout_ms);
+        else {
+            zframe_t *frame = zframe_recv (dealer);
+            char detail [256] = "";
+            tr_msg_err_t err = frame
+                ? tr_msg_decode (zframe_data (frame), zframe_size (frame),
+                                 reply, detail, sizeof detail)
+                : TR_MSG_ERR_MALFORMED;
+            zframe_destroy (&frame);
+            if (err == TR_MSG_OK)
+                rc = 0;
+            else
+                snprintf (error, error_size, "unreadable answer from %s: %s %s",
+                          endpoint, tr_msg_err_name (err), detail);
+        }
+        zpoller_destroy (&poller);
+    }
+    zsock_destroy (&dealer);
+    return rc;
+}
+
+void
+tr_wire_unbounded (zsock_t *socket)
+{
+    zsock_set_sndhwm (socket, 0);
+    zsock_set_rcvhwm (socket, 0);
+}
+
+int64_t
+tr_wire_now_ms (void)
+{
+    struct timeval now;
+    gettimeofday (&now, NULL);
+    return (int64_t) now.tv_sec * 1000 + now.tv_usec / 1000;
+}

@@ -1,0 +1,183 @@
+/*  centre_client.c — a count centre's connection to ingest (centre_client.h). */
+
+#include "centre_client.h"
+#include "services/lib/tr_wire.h"
+
+typedef struct {
+    tr_declaration_t declaration;   //  what to resend
+    int64_t deadline;               //  resend when no answer by then, ms
+    int attempts;                   //  sends so far
+} waiting_t;
+
+struct _centre_client_t {
+    zsock_t *dealer;                //  to ingest's ROUTER
+    char endpoint [256];            //  for messages
+    int timeout_ms;                 //  before a resend
+    int retries;                    //  resends before giving up
+    zhashx_t *waiting;              //  submission id -> waiting_t *
+    size_t resends;                 //  how many so far
+};
+
+static void
+s_free_waiting (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+centre_client_t *
+centre_client_new (const char *endpoint, int timeout_ms, int retries)
+{
+    centre_client_t *self = (centre_client_t *) calloc (1, sizeof (centre_client_t));
+    assert (self);
+    snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
+    self->timeout_ms = timeout_ms;
+    self->retries = retries;
+    self->waiting = zhashx_new ();
+    zhashx_set_destructor (self->waiting, s_free_waiting);
+    self->dealer = zsock_new (ZMQ_DEALER);
+    assert (self->dealer);
+    zsock_set_linger (self->dealer, 0);
+    zsock_set_maxmsgsize (self->dealer, 64 * 1024);
+    tr_wire_unbounded (self->dealer);
+    if (zsock_connect (self->dealer, "%s", endpoint) != 0) {
+        fprintf (stderr, "cannot connect to ingest at %s\n", endpoint);
+        centre_client_destroy (&self);
+    }
+    return self;
+}
+
+void
+centre_client_destroy (centre_client_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        centre_client_t *self = *self_p;
+        zsock_destroy (&self->dealer);
+        zhashx_destroy (&self->waiting);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+static int
+s_transmit (centre_client_t *self, waiting_t *waiting)
+{
+    tr_msg_t msg = { .type = TR_MSG_DECLARATION };
+    msg.u.declaration = waiting->declaration;
+    waiting->attempts++;
+    waiting->deadline = tr_wire_now_ms () + self->timeout_ms;
+    return tr_wire_send (self->dealer, NULL, &msg);
+}
+
+int
+centre_client_send (centre_client_t *self, const tr_declaration_t *declaration)
+{
+    if (zhashx_lookup (self->waiting, declaration->submission_id))
+        return -1;
+    waiting_t *waiting = (waiting_t *) calloc (1, sizeof (waiting_t));
+    assert (waiting);
+    waiting->declaration = *declaration;
+    //  Numbering is ingest's: a declaration read from a night log is sent
+    //  as the count centre first sent it.
+    waiting->declaration.seq = 0;
+    waiting->declaration.accepted_at = 0;
+    zhashx_insert (self->waiting, declaration->submission_id, waiting);
+    return s_transmit (self, waiting);
+}
+
+//  Resends what is past its deadline; -1 with the id of one that is out of
+//  retries.
+static int
+s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
+{
+    int64_t now = tr_wire_now_ms ();
+    waiting_t *waiting = (waiting_t *) zhashx_first (self->waiting);
+    while (waiting) {
+        if (now >= waiting->deadline) {
+            if (waiting->attempts > self->retries) {
+                memset (reply, 0, sizeof *reply);
+                reply->type = TR_MSG_NACK;
+                TR_COPY (reply->u.nack.submission_id, waiting->declaration.submission_id);
+                TR_COPY (reply->u.nack.code, "no_answer");
+                snprintf (reply->u.nack.reason, sizeof reply->u.nack.reason,
+                          "no answer from ingest at %s after %d attempts",
+                          self->endpoint, waiting->attempts);
+                zhashx_delete (self->waiting, waiting->declaration.submission_id);
+                return -1;
+            }
+            s_transmit (self, waiting);
+            self->resends++;
+        }
+        waiting = (waiting_t *) zhashx_next (self->waiting);
+    }
+    return 0;
+}
+
+//  Takes one answer off the socket: 1 if it answered a waiting declaration.
+static int
+s_receive (centre_client_t *self, tr_msg_t *reply)
+{
+    zframe_t *frame = zframe_recv (self->dealer);
+    if (!frame)
+        return 0;
+    char detail [256];
+    tr_msg_err_t err = tr_msg_decode (zframe_data (frame), zframe_size (frame),
+                                      reply, detail, sizeof detail);
+    zframe_destroy (&frame);
+    if (err != TR_MSG_OK) {
+        fprintf (stderr, "unreadable answer from ingest: %s %s\n",
+                 tr_msg_err_name (err), detail);
+        return 0;
+    }
+    const char *id = reply->type == TR_MSG_ACK ? reply->u.ack.submission_id
+                   : reply->type == TR_MSG_NACK ? reply->u.nack.submission_id : NULL;
+    if (!id || !zhashx_lookup (self->waiting, id)) {
+        //  An unnumbered nack answers a message ingest could not read; with
+        //  one declaration waiting it can only be that one.
+        if (reply->type == TR_MSG_NACK && id && !*id && zhashx_size (self->waiting) == 1) {
+            waiting_t *only = (waiting_t *) zhashx_first (self->waiting);
+            TR_COPY (reply->u.nack.submission_id, only->declaration.submission_id);
+            zhashx_delete (self->waiting, reply->u.nack.submission_id);
+            return 1;
+        }
+        return 0;               //  a late answer to a resend already answered
+    }
+    zhashx_delete (self->waiting, id);
+    return 1;
+}
+
+int
+centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply)
+{
+    int64_t until = tr_wire_now_ms () + wait_ms;
+    zpoller_t *poller = zpoller_new (self->dealer, NULL);
+    int rc = 0;
+    while (rc == 0) {
+        if (s_resend_overdue (self, reply) != 0) {
+            rc = -1;
+            break;
+        }
+        int64_t left = until - tr_wire_now_ms ();
+        if (left <= 0 || zsys_interrupted)
+            break;
+        if (left > 100)
+            left = 100;         //  wake to check resend deadlines
+        if (zpoller_wait (poller, (int) left) == self->dealer)
+            rc = s_receive (self, reply);
+    }
+    zpoller_destroy (&poller);
+    return rc;
+}
+
+size_t
+centre_client_waiting (centre_client_t *self)
+{
+    return zhashx_size (self->waiting);
+}
+
+size_t
+centre_client_resends (centre_client_t *self)
+{
+    return self->resends;
+}

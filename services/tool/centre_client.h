@@ -1,0 +1,40 @@
+/*  centre_client.h — a count centre's connection to ingest: sends
+    declarations, matches acks and nacks to them by submission id, and
+    resends (with the same id, so ingest counts it once) any that get no
+    answer in time. Used by `tallyroom declare` and `tallyroom replay`.    */
+#ifndef CENTRE_CLIENT_H_INCLUDED
+#define CENTRE_CLIENT_H_INCLUDED
+
+#include "proto/tr_msg.h"
+
+typedef struct _centre_client_t centre_client_t;
+
+//  Connects a DEALER to ingest at endpoint. A declaration with no answer
+//  after timeout_ms is resent, up to retries times.
+centre_client_t *
+    centre_client_new (const char *endpoint, int timeout_ms, int retries);
+
+void
+    centre_client_destroy (centre_client_t **self_p);
+
+//  Sends declaration and remembers it until it is answered. -1 if it could
+//  not be sent or its submission id is already waiting.
+int
+    centre_client_send (centre_client_t *self, const tr_declaration_t *declaration);
+
+//  Waits up to wait_ms for an answer to any waiting declaration, resending
+//  those past their timeout. Returns 1 with the ack or nack in reply; 0 if
+//  none came; -1 if a declaration ran out of retries (its submission id
+//  in reply->u.nack.submission_id, code "no_answer").
+int
+    centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply);
+
+//  Declarations sent and not yet answered.
+size_t
+    centre_client_waiting (centre_client_t *self);
+
+//  Resends so far, for the progress line.
+size_t
+    centre_client_resends (centre_client_t *self);
+
+#endif
