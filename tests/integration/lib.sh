@@ -1,0 +1,61 @@
+# tests/integration/lib.sh — shared by the integration tests: a private stack
+# on free loopback ports, in a temporary directory, torn down on exit.
+#
+#   . tests/integration/lib.sh
+#   stack_start [-c CONFIG]     sets $work and $endpoints (the -e options that
+#                               point every command at this stack)
+#   fail MESSAGE                print and exit 1
+# TALLYROOM_BIN names the binaries (scripts/run-tests sets it).
+
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${TALLYROOM_BIN:-$root/bin}
+export TALLYROOM_BIN=$bin
+work=$(mktemp -d /tmp/tallyroom-test.XXXXXX)
+endpoints=()
+background_pids=()
+
+fail() {
+    echo "FAIL: $*" >&2
+    for log in "$work"/run/*.log; do
+        [ -f "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
+    done
+    exit 1
+}
+
+cleanup() {
+    for pid in "${background_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    "$root/scripts/stack" down --dir "$work/run" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Six free ports on 127.0.0.1, asked of the kernel.
+free_ports() {
+    /usr/bin/python3 -c '
+import socket
+socks = [socket.socket() for _ in range(6)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))'
+}
+
+stack_start() {
+    local names=(ingest ingest_pub tally_pub tally_snapshot publisher_pub publisher_snapshot)
+    local ports
+    read -r -a ports <<<"$(free_ports)"
+    endpoints=("$@")
+    for i in "${!names[@]}"; do
+        endpoints+=(-e "${names[$i]}=tcp://127.0.0.1:${ports[$i]}")
+    done
+    "$root/scripts/stack" up "${endpoints[@]}" --dir "$work/run" >/dev/null \
+        || fail "the stack did not come up"
+}
+
+# Waits up to $2 seconds for file $1 to contain $3.
+wait_for() {
+    for _ in $(seq $(( $2 * 10 ))); do
+        grep -q "$3" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "waited $2 s for '$3' in $1"
+}
