@@ -61,6 +61,13 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDLIBS) -o $@
 
+BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
+BENCHES    := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libtallyroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
+
 test: all
 	@$(MAKE) --no-print-directory test-unit test-integration
 	@$(MAKE) --no-print-directory test-asan
@@ -76,8 +83,8 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/bin \
 	    OPT="-O1 -g $(SAN_FLAGS)" test-unit test-integration
 
-bench: all
-	@scripts/bench
+bench: all $(BENCHES)
+	@scripts/bench $(BUILD)/bench
 
 night: all
 	@scripts/night

@@ -95,7 +95,7 @@ s_play (replay_t *replay, tr_nightlog_t *night, centre_client_t *client)
     char error [512];
     int64_t started_ms = tr_wire_now_ms ();
     int64_t first_declared_at = 0;
-    tr_nightlog_err_t err;
+    tr_nightlog_err_t err = TR_NIGHTLOG_END;
     while (!zsys_interrupted
        && (err = tr_nightlog_read (night, &declaration, error, sizeof error))
            == TR_NIGHTLOG_OK) {

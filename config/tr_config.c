@@ -1,0 +1,652 @@
+/*  tr_config.c — loads the election a tallyroom stack runs: one YAML file
+    (tr_config.h has its shape, config/README.md every key), read with
+    libyaml through the strict readers of tr_yaml_read.h, validated as a
+    whole, and held in plain structs with two hash indexes.
+
+    Loading is a chain of small readers, one per table, each stopping at
+    the first problem with "FILE:LINE: PATH: what is wrong": a daemon
+    refuses to start on a config it cannot trust, and the operator fixes
+    one line at a time. Checks that span tables (party codes named by
+    seats, seats against the constituency list) run once the table they
+    refer to has been read, which is why the readers run in this order.
+*/
+#include "tr_config.h"
+#include "tr_yaml_read.h"
+
+//  config/embedded.S: the default config file, built into every binary.
+extern const char tr_config_embedded_yaml [];
+extern const char tr_config_embedded_yaml_end [];
+
+#define TR_CONFIG_EMBEDDED_SOURCE "built-in ge2024.yaml"
+#define TR_CONFIG_NAME_MAX 32           /*  election.name                    */
+#define TR_CONFIG_COLOUR_DEFAULT "#999999"
+
+//  Every table's keys: anything else is an error naming the known ones.
+static const char *const s_root_keys [] = {
+    "election", "endpoints", "alerts", "headline", "parties", "constituencies", NULL
+};
+static const char *const s_election_keys [] = {
+    "name", "title", "date", "seats", "majority", NULL
+};
+static const char *const s_endpoint_keys [] = {
+    "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
+    "publisher_pub", "publisher_snapshot", NULL
+};
+static const char *const s_alerts_keys [] = { "breaking", NULL };
+static const char *const s_group_keys [] = { "code", "name", NULL };
+static const char *const s_party_keys [] = {
+    "code", "name", "headline_name", "colour", "headline", NULL
+};
+static const char *const s_constituency_keys [] = {
+    "id", "name", "region", "nation", "electorate", "previous", "new",
+    "count_centre", "previous_shares", "candidates", NULL
+};
+static const char *const s_nominee_keys [] = { "name", "party", "sitting_mp", NULL };
+
+//  The endpoints table: where each value goes and its default, one port
+//  each from 7401 in the order the header lists them.
+static const struct {
+    const char *key;
+    size_t offset;
+    const char *fallback;
+} s_endpoints [] = {
+    { "ingest",             offsetof (tr_endpoints_t, ingest),
+                            "tcp://127.0.0.1:7401" },
+    { "ingest_pub",         offsetof (tr_endpoints_t, ingest_pub),
+                            "tcp://127.0.0.1:7402" },
+    { "tally_pub",          offsetof (tr_endpoints_t, tally_pub),
+                            "tcp://127.0.0.1:7403" },
+    { "tally_snapshot",     offsetof (tr_endpoints_t, tally_snapshot),
+                            "tcp://127.0.0.1:7404" },
+    { "publisher_pub",      offsetof (tr_endpoints_t, publisher_pub),
+                            "tcp://127.0.0.1:7405" },
+    { "publisher_snapshot", offsetof (tr_endpoints_t, publisher_snapshot),
+                            "tcp://127.0.0.1:7406" },
+};
+#define TR_CONFIG_ENDPOINTS (sizeof s_endpoints / sizeof s_endpoints [0])
+
+//  The alerts that break news when the file does not say.
+static const tr_alert_kind_t s_breaking_default [] = {
+    TR_ALERT_FIRST, TR_ALERT_GAIN, TR_ALERT_WIN, TR_ALERT_MAJORITY,
+    TR_ALERT_DEFEAT, TR_ALERT_CORRECTION, TR_ALERT_LAST
+};
+
+
+//  --------------------------------------------------------------------------
+//  Helpers
+
+static char *
+s_endpoint (tr_config_t *self, size_t index)
+{
+    return (char *) &self->endpoints + s_endpoints [index].offset;
+}
+
+//  Line of the value under key in the table at list[index]: where the
+//  first of two duplicates was, for the message about the second.
+static size_t
+s_line_of (tr_yaml_t *yaml, yaml_node_t *list, size_t index, const char *key)
+{
+    tr_yaml_map_t map = { .yaml = yaml, .node = tr_yaml_item (yaml, list, index) };
+    yaml_node_t *value = tr_yaml_map_value (&map, key);
+    return tr_yaml_line (value ? value : map.node);
+}
+
+//  Reads the party code under key and checks the parties table has it.
+static bool
+s_read_party_code (tr_config_t *self, const tr_yaml_map_t *map, const char *key,
+                   char *code)
+{
+    if (!tr_yaml_map_string (map, key, TR_YAML_REQUIRED, code, TR_PARTY_MAX))
+        return false;
+    if (tr_config_party_index (self, code) >= 0)
+        return true;
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_key (path, map->path, key);
+    return tr_yaml_fail (map->yaml, tr_yaml_map_value (map, key),
+                         "%s: unknown party code '%s'", path, code);
+}
+
+
+//  --------------------------------------------------------------------------
+//  election
+
+static bool
+s_read_election (const tr_yaml_map_t *root, tr_config_t *self,
+                 tr_yaml_map_t *election)
+{
+    if (!tr_yaml_map_table (root, "election", TR_YAML_REQUIRED, s_election_keys,
+                            election))
+        return false;
+    bool ok;
+    yaml_node_t *name = tr_yaml_map_need (election, "name", TR_YAML_REQUIRED, &ok);
+    if (!name || !tr_yaml_identifier (election->yaml, name, "election.name",
+                                      self->name, TR_CONFIG_NAME_MAX))
+        return false;
+    strcpy (self->title, self->name);
+    if (!tr_yaml_map_string (election, "title", TR_YAML_OPTIONAL,
+                             self->title, TR_NAME_MAX))
+        return false;
+    yaml_node_t *date = tr_yaml_map_need (election, "date", TR_YAML_REQUIRED, &ok);
+    return date && tr_yaml_date (election->yaml, date, "election.date", self->date);
+}
+
+//  Runs last: seats must equal the constituencies, and the majority is
+//  out of those seats.
+static bool
+s_read_seats (const tr_yaml_map_t *election, tr_config_t *self)
+{
+    uint32_t listed = (uint32_t) self->constituency_count;
+    self->seats = listed;
+    if (!tr_yaml_map_uint32 (election, "seats", TR_YAML_OPTIONAL, 1, TR_SEATS_MAX,
+                             &self->seats))
+        return false;
+    if (self->seats != listed)
+        return tr_yaml_fail (election->yaml, tr_yaml_map_value (election, "seats"),
+            "election.seats: %u, but constituencies lists %u", self->seats, listed);
+    self->majority = self->seats / 2 + 1;
+    return tr_yaml_map_uint32 (election, "majority", TR_YAML_OPTIONAL, 1, self->seats,
+                               &self->majority);
+}
+
+
+//  --------------------------------------------------------------------------
+//  endpoints and alerts
+
+static bool
+s_read_endpoint (const tr_yaml_map_t *endpoints, tr_config_t *self, size_t index)
+{
+    const char *key = s_endpoints [index].key;
+    char *endpoint = s_endpoint (self, index);
+    strcpy (endpoint, s_endpoints [index].fallback);
+    yaml_node_t *node = tr_yaml_map_value (endpoints, key);
+    if (!node)
+        return true;
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_key (path, endpoints->path, key);
+    if (!tr_yaml_string (endpoints->yaml, node, path, endpoint, TR_ENDPOINT_MAX))
+        return false;
+    if (!strstr (endpoint, "://"))
+        return tr_yaml_fail (endpoints->yaml, node,
+            "%s: expected a ZeroMQ endpoint like tcp://127.0.0.1:7401, got '%s'",
+            path, endpoint);
+    //  Two daemons binding one endpoint would fail at bind time, later
+    //  and with a vaguer message than this.
+    for (size_t earlier = 0; earlier < index; earlier++)
+        if (streq (s_endpoint (self, earlier), endpoint))
+            return tr_yaml_fail (endpoints->yaml, node,
+                "%s: '%s' is also endpoints.%s", path, endpoint,
+                s_endpoints [earlier].key);
+    return true;
+}
+
+static bool
+s_read_endpoints (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    tr_yaml_map_t endpoints;
+    if (!tr_yaml_map_table (root, "endpoints", TR_YAML_OPTIONAL, s_endpoint_keys,
+                            &endpoints))
+        return false;
+    for (size_t index = 0; index < TR_CONFIG_ENDPOINTS; index++)
+        if (!s_read_endpoint (&endpoints, self, index))
+            return false;
+    return true;
+}
+
+static bool
+s_read_breaking_kind (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
+                      size_t index, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_index (path, list_path, index);
+    yaml_node_t *node = tr_yaml_item (yaml, list, index);
+    char name [TR_CODE_MAX + 1];
+    tr_alert_kind_t kind;
+    if (!tr_yaml_string (yaml, node, path, name, TR_CODE_MAX))
+        return false;
+    if (!tr_alert_kind_parse (name, &kind)) {
+        char known [256] = "";
+        for (int other = 0; other < TR_ALERT_KIND_COUNT; other++) {
+            if (other)
+                strcat (known, ", ");
+            strcat (known, tr_alert_kind_name ((tr_alert_kind_t) other));
+        }
+        return tr_yaml_fail (yaml, node, "%s: unknown alert kind '%s'; expected one of %s",
+                             path, name, known);
+    }
+    if (self->breaking [kind])
+        return tr_yaml_fail (yaml, node, "%s: '%s' listed twice", path, name);
+    self->breaking [kind] = true;
+    return true;
+}
+
+static bool
+s_read_alerts (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    tr_yaml_map_t alerts;
+    if (!tr_yaml_map_table (root, "alerts", TR_YAML_OPTIONAL, s_alerts_keys, &alerts))
+        return false;
+    char path [TR_YAML_PATH_MAX];
+    bool ok;
+    yaml_node_t *list = tr_yaml_map_list (&alerts, "breaking", TR_YAML_OPTIONAL, 0,
+                                          TR_ALERT_KIND_COUNT, path, &ok);
+    if (!ok)
+        return false;
+    if (!list) {
+        size_t count = sizeof s_breaking_default / sizeof s_breaking_default [0];
+        for (size_t index = 0; index < count; index++)
+            self->breaking [s_breaking_default [index]] = true;
+        return true;
+    }
+    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
+        if (!s_read_breaking_kind (alerts.yaml, list, path, index, self))
+            return false;
+    return true;
+}
+
+
+//  --------------------------------------------------------------------------
+//  headline and parties
+
+static int
+s_group_index (const tr_config_t *self, const char *code)
+{
+    for (size_t index = 0; index < self->group_count; index++)
+        if (streq (self->groups [index].code, code))
+            return (int) index;
+    return -1;
+}
+
+static bool
+s_read_group (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
+              size_t index, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_index (path, list_path, index);
+    tr_yaml_map_t map;
+    tr_headline_group_t *group = &self->groups [index];
+    if (!tr_yaml_map_open (yaml, tr_yaml_item (yaml, list, index), path,
+                           s_group_keys, &map)
+    ||  !tr_yaml_map_string (&map, "code", TR_YAML_REQUIRED, group->code, TR_PARTY_MAX)
+    ||  !tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, group->name, TR_NAME_MAX))
+        return false;
+    int first = s_group_index (self, group->code);
+    if (first >= 0)
+        return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "code"),
+            "%s.code: duplicate group code '%s' (first at line %zu)", path,
+            group->code, s_line_of (yaml, list, (size_t) first, "code"));
+    self->group_count++;
+    return true;
+}
+
+static bool
+s_read_headline (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    bool ok;
+    yaml_node_t *list = tr_yaml_map_list (root, "headline", TR_YAML_REQUIRED, 1,
+                                          TR_HEADLINE_GROUPS_MAX, path, &ok);
+    if (!list)
+        return false;
+    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
+        if (!s_read_group (root->yaml, list, path, index, self))
+            return false;
+    return true;
+}
+
+static bool
+s_read_colour (const tr_yaml_map_t *map, tr_party_t *party)
+{
+    strcpy (party->colour, TR_CONFIG_COLOUR_DEFAULT);
+    yaml_node_t *node = tr_yaml_map_value (map, "colour");
+    if (!node)
+        return true;
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_key (path, map->path, "colour");
+    return tr_yaml_colour (map->yaml, node, path, party->colour);
+}
+
+//  The party's headline group: a group code, or the last group.
+static bool
+s_read_party_group (const tr_yaml_map_t *map, tr_config_t *self, tr_party_t *party)
+{
+    party->group = self->group_count - 1;
+    char code [TR_PARTY_MAX + 1];
+    yaml_node_t *node = tr_yaml_map_value (map, "headline");
+    if (!node)
+        return true;
+    if (!tr_yaml_map_string (map, "headline", TR_YAML_REQUIRED, code, TR_PARTY_MAX))
+        return false;
+    int group = s_group_index (self, code);
+    if (group < 0) {
+        char known [TR_HEADLINE_GROUPS_MAX * (TR_PARTY_MAX + 2) + 1] = "";
+        for (size_t index = 0; index < self->group_count; index++) {
+            if (index)
+                strcat (known, ", ");
+            strcat (known, self->groups [index].code);
+        }
+        return tr_yaml_fail (map->yaml, node,
+            "%s.headline: unknown headline group '%s'; expected one of %s",
+            map->path, code, known);
+    }
+    party->group = (size_t) group;
+    return true;
+}
+
+static bool
+s_read_party (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
+              size_t index, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_index (path, list_path, index);
+    tr_yaml_map_t map;
+    tr_party_t *party = &self->parties [index];
+    if (!tr_yaml_map_open (yaml, tr_yaml_item (yaml, list, index), path,
+                           s_party_keys, &map)
+    ||  !tr_yaml_map_string (&map, "code", TR_YAML_REQUIRED, party->code, TR_PARTY_MAX))
+        return false;
+    int first = tr_config_party_index (self, party->code);
+    if (first >= 0)
+        return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "code"),
+            "%s.code: duplicate party code '%s' (first at line %zu)", path,
+            party->code, s_line_of (yaml, list, (size_t) first, "code"));
+    if (!tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, party->name, TR_NAME_MAX))
+        return false;
+    strcpy (party->headline_name, party->name);
+    if (!tr_yaml_map_string (&map, "headline_name", TR_YAML_OPTIONAL,
+                             party->headline_name, TR_NAME_MAX)
+    ||  !s_read_colour (&map, party)
+    ||  !s_read_party_group (&map, self, party))
+        return false;
+    zhashx_insert (self->party_index, party->code, (void *) (uintptr_t) (index + 1));
+    self->party_count++;
+    return true;
+}
+
+static bool
+s_read_parties (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    bool ok;
+    yaml_node_t *list = tr_yaml_map_list (root, "parties", TR_YAML_REQUIRED, 1,
+                                          TR_PARTIES_MAX, path, &ok);
+    if (!list)
+        return false;
+    self->parties = calloc (tr_yaml_list_size (list), sizeof *self->parties);
+    if (!self->parties)
+        return tr_yaml_fail (root->yaml, list, "%s: out of memory", path);
+    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
+        if (!s_read_party (root->yaml, list, path, index, self))
+            return false;
+    return true;
+}
+
+
+//  --------------------------------------------------------------------------
+//  constituencies
+
+static bool
+s_read_nominee (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
+                size_t index, tr_config_t *self, tr_constituency_t *seat)
+{
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_index (path, list_path, index);
+    tr_yaml_map_t map;
+    tr_nominee_t *nominee = &seat->nominees [index];
+    if (!tr_yaml_map_open (yaml, tr_yaml_item (yaml, list, index), path,
+                           s_nominee_keys, &map)
+    ||  !tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, nominee->name, TR_NAME_MAX)
+    ||  !s_read_party_code (self, &map, "party", nominee->party)
+    ||  !tr_yaml_map_bool (&map, "sitting_mp", TR_YAML_OPTIONAL, &nominee->sitting_mp))
+        return false;
+    //  A declaration names candidates, so two of one name would be ambiguous.
+    for (size_t earlier = 0; earlier < index; earlier++)
+        if (streq (seat->nominees [earlier].name, nominee->name))
+            return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "name"),
+                "%s.name: duplicate candidate '%s' in %s (first at line %zu)",
+                path, nominee->name, seat->id, s_line_of (yaml, list, earlier, "name"));
+    seat->nominee_count++;
+    return true;
+}
+
+static bool
+s_read_nominees (const tr_yaml_map_t *map, tr_config_t *self, tr_constituency_t *seat)
+{
+    char path [TR_YAML_PATH_MAX];
+    bool ok;
+    yaml_node_t *list = tr_yaml_map_list (map, "candidates", TR_YAML_REQUIRED, 1,
+                                          TR_CANDIDATES_MAX, path, &ok);
+    if (!list)
+        return false;
+    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
+        if (!s_read_nominee (map->yaml, list, path, index, self, seat))
+            return false;
+    return true;
+}
+
+//  previous_shares: {Con: 0.47, Lab: 0.34}, keyed by party code.
+static bool
+s_read_previous_shares (const tr_yaml_map_t *map, tr_config_t *self,
+                        tr_constituency_t *seat)
+{
+    yaml_node_t *node = tr_yaml_map_value (map, "previous_shares");
+    if (!node)
+        return true;
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_key (path, map->path, "previous_shares");
+    tr_yaml_map_t shares;
+    if (!tr_yaml_map_open_any (map->yaml, node, path, TR_CANDIDATES_MAX, &shares))
+        return false;
+    for (size_t index = 0; index < tr_yaml_map_size (&shares); index++) {
+        tr_previous_share_t *share = &seat->previous_shares [index];
+        yaml_node_t *key = tr_yaml_map_key_at (&shares, index);
+        char share_path [TR_YAML_PATH_MAX];
+        tr_yaml_path_key (share_path, path, (const char *) key->data.scalar.value);
+        if (!tr_yaml_string (map->yaml, key, share_path, share->party, TR_PARTY_MAX))
+            return false;
+        if (tr_config_party_index (self, share->party) < 0)
+            return tr_yaml_fail (map->yaml, key, "%s: unknown party code '%s'",
+                                 share_path, share->party);
+        if (!tr_yaml_share (map->yaml, tr_yaml_map_value_at (&shares, index),
+                            share_path, &share->share))
+            return false;
+        seat->previous_share_count++;
+    }
+    return true;
+}
+
+static bool
+s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
+                     size_t index, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    tr_yaml_path_index (path, list_path, index);
+    tr_yaml_map_t map;
+    tr_constituency_t *seat = &self->constituencies [index];
+    if (!tr_yaml_map_open (yaml, tr_yaml_item (yaml, list, index), path,
+                           s_constituency_keys, &map)
+    ||  !tr_yaml_map_string (&map, "id", TR_YAML_REQUIRED, seat->id, TR_ID_MAX))
+        return false;
+    int first = tr_config_constituency_index (self, seat->id);
+    if (first >= 0)
+        return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "id"),
+            "%s.id: duplicate constituency id '%s' (first at line %zu)", path,
+            seat->id, s_line_of (yaml, list, (size_t) first, "id"));
+    strcpy (seat->count_centre, seat->id);
+    if (!tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, seat->name, TR_NAME_MAX)
+    ||  !tr_yaml_map_string (&map, "region", TR_YAML_REQUIRED, seat->region, TR_NAME_MAX)
+    ||  !tr_yaml_map_string (&map, "nation", TR_YAML_REQUIRED, seat->nation, TR_NAME_MAX)
+    ||  !tr_yaml_map_uint32 (&map, "electorate", TR_YAML_REQUIRED, 1, TR_ELECTORATE_MAX,
+                             &seat->electorate)
+    ||  !s_read_party_code (self, &map, "previous", seat->previous)
+    ||  !tr_yaml_map_bool (&map, "new", TR_YAML_OPTIONAL, &seat->new_seat)
+    ||  !tr_yaml_map_string (&map, "count_centre", TR_YAML_OPTIONAL,
+                             seat->count_centre, TR_CODE_MAX)
+    ||  !s_read_previous_shares (&map, self, seat)
+    ||  !s_read_nominees (&map, self, seat))
+        return false;
+    zhashx_insert (self->constituency_index, seat->id, (void *) (uintptr_t) (index + 1));
+    self->constituency_count++;
+    return true;
+}
+
+static bool
+s_read_constituencies (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    char path [TR_YAML_PATH_MAX];
+    bool ok;
+    yaml_node_t *list = tr_yaml_map_list (root, "constituencies", TR_YAML_REQUIRED, 1,
+                                          TR_SEATS_MAX, path, &ok);
+    if (!list)
+        return false;
+    self->constituencies = calloc (tr_yaml_list_size (list), sizeof *self->constituencies);
+    if (!self->constituencies)
+        return tr_yaml_fail (root->yaml, list, "%s: out of memory", path);
+    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
+        if (!s_read_constituency (root->yaml, list, path, index, self))
+            return false;
+    return true;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Loading
+
+static bool
+s_read_config (tr_yaml_t *yaml, tr_config_t *self)
+{
+    tr_yaml_map_t root, election;
+    return tr_yaml_map_open (yaml, tr_yaml_root (yaml), "", s_root_keys, &root)
+        && s_read_election (&root, self, &election)
+        && s_read_endpoints (&root, self)
+        && s_read_alerts (&root, self)
+        && s_read_headline (&root, self)
+        && s_read_parties (&root, self)
+        && s_read_constituencies (&root, self)
+        && s_read_seats (&election, self);
+}
+
+static tr_config_t *
+s_config_new (const char *source)
+{
+    tr_config_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    snprintf (self->source, sizeof self->source, "%s", source);
+    self->party_index = zhashx_new ();
+    self->constituency_index = zhashx_new ();
+    if (!self->party_index || !self->constituency_index)
+        tr_config_destroy (&self);
+    return self;
+}
+
+tr_config_t *
+tr_config_parse (const char *text, size_t size, const char *source,
+                 char *error, size_t error_size)
+{
+    assert (text);
+    assert (source);
+    if (size > TR_CONFIG_SIZE_MAX) {
+        if (error && error_size)
+            snprintf (error, error_size, "%s: too big: %zu bytes, at most %d",
+                      source, size, TR_CONFIG_SIZE_MAX);
+        return NULL;
+    }
+    tr_yaml_t *yaml = tr_yaml_new (text, size, source, error, error_size);
+    if (!yaml)
+        return NULL;
+    tr_config_t *self = s_config_new (source);
+    if (!self)
+        tr_yaml_fail (yaml, tr_yaml_root (yaml), "out of memory");
+    else
+    if (!s_read_config (yaml, self))
+        tr_config_destroy (&self);
+    tr_yaml_destroy (&yaml);
+    return self;
+}
+
+tr_config_t *
+tr_config_load (const char *path, char *error, size_t error_size)
+{
+    assert (path);
+    size_t size = 0;
+    char *text = tr_yaml_read_file (path, TR_CONFIG_SIZE_MAX, &size, error, error_size);
+    if (!text)
+        return NULL;
+    tr_config_t *self = tr_config_parse (text, size, path, error, error_size);
+    free (text);
+    return self;
+}
+
+tr_config_t *
+tr_config_load_default (char *error, size_t error_size)
+{
+    //  Two symbols of one object (embedded.S), so the difference is its size.
+    size_t size = (size_t) ((uintptr_t) tr_config_embedded_yaml_end
+                            - (uintptr_t) tr_config_embedded_yaml);
+    return tr_config_parse (tr_config_embedded_yaml, size, TR_CONFIG_EMBEDDED_SOURCE,
+                            error, error_size);
+}
+
+tr_config_t *
+tr_config_load_or_default (const char *path, char *error, size_t error_size)
+{
+    return path
+        ? tr_config_load (path, error, error_size)
+        : tr_config_load_default (error, error_size);
+}
+
+void
+tr_config_destroy (tr_config_t **self_p)
+{
+    assert (self_p);
+    tr_config_t *self = *self_p;
+    if (self) {
+        zhashx_destroy (&self->party_index);
+        zhashx_destroy (&self->constituency_index);
+        free (self->parties);
+        free (self->constituencies);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+
+//  --------------------------------------------------------------------------
+//  Lookups
+
+static int
+s_index (zhashx_t *index, const char *key)
+{
+    void *item = zhashx_lookup (index, key);
+    return item ? (int) ((uintptr_t) item - 1) : -1;
+}
+
+int
+tr_config_party_index (const tr_config_t *self, const char *code)
+{
+    assert (self);
+    assert (code);
+    return s_index (self->party_index, code);
+}
+
+int
+tr_config_constituency_index (const tr_config_t *self, const char *id)
+{
+    assert (self);
+    assert (id);
+    return s_index (self->constituency_index, id);
+}
+
+const tr_party_t *
+tr_config_party (const tr_config_t *self, const char *code)
+{
+    int index = tr_config_party_index (self, code);
+    return index < 0 ? NULL : &self->parties [index];
+}
+
+const tr_constituency_t *
+tr_config_constituency (const tr_config_t *self, const char *id)
+{
+    int index = tr_config_constituency_index (self, id);
+    return index < 0 ? NULL : &self->constituencies [index];
+}

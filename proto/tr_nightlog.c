@@ -1,0 +1,539 @@
+/*  tr_nightlog.c — the night log of tr_nightlog.h: declarations in the
+    order ingest accepted them, one checksummed record each.
+
+    The log is what ingest promises a count centre when it acks, so it is
+    written with plain open/write/fdatasync and no stdio buffer: each
+    record goes out in one write(2) call, and after a crash the file ends
+    either after a whole record or inside the last one (a torn record).
+    A torn tail is the one damage a crash can do, so open_append cuts it
+    off and carries on; anything else (a bad checksum, a record that does
+    not decode) means the file was changed behind our back, and we stop
+    and say where rather than guess.
+
+    Reads use pread at an offset we keep, so a log open for appending
+    (O_APPEND) can be read through first without juggling the file
+    position. Lengths are checked against their limits before anything is
+    allocated: a corrupt length cannot make us allocate gigabytes.
+*/
+#include "tr_nightlog.h"
+#include "tr_msg_schema.h"
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define MAGIC               "TRNIGHT\n"
+#define MAGIC_SIZE          8
+#define HEADER_MAX          4096        /*  the header map's bytes          */
+#define ELECTION_MAX        TR_NAME_MAX /*  the election's name, bytes      */
+#define PREFIX_SIZE         8           /*  u32 length, u32 CRC-32          */
+
+struct _tr_nightlog_t {
+    char *path;                         //  as given, for error messages
+    int fd;                             //  the open file
+    bool writable;                      //  opened by create or open_append
+    char election [ELECTION_MAX + 1];   //  from the header
+    off_t offset;                       //  where the next record is read
+    off_t end;                          //  writer: end of the last whole record
+    tr_msg_t scratch;                   //  a message to decode and encode in,
+                                        //  too big for a daemon's stack
+};
+
+//  Writes "path: offset N: what" (no offset if it is -1) into error and
+//  returns false, so a check can fail in one line.
+static bool
+s_fail (char *error, size_t error_size, const char *path, long long offset,
+        const char *format, ...) __attribute__ ((format (printf, 5, 6)));
+
+static bool
+s_fail (char *error, size_t error_size, const char *path, long long offset,
+        const char *format, ...)
+{
+    if (!error || error_size == 0)
+        return false;
+    int used = offset >= 0
+             ? snprintf (error, error_size, "%s: offset %lld: ", path, offset)
+             : snprintf (error, error_size, "%s: ", path);
+    if (used >= 0 && (size_t) used < error_size) {
+        va_list args;
+        va_start (args, format);
+        vsnprintf (error + used, error_size - (size_t) used, format, args);
+        va_end (args);
+    }
+    return false;
+}
+
+static uint32_t
+s_get_u32 (const uint8_t *bytes)
+{
+    return (uint32_t) bytes [0] << 24 | (uint32_t) bytes [1] << 16
+         | (uint32_t) bytes [2] << 8 | (uint32_t) bytes [3];
+}
+
+static void
+s_put_u32 (uint8_t *bytes, uint32_t value)
+{
+    bytes [0] = (uint8_t) (value >> 24);
+    bytes [1] = (uint8_t) (value >> 16);
+    bytes [2] = (uint8_t) (value >> 8);
+    bytes [3] = (uint8_t) value;
+}
+
+//  Reads up to size bytes at offset, fewer only at end of file. Returns
+//  the count, or -1 with errno set.
+static ssize_t
+s_read_at (int fd, void *buffer, size_t size, off_t offset)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t got = pread (fd, (char *) buffer + done, size - done,
+                             offset + (off_t) done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        done += (size_t) got;
+    }
+    return (ssize_t) done;
+}
+
+//  One write(2): the bytes land whole or the file is cut back to end, so
+//  a failed append (a full disk) leaves no torn record mid-file.
+static int
+s_write_whole (tr_nightlog_t *self, const uint8_t *bytes, size_t size)
+{
+    ssize_t written;
+    do
+        written = write (self->fd, bytes, size);
+    while (written < 0 && errno == EINTR);
+    if (written == (ssize_t) size) {
+        self->end += (off_t) size;
+        return 0;
+    }
+    int saved = written < 0? errno: ENOSPC;
+    if (written > 0 && ftruncate (self->fd, self->end) != 0)
+        saved = errno;
+    errno = saved;
+    return -1;
+}
+
+//  Takes fd: closes it if it cannot wrap it.
+static tr_nightlog_t *
+s_new (const char *path, int fd, bool writable)
+{
+    tr_nightlog_t *self = calloc (1, sizeof (*self));
+    if (self)
+        self->path = strdup (path);
+    if (!self || !self->path) {
+        free (self);
+        close (fd);
+        return NULL;
+    }
+    self->fd = fd;
+    self->writable = writable;
+    return self;
+}
+
+void
+tr_nightlog_destroy (tr_nightlog_t **self_p)
+{
+    assert (self_p);
+    tr_nightlog_t *self = *self_p;
+    if (!self)
+        return;
+    close (self->fd);
+    tr_msg_clear (&self->scratch);
+    free (self->path);
+    free (self);
+    *self_p = NULL;
+}
+
+//  -------------------------------------------------------------------------
+//  The header: magic, u32 length, {"format": 1, "election": str}
+
+static bool
+s_parse_header_map (tr_nightlog_t *self, const msgpack_object *object,
+                    char *error, size_t error_size)
+{
+    char detail [256];
+    if (object->type != MSGPACK_OBJECT_MAP)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "header is a %s, not a map", tr_msg_read_type_name (object));
+    const msgpack_object_map *map = &object->via.map;
+    if (tr_msg_read_keys (map, "header", detail, sizeof (detail)) != TR_MSG_OK)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE, "%s", detail);
+    const msgpack_object *format = tr_msg_read_find (map, "format");
+    if (!format || format->type != MSGPACK_OBJECT_POSITIVE_INTEGER
+    ||  format->via.u64 != TR_NIGHTLOG_FORMAT)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "header: format is not %d", TR_NIGHTLOG_FORMAT);
+    const msgpack_object *election = tr_msg_read_find (map, "election");
+    if (!election || election->type != MSGPACK_OBJECT_STR
+    ||  election->via.str.size > ELECTION_MAX
+    ||  (election->via.str.size && memchr (election->via.str.ptr, 0, election->via.str.size)))
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "header: election is not a string of at most %d bytes",
+                       ELECTION_MAX);
+    if (election->via.str.size)
+        memcpy (self->election, election->via.str.ptr, election->via.str.size);
+    self->election [election->via.str.size] = 0;
+    return true;
+}
+
+static bool
+s_read_header_map (tr_nightlog_t *self, const uint8_t *bytes, size_t size,
+                   char *error, size_t error_size)
+{
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    size_t used = 0;
+    msgpack_unpack_return rc = msgpack_unpack_next (&unpacked, (const char *) bytes,
+                                                    size, &used);
+    bool valid;
+    if (rc != MSGPACK_UNPACK_SUCCESS || used != size)
+        valid = s_fail (error, error_size, self->path, MAGIC_SIZE,
+                        "header is not one MessagePack object of %zu bytes", size);
+    else
+        valid = s_parse_header_map (self, &unpacked.data, error, error_size);
+    msgpack_unpacked_destroy (&unpacked);
+    return valid;
+}
+
+static bool
+s_read_header (tr_nightlog_t *self, char *error, size_t error_size)
+{
+    uint8_t start [MAGIC_SIZE + 4];
+    ssize_t got = s_read_at (self->fd, start, sizeof (start), 0);
+    if (got < 0)
+        return s_fail (error, error_size, self->path, 0, "cannot read: %s",
+                       strerror (errno));
+    if (got < MAGIC_SIZE || memcmp (start, MAGIC, MAGIC_SIZE) != 0)
+        return s_fail (error, error_size, self->path, 0,
+                       "not a night log (no \"TRNIGHT\" magic)");
+    if (got < (ssize_t) sizeof (start))
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "the file ends inside the header length");
+    uint32_t length = s_get_u32 (start + MAGIC_SIZE);
+    if (length == 0 || length > HEADER_MAX)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "header length %" PRIu32 " is not 1..%d", length, HEADER_MAX);
+    uint8_t header [HEADER_MAX];
+    got = s_read_at (self->fd, header, length, sizeof (start));
+    if (got != (ssize_t) length)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "the file ends inside the %" PRIu32 "-byte header", length);
+    if (!s_read_header_map (self, header, length, error, error_size))
+        return false;
+    self->offset = (off_t) (sizeof (start) + length);
+    self->end = self->offset;
+    return true;
+}
+
+//  The whole header goes out in one write, then to disk.
+static bool
+s_write_header (tr_nightlog_t *self, const char *election,
+                char *error, size_t error_size)
+{
+    size_t length = strlen (election);
+    if (length > ELECTION_MAX)
+        return s_fail (error, error_size, self->path, -1,
+                       "election name past %d bytes", ELECTION_MAX);
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer packer;
+    msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
+    bool written = msgpack_sbuffer_write (&buffer, MAGIC "\0\0\0\0", MAGIC_SIZE + 4) == 0
+        && msgpack_pack_map (&packer, 2) == 0
+        && msgpack_pack_str_with_body (&packer, "format", 6) == 0
+        && msgpack_pack_uint32 (&packer, TR_NIGHTLOG_FORMAT) == 0
+        && msgpack_pack_str_with_body (&packer, "election", 8) == 0
+        && msgpack_pack_str_with_body (&packer, election, length) == 0;
+    if (written) {
+        s_put_u32 ((uint8_t *) buffer.data + MAGIC_SIZE,
+                   (uint32_t) (buffer.size - MAGIC_SIZE - 4));
+        written = s_write_whole (self, (const uint8_t *) buffer.data, buffer.size) == 0
+               && fdatasync (self->fd) == 0;
+    }
+    msgpack_sbuffer_destroy (&buffer);
+    if (!written)
+        return s_fail (error, error_size, self->path, 0,
+                       "cannot write the header: %s", strerror (errno));
+    memcpy (self->election, election, length + 1);
+    self->offset = self->end;
+    return true;
+}
+
+//  A new file is durable only once its directory entry is: fsync the
+//  directory too, or a crash could lose the whole log.
+static bool
+s_sync_directory (const char *path)
+{
+    char *copy = strdup (path);
+    if (!copy)
+        return false;
+    int fd = open (dirname (copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free (copy);
+    if (fd < 0)
+        return false;
+    //  Some file systems cannot sync a directory (EINVAL): nothing to do.
+    bool synced = fsync (fd) == 0 || errno == EINVAL;
+    close (fd);
+    return synced;
+}
+
+//  -------------------------------------------------------------------------
+//  Opening
+
+//  Opens path with flags and wraps it; NULL with error set on failure.
+static tr_nightlog_t *
+s_open (const char *path, int flags, char *error, size_t error_size)
+{
+    int fd = open (path, flags | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        s_fail (error, error_size, path, -1, "cannot open: %s", strerror (errno));
+        return NULL;
+    }
+    tr_nightlog_t *self = s_new (path, fd, (flags & O_ACCMODE) != O_RDONLY);
+    if (!self)
+        s_fail (error, error_size, path, -1, "out of memory");
+    return self;
+}
+
+tr_nightlog_t *
+tr_nightlog_open_read (const char *path, char *error, size_t error_size)
+{
+    assert (path);
+    tr_nightlog_t *self = s_open (path, O_RDONLY, error, error_size);
+    if (self && !s_read_header (self, error, error_size))
+        tr_nightlog_destroy (&self);
+    return self;
+}
+
+tr_nightlog_t *
+tr_nightlog_create (const char *path, const char *election,
+                    char *error, size_t error_size)
+{
+    assert (path && election);
+    tr_nightlog_t *self = s_open (path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND,
+                                  error, error_size);
+    if (!self)
+        return NULL;
+    if (!s_write_header (self, election, error, error_size))
+        tr_nightlog_destroy (&self);
+    else
+    if (!s_sync_directory (path)) {
+        s_fail (error, error_size, path, -1, "cannot sync its directory: %s",
+                strerror (errno));
+        tr_nightlog_destroy (&self);
+    }
+    return self;
+}
+
+//  Reads every record; a torn last one is cut off. False on anything else.
+static bool
+s_read_through (tr_nightlog_t *self, uint64_t *last_seq, long *truncated,
+                char *error, size_t error_size)
+{
+    tr_declaration_t *declaration = malloc (sizeof (*declaration));
+    if (!declaration)
+        return s_fail (error, error_size, self->path, -1, "out of memory");
+    tr_nightlog_err_t err;
+    while ((err = tr_nightlog_read (self, declaration, error, error_size))
+           == TR_NIGHTLOG_OK)
+        *last_seq = declaration->seq;
+    free (declaration);
+    if (err == TR_NIGHTLOG_ERR_TORN) {
+        if (ftruncate (self->fd, self->offset) != 0 || fdatasync (self->fd) != 0)
+            return s_fail (error, error_size, self->path, (long long) self->offset,
+                           "cannot cut off the torn record: %s", strerror (errno));
+        *truncated = (long) self->offset;
+        err = TR_NIGHTLOG_END;
+    }
+    self->end = self->offset;
+    return err == TR_NIGHTLOG_END;
+}
+
+tr_nightlog_t *
+tr_nightlog_open_append (const char *path, const char *election,
+                         uint64_t *last_seq, long *truncated,
+                         char *error, size_t error_size)
+{
+    assert (path && last_seq && truncated);
+    *last_seq = 0;
+    *truncated = -1;
+    if (election && access (path, F_OK) != 0 && errno == ENOENT)
+        return tr_nightlog_create (path, election, error, error_size);
+    tr_nightlog_t *self = s_open (path, O_RDWR | O_APPEND, error, error_size);
+    if (!self)
+        return NULL;
+
+    //  An empty file is a log whose creation stopped before its header:
+    //  start it again rather than refuse it.
+    struct stat status;
+    if (fstat (self->fd, &status) == 0 && status.st_size == 0 && election) {
+        if (!s_write_header (self, election, error, error_size))
+            tr_nightlog_destroy (&self);
+        return self;
+    }
+    if (!s_read_header (self, error, error_size))
+        tr_nightlog_destroy (&self);
+    else
+    if (election && strcmp (self->election, election) != 0) {
+        s_fail (error, error_size, path, MAGIC_SIZE,
+                "the log is of election \"%s\", not \"%s\"", self->election, election);
+        tr_nightlog_destroy (&self);
+    }
+    else
+    if (!s_read_through (self, last_seq, truncated, error, error_size))
+        tr_nightlog_destroy (&self);
+    return self;
+}
+
+const char *
+tr_nightlog_election (tr_nightlog_t *self)
+{
+    assert (self);
+    return self->election;
+}
+
+//  -------------------------------------------------------------------------
+//  Records: u32 length, u32 CRC-32 of the body, body
+
+static tr_nightlog_err_t
+s_read_error (tr_nightlog_t *self, tr_nightlog_err_t err, char *error,
+              size_t error_size, const char *format, ...)
+    __attribute__ ((format (printf, 5, 6)));
+
+static tr_nightlog_err_t
+s_read_error (tr_nightlog_t *self, tr_nightlog_err_t err, char *error,
+              size_t error_size, const char *format, ...)
+{
+    char what [512];
+    va_list args;
+    va_start (args, format);
+    vsnprintf (what, sizeof (what), format, args);
+    va_end (args);
+    s_fail (error, error_size, self->path, (long long) self->offset,
+            "record: %s", what);
+    return err;
+}
+
+//  Checks and decodes one whole body into declaration.
+static tr_nightlog_err_t
+s_check_body (tr_nightlog_t *self, const uint8_t *body, uint32_t length,
+              uint32_t checksum, tr_declaration_t *declaration,
+              char *error, size_t error_size)
+{
+    uint32_t actual = (uint32_t) crc32 (0L, body, length);
+    if (actual != checksum)
+        return s_read_error (self, TR_NIGHTLOG_ERR_CHECKSUM, error, error_size,
+                             "checksum %08" PRIx32 " does not match its body's %08"
+                             PRIx32, checksum, actual);
+    char detail [256];
+    tr_msg_err_t err = tr_msg_decode (body, length, &self->scratch,
+                                      detail, sizeof (detail));
+    if (err == TR_MSG_OK && self->scratch.type != TR_MSG_DECLARATION)
+        s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+                      "a %s, not a declaration",
+                      tr_msg_type_name (self->scratch.type));
+    else
+    if (err != TR_MSG_OK)
+        s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+                      "not a valid declaration: %s: %s", tr_msg_err_name (err), detail);
+    else
+        *declaration = self->scratch.u.declaration;
+    bool valid = err == TR_MSG_OK && self->scratch.type == TR_MSG_DECLARATION;
+    tr_msg_clear (&self->scratch);
+    return valid? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_RECORD;
+}
+
+tr_nightlog_err_t
+tr_nightlog_read (tr_nightlog_t *self, tr_declaration_t *declaration,
+                  char *error, size_t error_size)
+{
+    assert (self && declaration);
+    uint8_t prefix [PREFIX_SIZE];
+    ssize_t got = s_read_at (self->fd, prefix, PREFIX_SIZE, self->offset);
+    if (got < 0)
+        return s_read_error (self, TR_NIGHTLOG_ERR_IO, error, error_size,
+                             "cannot read: %s", strerror (errno));
+    if (got == 0)
+        return TR_NIGHTLOG_END;
+    if (got < PREFIX_SIZE)
+        return s_read_error (self, TR_NIGHTLOG_ERR_TORN, error, error_size,
+                             "the file ends inside its length and checksum "
+                             "(%zd of %d bytes)", got, PREFIX_SIZE);
+    uint32_t length = s_get_u32 (prefix);
+    if (length == 0 || length > TR_NIGHTLOG_RECORD_MAX)
+        return s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+                             "length %" PRIu32 " is not 1..%d", length,
+                             TR_NIGHTLOG_RECORD_MAX);
+    uint8_t *body = malloc (length);
+    if (!body)
+        return s_read_error (self, TR_NIGHTLOG_ERR_IO, error, error_size,
+                             "no memory for %" PRIu32 " bytes", length);
+    tr_nightlog_err_t err = TR_NIGHTLOG_OK;
+    got = s_read_at (self->fd, body, length, self->offset + PREFIX_SIZE);
+    if (got < 0)
+        err = s_read_error (self, TR_NIGHTLOG_ERR_IO, error, error_size,
+                            "cannot read: %s", strerror (errno));
+    else
+    if (got < (ssize_t) length)
+        err = s_read_error (self, TR_NIGHTLOG_ERR_TORN, error, error_size,
+                            "the file ends inside its body (%zd of %" PRIu32 " bytes)",
+                            got, length);
+    else
+        err = s_check_body (self, body, length, s_get_u32 (prefix + 4),
+                            declaration, error, error_size);
+    free (body);
+    if (err == TR_NIGHTLOG_OK)
+        self->offset += PREFIX_SIZE + (off_t) length;
+    return err;
+}
+
+tr_nightlog_err_t
+tr_nightlog_append (tr_nightlog_t *self, const tr_declaration_t *declaration)
+{
+    assert (self && declaration);
+    assert (self->writable);
+    self->scratch.type = TR_MSG_DECLARATION;
+    self->scratch.u.declaration = *declaration;
+    size_t length;
+    uint8_t *body = tr_msg_encode (&self->scratch, &length);
+    tr_msg_clear (&self->scratch);
+    if (!body || length > TR_NIGHTLOG_RECORD_MAX) {
+        free (body);
+        return TR_NIGHTLOG_ERR_RECORD;
+    }
+    uint8_t *record = malloc (PREFIX_SIZE + length);
+    if (!record) {
+        free (body);
+        return TR_NIGHTLOG_ERR_IO;
+    }
+    s_put_u32 (record, (uint32_t) length);
+    s_put_u32 (record + 4, (uint32_t) crc32 (0L, body, (uInt) length));
+    memcpy (record + PREFIX_SIZE, body, length);
+    free (body);
+    int rc = s_write_whole (self, record, PREFIX_SIZE + length);
+    free (record);
+    return rc == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
+}
+
+tr_nightlog_err_t
+tr_nightlog_sync (tr_nightlog_t *self)
+{
+    assert (self);
+    //  fdatasync flushes the file's size with its data: enough for a log
+    //  that only grows.
+    return fdatasync (self->fd) == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
+}

@@ -1,0 +1,216 @@
+/*  tr_import_hoc.c — the importer's model and the run that ties the steps
+    together: check the options, read the Library's files
+    (tr_import_read.c), derive what they do not say (tr_import_derive.c),
+    write the config and the night (tr_import_write.c), read both back
+    (tr_import_verify.c). See tr_import_hoc.h and tr_import_model.h.
+*/
+#include "tr_import_model.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+tr_import_t *
+tr_import_new (FILE *log)
+{
+    tr_import_t *self = calloc (1, sizeof (tr_import_t));
+    if (!self)
+        return NULL;
+    self->log = log;
+    self->seats = calloc (TR_SEATS_MAX, sizeof (tr_import_seat_t));
+    self->parties = calloc (TR_PARTIES_MAX, sizeof (tr_import_party_t));
+    self->seat_index = zhashx_new ();
+    self->party_index = zhashx_new ();
+    if (!self->seats || !self->parties || !self->seat_index
+    ||  !self->party_index)
+        tr_import_destroy (&self);
+    return self;
+}
+
+void
+tr_import_destroy (tr_import_t **self_p)
+{
+    if (!*self_p)
+        return;
+    tr_import_t *self = *self_p;
+    zhashx_destroy (&self->seat_index);
+    zhashx_destroy (&self->party_index);
+    free (self->seats);
+    free (self->parties);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+tr_import_log (tr_import_t *self, const char *format, ...)
+{
+    if (!self->log)
+        return;
+    va_list args;
+    va_start (args, format);
+    fprintf (self->log, "import-hoc: ");
+    vfprintf (self->log, format, args);
+    fprintf (self->log, "\n");
+    va_end (args);
+    fflush (self->log);
+}
+
+tr_import_seat_t *
+tr_import_seat (tr_import_t *self, const char *id)
+{
+    size_t index = (size_t) zhashx_lookup (self->seat_index, id);
+    return index? &self->seats [index - 1]: NULL;
+}
+
+tr_import_party_t *
+tr_import_party (tr_import_t *self, const char *code)
+{
+    size_t index = (size_t) zhashx_lookup (self->party_index, code);
+    return index? &self->parties [index - 1]: NULL;
+}
+
+tr_import_party_t *
+tr_import_party_add (tr_import_t *self, const char *code,
+                     char *error, size_t error_size)
+{
+    tr_import_party_t *party = tr_import_party (self, code);
+    if (party)
+        return party;
+    if (self->party_count == TR_PARTIES_MAX) {
+        snprintf (error, error_size, "more than %d parties (the next is %s)",
+                  TR_PARTIES_MAX, code);
+        return NULL;
+    }
+    party = &self->parties [self->party_count++];
+    TR_COPY (party->code, code);
+    zhashx_insert (self->party_index, code, (void *) self->party_count);
+    return party;
+}
+
+static bool
+s_valid_name (const char *name)
+{
+    size_t length = strlen (name);
+    return length >= 1 && length <= 32
+        && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789_-") == length;
+}
+
+static tr_import_err_t
+s_check_options (const tr_import_hoc_options_t *options,
+                 char *error, size_t error_size)
+{
+    const char *missing = !options->constituencies? "--constituencies":
+                          !options->candidates? "--candidates":
+                          !options->name? "--name": !options->out_dir? "--out":
+                          NULL;
+    if (missing)
+        snprintf (error, error_size, "%s is required", missing);
+    else
+    if (!s_valid_name (options->name))
+        snprintf (error, error_size, "--name '%s': use 1 to 32 letters, "
+                  "digits, '_' or '-'", options->name);
+    else
+    if (options->headline > TR_IMPORT_HEADLINE_MAX)
+        snprintf (error, error_size, "--headline %zu: at most %d",
+                  options->headline, TR_IMPORT_HEADLINE_MAX);
+    else
+    if (options->date && !tr_import_time_valid_date (options->date))
+        snprintf (error, error_size, "--date '%s': not a date YYYY-MM-DD",
+                  options->date);
+    else
+    if (options->title && (!*options->title
+                           || strlen (options->title) > TR_NAME_MAX))
+        snprintf (error, error_size, "--title: 1 to %d bytes", TR_NAME_MAX);
+    else
+        return TR_IMPORT_OK;
+    return TR_IMPORT_ERR_USAGE;
+}
+
+static tr_import_err_t
+s_read_all (tr_import_t *self, const tr_import_hoc_options_t *options,
+            char *error, size_t error_size)
+{
+    tr_import_err_t err = tr_import_read_constituencies (self,
+        options->constituencies, options->times == NULL, error, error_size);
+    if (!err && options->new_seats)
+        err = tr_import_read_new_seats (self, options->new_seats,
+                                        error, error_size);
+    if (!err)
+        err = tr_import_read_candidates (self, options->candidates,
+                                         error, error_size);
+    if (!err && options->times)
+        err = tr_import_read_times (self, options->times, error, error_size);
+    return err;
+}
+
+//  Writes through NAME.tmp and renames, so a failed import leaves the
+//  previous output (or none), never half a file.
+static tr_import_err_t
+s_write (tr_import_t *self, const char *path,
+         tr_import_err_t (*writer) (tr_import_t *, const char *, char *, size_t),
+         char *error, size_t error_size)
+{
+    char temporary [4096];
+    if (snprintf (temporary, sizeof temporary, "%s.tmp", path)
+        >= (int) sizeof temporary) {
+        snprintf (error, error_size, "%s: path too long", path);
+        return TR_IMPORT_ERR_USAGE;
+    }
+    tr_import_log (self, "writing %s", path);
+    tr_import_err_t err = writer (self, temporary, error, error_size);
+    if (!err && rename (temporary, path) != 0) {
+        snprintf (error, error_size, "%s: %s", path, strerror (errno));
+        err = TR_IMPORT_ERR_IO;
+    }
+    if (err)
+        remove (temporary);
+    return err;
+}
+
+tr_import_err_t
+tr_import_hoc_run (const tr_import_hoc_options_t *options,
+                   char *error, size_t error_size)
+{
+    tr_import_err_t err = s_check_options (options, error, error_size);
+    if (err)
+        return err;
+    tr_import_t *self = tr_import_new (options->log);
+    if (!self) {
+        snprintf (error, error_size, "out of memory");
+        return TR_IMPORT_ERR_IO;
+    }
+    char config_path [4096], night_path [4096];
+    snprintf (config_path, sizeof config_path, "%s/%s.yaml",
+              options->out_dir, options->name);
+    snprintf (night_path, sizeof night_path, "%s/%s.night",
+              options->out_dir, options->name);
+    err = s_read_all (self, options, error, error_size);
+    if (!err)
+        err = tr_import_derive (self, options, error, error_size);
+    if (!err)
+        err = s_write (self, config_path, tr_import_write_config,
+                       error, error_size);
+    if (!err)
+        err = s_write (self, night_path, tr_import_write_night,
+                       error, error_size);
+    if (!err)
+        err = tr_import_verify (self, config_path, night_path,
+                                error, error_size);
+    tr_import_destroy (&self);
+    return err;
+}
+
+const char *
+tr_import_err_name (tr_import_err_t err)
+{
+    switch (err) {
+        case TR_IMPORT_OK:          return "ok";
+        case TR_IMPORT_ERR_USAGE:   return "usage";
+        case TR_IMPORT_ERR_IO:      return "io";
+        case TR_IMPORT_ERR_DATA:    return "data";
+        case TR_IMPORT_ERR_LIMIT:   return "limit";
+        case TR_IMPORT_ERR_VERIFY:  return "verify";
+    }
+    return "unknown";
+}

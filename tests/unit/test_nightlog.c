@@ -1,0 +1,452 @@
+/*  test_nightlog.c — the night log of proto/tr_nightlog.h, through the
+    crashes and accidents of an election night: a power cut mid-record,
+    a byte changed on disk, a log from another election.
+
+    Each test works in its own mkdtemp directory under /tmp, removed after.
+    The tests read the record framing themselves (magic, header, u32
+    length, u32 CRC) to know where each record starts: that framing is the
+    specification, so a test that depends on it is a test of it too.
+*/
+#include "proto/tr_nightlog.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#define ELECTION    "ge2024"
+#define RECORDS_MAX 16
+
+typedef struct {
+    char directory [64];            //  the mkdtemp directory
+    char path [128];                //  night.log inside it
+    char error [512];               //  the last error a call wrote
+} fixture_t;
+
+static int
+s_setup (void **state)
+{
+    fixture_t *fixture = calloc (1, sizeof (*fixture));
+    strcpy (fixture->directory, "/tmp/test_nightlog_XXXXXX");
+    if (!mkdtemp (fixture->directory))
+        return -1;
+    snprintf (fixture->path, sizeof (fixture->path), "%s/night.log", fixture->directory);
+    *state = fixture;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    fixture_t *fixture = *state;
+    DIR *directory = opendir (fixture->directory);
+    struct dirent *entry;
+    while (directory && (entry = readdir (directory))) {
+        char path [512];
+        snprintf (path, sizeof (path), "%s/%s", fixture->directory, entry->d_name);
+        if (strcmp (entry->d_name, ".") && strcmp (entry->d_name, ".."))
+            unlink (path);
+    }
+    if (directory)
+        closedir (directory);
+    rmdir (fixture->directory);
+    free (fixture);
+    return 0;
+}
+
+//  The declaration ingest accepted as number seq.
+static tr_declaration_t
+s_declaration (uint64_t seq)
+{
+    tr_declaration_t declaration = { .kind = TR_KIND_FIRST, .electorate = 70000 };
+    snprintf (declaration.submission_id, sizeof (declaration.submission_id),
+              "centre-%u", (unsigned) (seq % 100000));
+    snprintf (declaration.constituency, sizeof (declaration.constituency),
+              "E1400%04u", (unsigned) (seq % 10000));
+    declaration.declared_at = 1720130000 + (int64_t) seq * 60;
+    declaration.candidate_count = 2;
+    declaration.candidates [0] = (tr_candidate_t) { "Ann Other", "Lab", 20000 + (uint32_t) seq };
+    declaration.candidates [1] = (tr_candidate_t) { "Bob Smith", "Con", 15000 };
+    declaration.seq = seq;
+    declaration.accepted_at = declaration.declared_at * 1000 + 250;
+    return declaration;
+}
+
+static void
+s_write_night (fixture_t *fixture, uint64_t count)
+{
+    tr_nightlog_t *log = tr_nightlog_create (fixture->path, ELECTION,
+                                             fixture->error, sizeof (fixture->error));
+    assert_non_null (log);
+    for (uint64_t seq = 1; seq <= count; seq++) {
+        tr_declaration_t declaration = s_declaration (seq);
+        assert_int_equal (tr_nightlog_append (log, &declaration), TR_NIGHTLOG_OK);
+    }
+    assert_int_equal (tr_nightlog_sync (log), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    assert_null (log);
+}
+
+static uint8_t *
+s_slurp (const char *path, size_t *size)
+{
+    FILE *file = fopen (path, "rb");
+    assert_non_null (file);
+    fseek (file, 0, SEEK_END);
+    *size = (size_t) ftell (file);
+    rewind (file);
+    uint8_t *bytes = malloc (*size + 1);
+    assert_int_equal (fread (bytes, 1, *size, file), *size);
+    fclose (file);
+    return bytes;
+}
+
+static void
+s_spit (const char *path, const uint8_t *bytes, size_t size)
+{
+    FILE *file = fopen (path, "wb");
+    assert_non_null (file);
+    assert_int_equal (fwrite (bytes, 1, size, file), size);
+    fclose (file);
+}
+
+static uint32_t
+s_u32 (const uint8_t *bytes)
+{
+    return (uint32_t) bytes [0] << 24 | (uint32_t) bytes [1] << 16
+         | (uint32_t) bytes [2] << 8 | bytes [3];
+}
+
+//  Where each record starts, read from the framing; returns how many.
+static size_t
+s_record_offsets (const char *path, long offsets [RECORDS_MAX])
+{
+    size_t size;
+    uint8_t *bytes = s_slurp (path, &size);
+    assert_memory_equal (bytes, "TRNIGHT\n", 8);
+    size_t offset = 12 + s_u32 (bytes + 8);
+    size_t count = 0;
+    while (offset + 8 <= size && count < RECORDS_MAX) {
+        offsets [count++] = (long) offset;
+        offset += 8 + s_u32 (bytes + offset);
+    }
+    assert_int_equal (offset, size);
+    free (bytes);
+    return count;
+}
+
+//  Reads every record, checks they are seq 1..n in order; returns n.
+static uint64_t
+s_read_night (fixture_t *fixture)
+{
+    tr_nightlog_t *log = tr_nightlog_open_read (fixture->path, fixture->error,
+                                                sizeof (fixture->error));
+    assert_non_null (log);
+    tr_declaration_t declaration;
+    uint64_t count = 0;
+    tr_nightlog_err_t err;
+    while ((err = tr_nightlog_read (log, &declaration, fixture->error,
+                                    sizeof (fixture->error))) == TR_NIGHTLOG_OK) {
+        tr_declaration_t expected = s_declaration (++count);
+        assert_int_equal (declaration.seq, expected.seq);
+        assert_string_equal (declaration.constituency, expected.constituency);
+        assert_string_equal (declaration.submission_id, expected.submission_id);
+        assert_int_equal (declaration.candidates [0].votes, expected.candidates [0].votes);
+        assert_int_equal (declaration.accepted_at, expected.accepted_at);
+    }
+    assert_int_equal (err, TR_NIGHTLOG_END);
+    tr_nightlog_destroy (&log);
+    return count;
+}
+
+static void
+s_assert_error_names (fixture_t *fixture, long offset)
+{
+    char expected [64];
+    snprintf (expected, sizeof (expected), "offset %ld", offset);
+    if (!strstr (fixture->error, fixture->path) || !strstr (fixture->error, expected))
+        fail_msg ("error \"%s\" does not name the file and %s", fixture->error, expected);
+}
+
+//  -------------------------------------------------------------------------
+
+static void
+test_night_of_five_declarations_reads_back_in_order (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 5);
+    assert_int_equal (s_read_night (fixture), 5);
+}
+
+static void
+test_header_names_the_election (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 0);
+    tr_nightlog_t *log = tr_nightlog_open_read (fixture->path, NULL, 0);
+    assert_non_null (log);
+    assert_string_equal (tr_nightlog_election (log), ELECTION);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 0);
+}
+
+static void
+test_open_append_creates_the_log_before_the_first_declaration (void **state)
+{
+    fixture_t *fixture = *state;
+    uint64_t last_seq = 99;
+    long truncated = 99;
+    tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                                  &truncated, fixture->error,
+                                                  sizeof (fixture->error));
+    assert_non_null (log);
+    assert_int_equal (last_seq, 0);
+    assert_int_equal (truncated, -1);
+    tr_declaration_t declaration = s_declaration (1);
+    assert_int_equal (tr_nightlog_append (log, &declaration), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 1);
+}
+
+static void
+test_ingest_restarted_carries_on_after_the_last_seq (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 3);
+    uint64_t last_seq;
+    long truncated;
+    tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                                  &truncated, fixture->error,
+                                                  sizeof (fixture->error));
+    assert_non_null (log);
+    assert_int_equal (last_seq, 3);
+    assert_int_equal (truncated, -1);
+    tr_declaration_t declaration = s_declaration (4);
+    assert_int_equal (tr_nightlog_append (log, &declaration), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_sync (log), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 4);
+}
+
+static void
+test_empty_file_left_by_a_crash_at_creation_gets_a_header (void **state)
+{
+    fixture_t *fixture = *state;
+    s_spit (fixture->path, (const uint8_t *) "", 0);
+    uint64_t last_seq;
+    long truncated;
+    tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                                  &truncated, NULL, 0);
+    assert_non_null (log);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 0);
+}
+
+//  A power cut while the fourth record was being written, at every byte.
+static void
+test_torn_last_record_is_cut_off_at_every_byte (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 4);
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 4);
+    size_t size;
+    uint8_t *whole = s_slurp (fixture->path, &size);
+
+    for (size_t cut = (size_t) offsets [3] + 1; cut < size; cut++) {
+        s_spit (fixture->path, whole, cut);
+
+        //  A reader (replay) sees three records, then the torn one.
+        tr_nightlog_t *log = tr_nightlog_open_read (fixture->path, NULL, 0);
+        tr_declaration_t declaration;
+        for (int record = 0; record < 3; record++)
+            assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_OK);
+        assert_int_equal (tr_nightlog_read (log, &declaration, fixture->error,
+                                            sizeof (fixture->error)), TR_NIGHTLOG_ERR_TORN);
+        s_assert_error_names (fixture, offsets [3]);
+        tr_nightlog_destroy (&log);
+
+        //  Ingest restarting cuts it and numbers on from the third.
+        uint64_t last_seq;
+        long truncated;
+        log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq, &truncated,
+                                       fixture->error, sizeof (fixture->error));
+        assert_non_null (log);
+        assert_int_equal (last_seq, 3);
+        assert_int_equal (truncated, offsets [3]);
+        struct stat status;
+        assert_int_equal (stat (fixture->path, &status), 0);
+        assert_int_equal (status.st_size, offsets [3]);
+        declaration = s_declaration (4);
+        assert_int_equal (tr_nightlog_append (log, &declaration), TR_NIGHTLOG_OK);
+        tr_nightlog_destroy (&log);
+        assert_int_equal (s_read_night (fixture), 4);
+    }
+    free (whole);
+}
+
+static void
+test_flipped_byte_in_an_earlier_record_fails_naming_its_offset (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 4);
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 4);
+    size_t size;
+    uint8_t *whole = s_slurp (fixture->path, &size);
+
+    //  Every byte of the second record's checksum and body.
+    for (long at = offsets [1] + 4; at < offsets [2]; at++) {
+        whole [at] ^= 0x20;
+        s_spit (fixture->path, whole, size);
+        whole [at] ^= 0x20;
+
+        uint64_t last_seq;
+        long truncated;
+        tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION,
+                                                      &last_seq, &truncated,
+                                                      fixture->error,
+                                                      sizeof (fixture->error));
+        assert_null (log);
+        s_assert_error_names (fixture, offsets [1]);
+        assert_non_null (strstr (fixture->error, "checksum"));
+
+        log = tr_nightlog_open_read (fixture->path, NULL, 0);
+        tr_declaration_t declaration;
+        assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_OK);
+        assert_int_equal (tr_nightlog_read (log, &declaration, fixture->error,
+                                            sizeof (fixture->error)),
+                          TR_NIGHTLOG_ERR_CHECKSUM);
+        tr_nightlog_destroy (&log);
+    }
+    //  Nothing was cut off along the way.
+    struct stat status;
+    assert_int_equal (stat (fixture->path, &status), 0);
+    assert_int_equal ((size_t) status.st_size, size);
+    free (whole);
+}
+
+static void
+test_huge_length_is_refused_before_anything_is_allocated (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 2);
+    long offsets [RECORDS_MAX];
+    s_record_offsets (fixture->path, offsets);
+    size_t size;
+    uint8_t *bytes = s_slurp (fixture->path, &size);
+    memcpy (bytes + offsets [0], "\x7f\xff\xff\xff", 4);
+    s_spit (fixture->path, bytes, size);
+    free (bytes);
+
+    tr_nightlog_t *log = tr_nightlog_open_read (fixture->path, NULL, 0);
+    tr_declaration_t declaration;
+    assert_int_equal (tr_nightlog_read (log, &declaration, fixture->error,
+                                        sizeof (fixture->error)), TR_NIGHTLOG_ERR_RECORD);
+    s_assert_error_names (fixture, offsets [0]);
+    tr_nightlog_destroy (&log);
+}
+
+//  A record whose checksum is right but whose body is an ack.
+static void
+test_record_that_is_not_a_declaration_is_refused (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 1);
+    tr_msg_t ack = { .type = TR_MSG_ACK, .u.ack = { "centre-2", 2, false } };
+    size_t length;
+    uint8_t *body = tr_msg_encode (&ack, &length);
+    uint8_t prefix [8];
+    uint32_t crc = (uint32_t) crc32 (0L, body, (uInt) length);
+    for (int byte = 0; byte < 4; byte++) {
+        prefix [byte] = (uint8_t) (length >> (24 - 8 * byte));
+        prefix [4 + byte] = (uint8_t) (crc >> (24 - 8 * byte));
+    }
+    int fd = open (fixture->path, O_WRONLY | O_APPEND);
+    assert_int_equal (write (fd, prefix, 8), 8);
+    assert_int_equal (write (fd, body, length), (ssize_t) length);
+    close (fd);
+    free (body);
+
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 2);
+    uint64_t last_seq;
+    long truncated;
+    assert_null (tr_nightlog_open_append (fixture->path, ELECTION, &last_seq, &truncated,
+                                          fixture->error, sizeof (fixture->error)));
+    s_assert_error_names (fixture, offsets [1]);
+    assert_non_null (strstr (fixture->error, "not a declaration"));
+}
+
+static void
+test_file_that_is_not_a_night_log_is_refused (void **state)
+{
+    fixture_t *fixture = *state;
+    const char *csv = "ons_id,party,votes\nE14001342,Lab,15994\n";
+    s_spit (fixture->path, (const uint8_t *) csv, strlen (csv));
+    assert_null (tr_nightlog_open_read (fixture->path, fixture->error,
+                                        sizeof (fixture->error)));
+    s_assert_error_names (fixture, 0);
+    uint64_t last_seq;
+    long truncated;
+    assert_null (tr_nightlog_open_append (fixture->path, ELECTION, &last_seq, &truncated,
+                                          fixture->error, sizeof (fixture->error)));
+    assert_non_null (strstr (fixture->error, "not a night log"));
+    //  Refused, not rewritten.
+    size_t size;
+    uint8_t *bytes = s_slurp (fixture->path, &size);
+    assert_memory_equal (bytes, csv, strlen (csv));
+    free (bytes);
+}
+
+static void
+test_log_of_another_election_is_not_appended_to (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 2);
+    uint64_t last_seq;
+    long truncated;
+    assert_null (tr_nightlog_open_append (fixture->path, "ge2029", &last_seq, &truncated,
+                                          fixture->error, sizeof (fixture->error)));
+    assert_non_null (strstr (fixture->error, "ge2024"));
+    assert_int_equal (s_read_night (fixture), 2);
+}
+
+static void
+test_missing_file_cannot_be_read (void **state)
+{
+    fixture_t *fixture = *state;
+    assert_null (tr_nightlog_open_read (fixture->path, fixture->error,
+                                        sizeof (fixture->error)));
+    assert_non_null (strstr (fixture->error, fixture->path));
+    tr_nightlog_t *log = NULL;
+    tr_nightlog_destroy (&log);         //  destroying nothing is fine
+}
+
+int
+main (void)
+{
+#define IN_TEMP_DIR(test) cmocka_unit_test_setup_teardown (test, s_setup, s_teardown)
+    const struct CMUnitTest tests [] = {
+        IN_TEMP_DIR (test_night_of_five_declarations_reads_back_in_order),
+        IN_TEMP_DIR (test_header_names_the_election),
+        IN_TEMP_DIR (test_open_append_creates_the_log_before_the_first_declaration),
+        IN_TEMP_DIR (test_ingest_restarted_carries_on_after_the_last_seq),
+        IN_TEMP_DIR (test_empty_file_left_by_a_crash_at_creation_gets_a_header),
+        IN_TEMP_DIR (test_torn_last_record_is_cut_off_at_every_byte),
+        IN_TEMP_DIR (test_flipped_byte_in_an_earlier_record_fails_naming_its_offset),
+        IN_TEMP_DIR (test_huge_length_is_refused_before_anything_is_allocated),
+        IN_TEMP_DIR (test_record_that_is_not_a_declaration_is_refused),
+        IN_TEMP_DIR (test_file_that_is_not_a_night_log_is_refused),
+        IN_TEMP_DIR (test_log_of_another_election_is_not_appended_to),
+        IN_TEMP_DIR (test_missing_file_cannot_be_read),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
