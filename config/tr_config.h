@@ -21,8 +21,8 @@
           publisher_pub: tcp://127.0.0.1:7405
           publisher_snapshot: tcp://127.0.0.1:7406
         alerts:
-          breaking: [first, gain, majority, defeat, last]   # alert kinds shown as
-                                       # breaking; default this list
+          breaking: [first, gain, win, majority, defeat, correction, last]
+                                       # alert kinds shown as breaking; default this list
         headline:                      # required, 1..16 groups, in display order
           - {code: Lab, name: Labour}
           - {code: Oth, name: Others}

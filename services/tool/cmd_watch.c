@@ -24,6 +24,8 @@ typedef struct {
     int64_t last_heard;         //  ms
     int64_t exit_at;            //  0, or when to leave after completion
     bool connected;             //  has heard the publisher once
+    bool strip_due;             //  totals changed: print the seats strip
+                                //  once the alerts that follow them are out
 } watch_t;
 
 static void
@@ -92,9 +94,24 @@ s_take_snapshot (watch_t *self)
     s_check_complete (self);
 }
 
+//  The tally sends a result, the totals, then the result's alerts: the
+//  strip reads best under the alerts, so it waits for the next result or
+//  a quiet moment.
+static void
+s_print_strip_if_due (watch_t *self)
+{
+    if (self->strip_due && !self->json) {
+        tables_print_strip (stdout, self->config, tr_view_totals (self->view));
+        fflush (stdout);
+    }
+    self->strip_due = false;
+}
+
 static void
 s_show (watch_t *self, const tr_msg_t *msg)
 {
+    if (msg->type == TR_MSG_RESULT)
+        s_print_strip_if_due (self);
     if (self->json) {
         if (msg->type != TR_MSG_HEARTBEAT || self->filtered)
             s_print_json (tr_json_message (msg));
@@ -104,7 +121,7 @@ s_show (watch_t *self, const tr_msg_t *msg)
         tables_print_alert (stdout, &msg->u.alert);
     else
     if (msg->type == TR_MSG_TOTALS)
-        tables_print_strip (stdout, self->config, &msg->u.totals);
+        self->strip_due = true;
     else
     if (msg->type == TR_MSG_RESULT && self->filtered)
         printf ("%-9s %s: %s %s, majority %u\n", "RESULT", msg->u.result.name,
@@ -158,6 +175,8 @@ s_run (watch_t *self)
     while (!zsys_interrupted) {
         if (zpoller_wait (poller, 200) == self->sub)
             s_handle_message (self);
+        else
+            s_print_strip_if_due (self);
         int64_t now = tr_wire_now_ms ();
         if (self->exit_at && now >= self->exit_at)
             break;
@@ -170,6 +189,7 @@ s_run (watch_t *self)
             self->last_heard = now;
         }
     }
+    s_print_strip_if_due (self);
     zpoller_destroy (&poller);
     return 0;
 }

@@ -3,6 +3,23 @@
 #include "tables.h"
 #include "services/lib/tr_json.h"
 
+//  Prints text in a column of width characters, cut or padded. printf's
+//  widths count bytes, and "Sinn Féin" has one more byte than letters.
+static void
+s_print_column (FILE *stream, const char *text, size_t width)
+{
+    size_t shown = 0;
+    const unsigned char *at = (const unsigned char *) text;
+    while (*at && shown < width) {
+        fputc (*at++, stream);
+        while ((*at & 0xC0) == 0x80)        //  the rest of a UTF-8 character
+            fputc (*at++, stream);
+        shown++;
+    }
+    for (; shown < width; shown++)
+        fputc (' ', stream);
+}
+
 void
 tables_print_strip (FILE *stream, const tr_config_t *config, const tr_totals_t *totals)
 {
@@ -30,19 +47,30 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
     if (leader)
         fprintf (stream, "; %s have a majority", leader->headline_name);
     fprintf (stream, "\n\n%-24s %6s %7s\n", "", "Seats", "Change");
-    for (size_t group = 0; group < config->group_count; group++)
-        fprintf (stream, "%-24.24s %6u %+7d\n", config->groups [group].name,
-                 seats [group], change [group]);
+    for (size_t group = 0; group < config->group_count; group++) {
+        s_print_column (stream, config->groups [group].name, 24);
+        fprintf (stream, " %6u %+7d\n", seats [group], change [group]);
+    }
     fprintf (stream, "\n%-6s %-24s %6s %7s %11s %7s\n", "Party", "", "Seats",
              "Change", "Votes", "Share");
+    size_t unseated = 0;
+    uint64_t unseated_votes = 0;
     for (size_t index = 0; index < totals->party_count; index++) {
         const tr_party_total_t *party = &totals->parties [index];
-        if (party->seats == 0 && party->change == 0 && party->votes == 0)
+        if (party->seats == 0 && party->change == 0) {
+            unseated += party->votes > 0;
+            unseated_votes += party->votes;
             continue;
-        fprintf (stream, "%-6s %-24.24s %6u %+7d %11llu %6.1f%%\n", party->party,
-                 party->name, party->seats, party->change,
+        }
+        fprintf (stream, "%-6s ", party->party);
+        s_print_column (stream, party->name, 24);
+        fprintf (stream, " %6u %+7d %11llu %6.1f%%\n", party->seats, party->change,
                  (unsigned long long) party->votes, party->share * 100.0);
     }
+    if (unseated)
+        fprintf (stream, "\n%zu other parties won no seat, with %llu votes between "
+                 "them (tallyroom snapshot --json lists every party)\n",
+                 unseated, (unsigned long long) unseated_votes);
 }
 
 void
