@@ -4,6 +4,7 @@
 #   . tests/integration/lib.sh
 #   stack_start [-c CONFIG]     sets $work and $endpoints (the -e options that
 #                               point every command at this stack)
+#   stack_stop_and_check        stop it; fail on a sanitizer report in any log
 #   fail MESSAGE                print and exit 1
 # TALLYROOM_BIN names the binaries (scripts/run-tests sets it).
 
@@ -49,6 +50,18 @@ stack_start() {
     done
     "$root/scripts/stack" up "${endpoints[@]}" --dir "$work/run" >/dev/null \
         || fail "the stack did not come up"
+}
+
+# Stops the stack and fails if a daemon's log holds a sanitizer's report (the
+# ASan build runs this same test) or a daemon did not stop cleanly.
+stack_stop_and_check() {
+    "$root/scripts/stack" down --dir "$work/run" >"$work/down.out" 2>&1 \
+        || fail "stack down failed: $(cat "$work/down.out")"
+    grep -q "ignored SIGTERM" "$work/down.out" && fail "a daemon ignored SIGTERM"
+    if grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$work"/run/*.log "$work"/*.err 2>/dev/null; then
+        fail "a sanitizer reported a problem (above)"
+    fi
+    return 0
 }
 
 # Waits up to $2 seconds for file $1 to contain $3.

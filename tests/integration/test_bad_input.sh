@@ -53,4 +53,5 @@ assert snapshot["declared"] == 1, snapshot["declared"]
 seat = [c for c in snapshot["constituencies"] if c["id"] == "E14000002"][0]
 assert seat["winner"] == "Lab" and seat["result"] == "gain", seat
 PY
+stack_stop_and_check
 echo "bad input: refused with reasons, daemons up, the good declaration counted once"

@@ -31,4 +31,5 @@ kill -0 "$watch_pid" 2>/dev/null && fail "watch did not see the night complete w
 
 grep -q "gap" "$work/run/tally.log" "$work/run/publisher.log" "$work/watch.err" \
     && fail "a daemon or the subscriber saw a gap at full speed"
+stack_stop_and_check
 echo "night: 650 declarations, snapshot and subscriber match the Library"
