@@ -303,11 +303,7 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
 static void
 s_answer_heartbeat (ingest_server_t *self, zframe_t *identity)
 {
-    tr_msg_t reply = { .type = TR_MSG_HEARTBEAT };
-    reply.u.heartbeat.seq = self->seq;
-    reply.u.heartbeat.sent_at = tr_wire_now_ms ();
-    TR_COPY (reply.u.heartbeat.sender, "ingest");
-    tr_wire_send (self->router, identity, &reply);
+    tr_wire_heartbeat (self->router, identity, "ingest", self->seq);
 }
 
 //  One request from a count centre: [identity, payload].
@@ -387,12 +383,8 @@ s_commit_batch (ingest_server_t *self)
 static void
 s_send_heartbeat (ingest_server_t *self)
 {
-    tr_msg_t msg = { .type = TR_MSG_HEARTBEAT };
-    msg.u.heartbeat.seq = self->seq;
-    msg.u.heartbeat.sent_at = tr_wire_now_ms ();
-    TR_COPY (msg.u.heartbeat.sender, "ingest");
-    tr_wire_publish (self->pub, &msg);
-    self->heartbeat_at = msg.u.heartbeat.sent_at + INGEST_HEARTBEAT_MS;
+    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "ingest", self->seq)
+                       + INGEST_HEARTBEAT_MS;
 }
 
 int

@@ -131,6 +131,35 @@ tr_wire_request (const char *endpoint, const tr_msg_t *request, tr_msg_t *reply,
     return rc;
 }
 
+int64_t
+tr_wire_heartbeat (zsock_t *socket, zframe_t *identity, const char *sender,
+                   uint64_t seq)
+{
+    tr_msg_t msg = { .type = TR_MSG_HEARTBEAT };
+    msg.u.heartbeat.seq = seq;
+    msg.u.heartbeat.sent_at = tr_wire_now_ms ();
+    TR_COPY (msg.u.heartbeat.sender, sender);
+    if (identity)
+        tr_wire_send (socket, identity, &msg);
+    else
+        tr_wire_publish (socket, &msg);
+    return msg.u.heartbeat.sent_at;
+}
+
+void
+tr_wire_answer_snapshot (zsock_t *router, const tr_snapshot_reply_t *reply)
+{
+    zmsg_t *request = zmsg_recv (router);
+    if (!request)
+        return;
+    zframe_t *identity = zmsg_pop (request);
+    zmsg_destroy (&request);
+    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+    answer.u.snapshot_reply = *reply;       //  shares reply's results: not cleared
+    tr_wire_send (router, identity, &answer);
+    zframe_destroy (&identity);
+}
+
 void
 tr_wire_unbounded (zsock_t *socket)
 {

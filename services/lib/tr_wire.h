@@ -47,6 +47,18 @@ int
                      tr_msg_t *reply, int timeout_ms,
                      char *error, size_t error_size);
 
+//  A heartbeat from sender carrying seq, its latest sequence number: on a
+//  PUB socket when identity is NULL, else as the answer to a request on a
+//  ROUTER. Returns the time it was sent, Unix ms.
+int64_t
+    tr_wire_heartbeat (zsock_t *socket, zframe_t *identity, const char *sender,
+                       uint64_t seq);
+
+//  Answers the snapshot request waiting on router with reply; whatever was
+//  asked, the answer is the state (a request is only a knock).
+void
+    tr_wire_answer_snapshot (zsock_t *router, const tr_snapshot_reply_t *reply);
+
 //  Sets a socket's queues unbounded both ways (internal links: the night
 //  is bounded, losing a message is not; see proto/README.md "Delivery").
 void

@@ -146,28 +146,19 @@ s_handle_ingest (tally_server_t *self)
 static void
 s_handle_snapshot (tally_server_t *self)
 {
-    zmsg_t *request = zmsg_recv (self->snapshot);
-    if (!request)
-        return;
-    zframe_t *identity = zmsg_pop (request);
-    zmsg_destroy (&request);    //  whatever was asked, the answer is the state
-    tr_msg_t reply = { .type = TR_MSG_SNAPSHOT_REPLY };
-    tr_tally_snapshot (self->tally, &reply.u.snapshot_reply);
-    reply.u.snapshot_reply.upstream = self->upstream;
-    tr_wire_send (self->snapshot, identity, &reply);
-    tr_msg_clear (&reply);
-    zframe_destroy (&identity);
+    tr_snapshot_reply_t reply;
+    tr_tally_snapshot (self->tally, &reply);
+    reply.upstream = self->upstream;
+    tr_wire_answer_snapshot (self->snapshot, &reply);
+    free (reply.results);
 }
 
 static void
 s_send_heartbeat (tally_server_t *self)
 {
-    tr_msg_t msg = { .type = TR_MSG_HEARTBEAT };
-    msg.u.heartbeat.seq = tr_tally_seq (self->tally);
-    msg.u.heartbeat.sent_at = tr_wire_now_ms ();
-    TR_COPY (msg.u.heartbeat.sender, "tally");
-    tr_wire_publish (self->pub, &msg);
-    self->heartbeat_at = msg.u.heartbeat.sent_at + TALLY_HEARTBEAT_MS;
+    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "tally",
+                                            tr_tally_seq (self->tally))
+                       + TALLY_HEARTBEAT_MS;
 }
 
 int
