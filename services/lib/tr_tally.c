@@ -224,9 +224,11 @@ s_decide_alerts (tr_tally_t *self, const tr_result_t *result,
     if (result->kind == TR_KIND_CORRECTION)
         tr_alert_correction (&writer, result);
     else
-    if (result->kind == TR_KIND_RECOUNT && !first_of_seat)
+    if (result->kind == TR_KIND_RECOUNT)
         tr_alert_recount (&writer, result);
-    else {
+    if (first_of_seat) {
+        //  A seat's first result is news however it came: after a recount
+        //  or not, the desk runs its gain, hold or win and its defeats.
         if (first_of_night)
             tr_alert_first (&writer, result);
         tr_alert_outcome (&writer, result);

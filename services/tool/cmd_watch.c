@@ -18,6 +18,8 @@ typedef struct {
     const tr_config_t *config;  //  the election; not owned
     bool json;                  //  one JSON object a line
     bool filtered;              //  --topic given: no state, no gap checks
+    bool show_heartbeats;       //  a --topic asked for them (they are
+                                //  always subscribed to, for liveness)
     bool until_complete;        //  exit once every seat has declared
     zsock_t *sub;               //  the publisher's messages
     tr_view_t *view;            //  our copy of the night
@@ -113,7 +115,7 @@ s_show (watch_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_RESULT)
         s_print_strip_if_due (self);
     if (self->json) {
-        if (msg->type != TR_MSG_HEARTBEAT || self->filtered)
+        if (msg->type != TR_MSG_HEARTBEAT || self->show_heartbeats)
             s_print_json (tr_json_message (msg));
     }
     else
@@ -240,8 +242,11 @@ tr_cmd_watch (int argc, char **argv)
     tr_wire_unbounded (self.sub);
     zsock_set_maxmsgsize (self.sub, TR_MSG_SIZE_MAX);
     zsock_set_subscribe (self.sub, "heartbeat");
-    for (size_t index = 0; index < topic_count; index++)
+    for (size_t index = 0; index < topic_count; index++) {
         zsock_set_subscribe (self.sub, topics [index]);
+        if (strncmp ("heartbeat", topics [index], strlen (topics [index])) == 0)
+            self.show_heartbeats = true;
+    }
     if (!self.filtered)
         zsock_set_subscribe (self.sub, "");
     int rc = 1;

@@ -18,7 +18,7 @@ background_pids=()
 
 fail() {
     echo "FAIL: $*" >&2
-    for log in "$work"/run/*.log; do
+    for log in "$work"/run/{ingest,tally,publisher}.log; do
         [ -f "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
     done
     exit 1

@@ -326,6 +326,33 @@ test_last_seat_and_sequence_numbers (void **state)
 }
 
 static void
+test_first_result_after_a_recount_is_news_and_says_recount (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t declaration = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_RECOUNT,
+        "Dee Dunn", 17001u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &declaration));
+    const tr_alert_t *recount = s_alert (&fixture->update, TR_ALERT_RECOUNT);
+    assert_non_null (recount);
+    assert_string_equal (recount->text,
+        "Result after a recount in Loughborough: Conservatives hold Loughborough");
+    assert_non_null (s_alert (&fixture->update, TR_ALERT_HOLD));
+    assert_non_null (s_alert (&fixture->update, TR_ALERT_FIRST));
+    assert_int_equal (fixture->update.totals.declared, 1);
+    assert_int_equal (fixture->update.result.majority, 1);
+
+    //  A second recount replaces the result and says only that.
+    tr_declaration_t again = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_RECOUNT,
+        "Dee Dunn", 16990u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &again));
+    assert_int_equal (fixture->update.alert_count, 1);
+    assert_string_equal (fixture->update.alerts [0].text,
+        "Result after a recount in Loughborough: Labour gain Loughborough from Conservative");
+    assert_int_equal (fixture->update.totals.declared, 1);
+    assert_int_equal (s_party (&fixture->update.totals, "Lab")->seats, 1);
+}
+
+static void
 test_refused_declaration_changes_nothing (void **state)
 {
     fixture_t *fixture = *state;
@@ -349,6 +376,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_tie_at_the_top_is_decided_by_the_named_lot_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_majority_alert_fires_once_on_the_thresholds_seat, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_last_seat_and_sequence_numbers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_first_result_after_a_recount_is_news_and_says_recount, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_refused_declaration_changes_nothing, s_setup, s_teardown),
     };
     return cmocka_run_group_tests_name ("tally", tests, NULL, NULL);
