@@ -148,7 +148,8 @@ s_constituency (const tr_constituency_t *seat, const tr_result_t *result)
     return object;
 }
 
-//  One entry of "regions": seats and declared, and each party's seats.
+//  One entry of "regions": its seats, how many have declared, and each
+//  party's seats and votes there ("East Midlands: the results so far").
 static json_t *
 s_area (json_t *areas, const char *type, const char *name)
 {
@@ -165,18 +166,73 @@ s_area (json_t *areas, const char *type, const char *name)
 }
 
 static void
+s_add (json_t *object, const char *key, json_int_t amount)
+{
+    json_t *value = json_object_get (object, key);
+    json_object_set_new (object, key,
+                         json_integer ((value ? json_integer_value (value) : 0) + amount));
+}
+
+static void
 s_count (json_t *area, const tr_result_t *result)
 {
-    json_t *seats = json_object_get (area, "seats");
-    json_integer_set (seats, json_integer_value (seats) + 1);
+    s_add (area, "seats", 1);
     if (!result)
         return;
-    json_t *declared = json_object_get (area, "declared");
-    json_integer_set (declared, json_integer_value (declared) + 1);
+    s_add (area, "declared", 1);
     json_t *parties = json_object_get (area, "parties");
-    json_t *won = json_object_get (parties, result->winner);
-    json_object_set_new (parties, result->winner,
-                         json_integer (won ? json_integer_value (won) + 1 : 1));
+    for (size_t index = 0; index < result->candidate_count; index++) {
+        const tr_result_candidate_t *candidate = &result->candidates [index];
+        json_t *party = json_object_get (parties, candidate->party);
+        if (!party) {
+            party = json_pack ("{s:s, s:i, s:i}", "party", candidate->party,
+                               "seats", 0, "votes", 0);
+            json_object_set_new (parties, candidate->party, party);
+        }
+        s_add (party, "votes", candidate->votes);
+        s_add (party, "seats", candidate->elected);
+    }
+}
+
+static int
+s_compare_area_parties (const void *left, const void *right)
+{
+    json_t *a = *(json_t * const *) left, *b = *(json_t * const *) right;
+    json_int_t seats = json_integer_value (json_object_get (b, "seats"))
+                     - json_integer_value (json_object_get (a, "seats"));
+    if (seats)
+        return seats > 0 ? 1 : -1;
+    json_int_t votes = json_integer_value (json_object_get (b, "votes"))
+                     - json_integer_value (json_object_get (a, "votes"));
+    return votes > 0 ? 1 : votes < 0 ? -1 : 0;
+}
+
+//  Turns an area's parties from a map into a list by seats then votes,
+//  each with its share of the votes declared there.
+static void
+s_finish_area (json_t *area)
+{
+    json_t *parties = json_object_get (area, "parties");
+    size_t count = json_object_size (parties), at = 0;
+    json_t **sorted = (json_t **) calloc (count ? count : 1, sizeof (json_t *));
+    assert (sorted);
+    json_int_t total = 0;
+    const char *key;
+    json_t *party;
+    json_object_foreach (parties, key, party) {
+        sorted [at++] = party;
+        total += json_integer_value (json_object_get (party, "votes"));
+    }
+    qsort (sorted, count, sizeof (json_t *), s_compare_area_parties);
+    json_t *list = json_array ();
+    for (at = 0; at < count; at++) {
+        json_int_t votes = json_integer_value (json_object_get (sorted [at], "votes"));
+        json_object_set_new (sorted [at], "share",
+                             json_real (total ? (double) votes / (double) total : 0));
+        json_array_append (list, sorted [at]);
+    }
+    free (sorted);
+    json_object_set_new (area, "parties", list);
 }
 
 json_t *
@@ -204,6 +260,10 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
         if (!streq (seat->region, seat->nation))
             s_count (s_area (regions, "nation", seat->nation), result);
     }
+    size_t index;
+    json_t *area;
+    json_array_foreach (regions, index, area)
+        s_finish_area (area);
     json_object_set_new (document, "constituencies", constituencies);
     json_object_set_new (document, "regions", regions);
     return document;

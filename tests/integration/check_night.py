@@ -52,6 +52,18 @@ def check_snapshot(snapshot, library):
     expect(sum(r["seats"] for r in regions) == 650, "regions do not add up to 650 seats")
     expect(all(r["declared"] == r["seats"] for r in snapshot["regions"]),
            "a region has undeclared seats")
+    for kind in ("region", "nation"):
+        summed = {}
+        for area in (r for r in snapshot["regions"] if r["type"] == kind or
+                     (kind == "nation" and r["name"] in ("Scotland", "Wales", "Northern Ireland"))):
+            for party in area["parties"]:
+                summed[party["party"]] = summed.get(party["party"], 0) + party["seats"]
+        summed = {code: seats for code, seats in summed.items() if seats}
+        expect(summed == LIBRARY_SEATS, f"seats summed over each {kind} are {summed}")
+    east_midlands = next(r for r in snapshot["regions"] if r["name"] == "East Midlands")
+    east_midlands = {p["party"]: p["seats"] for p in east_midlands["parties"] if p["seats"]}
+    expect(east_midlands == {"Lab": 29, "Con": 15, "RUK": 2, "Ind": 1},
+           f"East Midlands: {east_midlands}")
 
 
 def check_subscriber(messages, snapshot):
