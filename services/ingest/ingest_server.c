@@ -141,7 +141,7 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     self->router = zsock_new (ZMQ_ROUTER);
     self->pub = zsock_new (ZMQ_PUB);
     assert (self->router && self->pub);
-    zsock_set_maxmsgsize (self->router, TR_MSG_SIZE_MAX);
+    zsock_set_maxmsgsize (self->router, TR_NIGHTLOG_RECORD_MAX);  //  a declaration is ~5 KB at most
     tr_wire_unbounded (self->pub);
     if (zsock_bind (self->router, "%s", config->endpoints.ingest) < 0
     ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0) {
