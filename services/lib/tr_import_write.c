@@ -289,6 +289,28 @@ s_write_document (s_writer_t *writer, tr_import_t *self)
     }
 }
 
+//  The emitter writes no comments, so every key is explained once, here,
+//  above the data (config/README.md has the bounds and defaults).
+static const char s_key_legend [] =
+    "#\n"
+    "# election:        name (the config's id), title, date (polling day), seats,\n"
+    "#                  majority (seats needed for one: seats/2 + 1)\n"
+    "# alerts.breaking: the alert kinds shown as breaking news\n"
+    "# headline:        the groups of the seats strip, in order: code, name; the\n"
+    "#                  Speaker counts with the group --speaker-with named\n"
+    "# parties:         code (the Library's abbreviation), name (\"from Conservative\"),\n"
+    "#                  headline_name (\"Conservatives win …\"), colour, headline\n"
+    "#                  (its group)\n"
+    "# constituencies:  id (ONS code), name, region, nation, electorate, previous\n"
+    "#                  (the previous or notional winner, from the Library's Result),\n"
+    "#                  new (a seat whose name did not exist before), count_centre\n"
+    "#                  (not in the Library's data: a slug of the seat's name),\n"
+    "#                  previous_shares (party share at the previous election, from\n"
+    "#                  Share - Change), candidates (the nominations: name, party,\n"
+    "#                  sitting_mp)\n"
+    "# endpoints:       absent: the defaults, tcp://127.0.0.1:7401..7406\n"
+    "#\n";
+
 tr_import_err_t
 tr_import_write_config (tr_import_t *self, const char *path,
                         char *error, size_t error_size)
@@ -301,9 +323,8 @@ tr_import_write_config (tr_import_t *self, const char *path,
     fprintf (file, "# %s\n", S_LICENCE);
     fprintf (file, "# The %s election, written by `tallyroom import-hoc` from "
              "the House of Commons\n# Library's results "
-             "(services/tool/README-import-hoc.md). config/tr_config.h\n"
-             "# documents every key. Count centres are not in the Library's "
-             "data: each\n# seat's is a slug of its name.\n", self->name);
+             "(services/tool/README-import-hoc.md).\n", self->name);
+    fputs (s_key_legend, file);
     s_writer_t writer = { .ok = true };
     yaml_emitter_initialize (&writer.emitter);
     yaml_emitter_set_output_file (&writer.emitter, file);
