@@ -292,7 +292,7 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
     declaration->accepted_at = tr_wire_now_ms ();
     if (tr_nightlog_append (self->log, declaration) != TR_NIGHTLOG_OK) {
         zsys_error ("ingest: cannot append to night log: %s", strerror (errno));
-        s_refuse (self, identity, declaration->submission_id, "unavailable",
+        s_refuse (self, identity, declaration->submission_id, TR_NACK_UNAVAILABLE,
                   "ingest cannot write its night log; try again");
         return;
     }

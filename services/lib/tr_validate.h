@@ -27,6 +27,7 @@
 #define TR_NACK_NOT_DECLARED          "not_declared"
 #define TR_NACK_SUBMISSION_CONFLICT   "submission_conflict"
 #define TR_NACK_NOT_A_DECLARATION     "not_a_declaration"
+#define TR_NACK_UNAVAILABLE           "unavailable"      /*  ingest cannot log  */
 /*  A message that does not decode is nacked with the decoder's error name
     (tr_msg_err_name: "malformed", "missing_field", "out_of_range", …).      */
 
