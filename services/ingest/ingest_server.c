@@ -344,40 +344,40 @@ s_handle_request (ingest_server_t *self)
 }
 
 //  Makes the batch durable, then publishes and acks each declaration in it.
-static void
+//  If the disk will not sync, nothing in the batch is acked and ingest
+//  stops (-1): an ack must mean "on disk", and after a failed fsync the
+//  kernel may have dropped the pages, so retrying proves nothing. Clients
+//  resend what was not acked to the restarted ingest.
+static int
 s_commit_batch (ingest_server_t *self)
 {
     if (self->pending_count == 0)
-        return;
-    bool durable = tr_nightlog_sync (self->log) == TR_NIGHTLOG_OK;
-    if (durable)
-        self->synced_seq = self->seq;
-    else
-        zsys_error ("ingest: fsync of night log failed: %s", strerror (errno));
+        return 0;
+    if (tr_nightlog_sync (self->log) != TR_NIGHTLOG_OK) {
+        zsys_error ("ingest: fsync of the night log failed: %s; stopping with "
+                    "%zu declarations unacked", strerror (errno), self->pending_count);
+        return -1;
+    }
+    self->synced_seq = self->seq;
     for (size_t index = 0; index < self->pending_count; index++) {
         ingest_pending_t *pending = &self->pending [index];
         const tr_declaration_t *declaration = &pending->declaration;
-        if (durable && pending->duplicate)
-            s_send_ack (self, pending->identity, declaration->submission_id,
-                        declaration->seq, true);
-        else
-        if (durable) {
+        if (!pending->duplicate) {
             tr_msg_t msg = { .type = TR_MSG_DECLARATION };
             msg.u.declaration = *declaration;
             tr_wire_publish (self->pub, &msg);
-            s_send_ack (self, pending->identity, declaration->submission_id,
-                        declaration->seq, false);
             if (self->verbose)
                 zsys_info ("ingest: accepted constituency=%s seq=%llu submission=%s",
                            declaration->constituency,
                            (unsigned long long) declaration->seq,
                            declaration->submission_id);
         }
-        //  Without an fsync there is no ack: the client's retry will find
-        //  the id and be acked once the disk answers.
+        s_send_ack (self, pending->identity, declaration->submission_id,
+                    declaration->seq, pending->duplicate);
         zframe_destroy (&pending->identity);
     }
     self->pending_count = 0;
+    return 0;
 }
 
 static void
@@ -391,6 +391,7 @@ int
 ingest_server_run (ingest_server_t *self)
 {
     zpoller_t *poller = zpoller_new (self->router, NULL);
+    int rc = 0;
     s_send_heartbeat (self);
     while (!zsys_interrupted) {
         int64_t wait = self->heartbeat_at - tr_wire_now_ms ();
@@ -400,7 +401,10 @@ ingest_server_run (ingest_server_t *self)
                 s_handle_request (self);
             while (self->pending_count < INGEST_BATCH_MAX
                 && (zsock_events (self->router) & ZMQ_POLLIN));
-            s_commit_batch (self);
+            if (s_commit_batch (self) != 0) {
+                rc = 1;
+                break;
+            }
         }
         else
         if (zpoller_terminated (poller))
@@ -410,5 +414,5 @@ ingest_server_run (ingest_server_t *self)
     }
     zpoller_destroy (&poller);
     zsys_info ("ingest: stopping seq=%llu", (unsigned long long) self->seq);
-    return 0;
+    return rc;
 }
