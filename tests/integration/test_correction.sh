@@ -9,7 +9,9 @@ config=$root/tests/fixtures/mini.yaml
 stack_start -c "$config"
 tr() { "$bin/tallyroom" "$1" -c "$config" "${endpoints[@]}" "${@:2}"; }
 
-tr watch --json --topic alert.breaking >"$work/breaking.jsonl" 2>"$work/watch.err" &
+# Not through tr: $! must be the watcher itself, for cleanup to end it.
+"$bin/tallyroom" watch -c "$config" "${endpoints[@]}" --json --topic alert.breaking \
+    >"$work/breaking.jsonl" 2>"$work/watch.err" &
 background_pids+=($!)
 wait_for "$work/watch.err" 10 "connected"
 
