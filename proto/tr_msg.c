@@ -259,7 +259,8 @@ s_decode_type (const msgpack_object_map *map, tr_msg_type_t *type,
     if (index < 0)
         return tr_msg_read_fail (TR_MSG_ERR_UNKNOWN_TYPE, detail, detail_size,
                                  "type", "\"%.*s\" is not a message type",
-                                 (int) (name->via.str.size > 32? 32: name->via.str.size),
+                                 tr_msg_read_echo_length (name->via.str.ptr,
+                                                          name->via.str.size, 32),
                                  name->via.str.ptr);
     *type = (tr_msg_type_t) (index + 1);
     return TR_MSG_OK;
@@ -290,12 +291,15 @@ s_decode_object (const msgpack_object *object, tr_msg_t *msg,
 //  msgpack-c tells a buffer that ends inside the object (CONTINUE) from
 //  bytes that are no MessagePack at all (PARSE_ERROR); both are malformed.
 //  It allocates a container's items from the count in its header before
-//  reading them, so a few bytes claiming billions of items fail here as
-//  NOMEM: that is malformed input too, not a reason to stop.
+//  reading them, so tr_msg_read_claims first refuses any count the bytes
+//  left could not hold; NOMEM stays malformed input, not a reason to stop.
 static tr_msg_err_t
 s_decode_buffer (const uint8_t *data, size_t size, tr_msg_t *msg,
                  char *detail, size_t detail_size)
 {
+    tr_msg_err_t claims = tr_msg_read_claims (data, size, detail, detail_size);
+    if (claims)
+        return claims;
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     size_t offset = 0;

@@ -14,7 +14,10 @@
     - nil is not "absent": a present field must have its type;
     - an unsigned field takes only non-negative integers; a double takes an
       integer or a float, and must be finite;
-    - a string with a NUL byte inside is out of range (C could not hold it).
+    - a string with a NUL byte inside is out of range (C could not hold it);
+    - every string, keys included, must be valid UTF-8, since strings reach
+      JSON and the broadcasters' graphics; an echo of a bad value in a
+      detail is cut on a character boundary, so details are UTF-8 too.
 */
 #include "tr_msg_schema.h"
 #include <assert.h>
@@ -65,6 +68,53 @@ tr_msg_read_type_name (const msgpack_object *object)
     return "unknown";
 }
 
+//  Decodes one UTF-8 sequence at text [*pos] strictly (no overlong forms,
+//  no surrogates, nothing past U+10FFFF) and moves *pos past it.
+static bool
+s_utf8_next (const unsigned char *text, size_t size, size_t *pos)
+{
+    unsigned char lead = text [*pos];
+    size_t length = lead < 0x80? 1: (lead & 0xE0) == 0xC0? 2:
+                    (lead & 0xF0) == 0xE0? 3: (lead & 0xF8) == 0xF0? 4: 0;
+    if (length == 0 || length > size - *pos)
+        return false;
+    uint32_t value = length == 1? lead: lead & (0x7F >> length);
+    for (size_t index = 1; index < length; index++) {
+        if ((text [*pos + index] & 0xC0) != 0x80)
+            return false;
+        value = (value << 6) | (text [*pos + index] & 0x3F);
+    }
+    static const uint32_t smallest [] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (value < smallest [length] || value > 0x10FFFF
+    || (value >= 0xD800 && value <= 0xDFFF))
+        return false;
+    *pos += length;
+    return true;
+}
+
+bool
+tr_msg_read_utf8 (const char *text, size_t size)
+{
+    size_t pos = 0;
+    while (pos < size)
+        if (!s_utf8_next ((const unsigned char *) text, size, &pos))
+            return false;
+    return true;
+}
+
+int
+tr_msg_read_echo_length (const char *text, size_t size, size_t max)
+{
+    size_t pos = 0;
+    while (pos < size) {
+        size_t next = pos;
+        if (!s_utf8_next ((const unsigned char *) text, size, &next) || next > max)
+            break;
+        pos = next;
+    }
+    return (int) pos;
+}
+
 //  Orders keys by length, then bytes: all that duplicate detection needs.
 static int
 s_key_compare (const void *left, const void *right)
@@ -80,11 +130,16 @@ tr_msg_err_t
 tr_msg_read_keys (const msgpack_object_map *map, const char *path,
                   char *detail, size_t detail_size)
 {
-    for (uint32_t index = 0; index < map->size; index++)
-        if (map->ptr [index].key.type != MSGPACK_OBJECT_STR)
+    for (uint32_t index = 0; index < map->size; index++) {
+        const msgpack_object *key = &map->ptr [index].key;
+        if (key->type != MSGPACK_OBJECT_STR)
             return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                      path, "key %" PRIu32 ": expected a string, got %s",
-                                     index, tr_msg_read_type_name (&map->ptr [index].key));
+                                     index, tr_msg_read_type_name (key));
+        if (!tr_msg_read_utf8 (key->via.str.ptr, key->via.str.size))
+            return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+                                     path, "key %" PRIu32 ": not valid UTF-8", index);
+    }
     if (map->size < 2)
         return TR_MSG_OK;
 
@@ -109,7 +164,8 @@ tr_msg_read_keys (const msgpack_object_map *map, const char *path,
             err = tr_msg_read_fail (TR_MSG_ERR_DUPLICATE_FIELD, detail,
                                     detail_size, path,
                                     "key \"%.*s\" appears twice",
-                                    (int) (keys [index]->size > 64? 64: keys [index]->size),
+                                    tr_msg_read_echo_length (keys [index]->ptr,
+                                                   keys [index]->size, 64),
                                     keys [index]->ptr);
     if (keys != on_stack)
         free (keys);
@@ -228,6 +284,9 @@ s_read_str (const msgpack_object *value, size_t bound, char *result,
         return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "a NUL byte at offset %td of the string",
                                  nul - string->ptr);
+    if (!tr_msg_read_utf8 (string->ptr, string->size))
+        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+                                 path, "not valid UTF-8");
     if (string->size)
         memcpy (result, string->ptr, string->size);
     result [string->size] = 0;
@@ -250,6 +309,9 @@ s_read_enum (const msgpack_object *value, const tr_field_t *field,
         *result = (unsigned int) index;
         return TR_MSG_OK;
     }
+    if (!tr_msg_read_utf8 (string->ptr, string->size))
+        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+                                 path, "not valid UTF-8");
     char allowed [160] = "";
     for (size_t name = 0; name < field->name_count; name++) {
         strncat (allowed, name? ", ": "", sizeof (allowed) - strlen (allowed) - 1);
@@ -257,7 +319,7 @@ s_read_enum (const msgpack_object *value, const tr_field_t *field,
     }
     return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size, path,
                              "\"%.*s\" is not one of %s",
-                             (int) (string->size > 32? 32: string->size),
+                             tr_msg_read_echo_length (string->ptr, string->size, 32),
                              string->ptr, allowed);
 }
 

@@ -95,6 +95,23 @@ tr_msg_err_t
                       const char *path, const char *format, ...)
     __attribute__ ((format (printf, 5, 6)));
 
+//  Refuses (as malformed) bytes in which an array or map claims more items
+//  than the bytes after it could hold, before msgpack-c reserves memory
+//  for them (tr_msg_claims.c). Anything else it leaves to msgpack-c.
+tr_msg_err_t
+    tr_msg_read_claims (const uint8_t *data, size_t size,
+                        char *detail, size_t detail_size);
+
+//  True if text (size bytes) is valid UTF-8: no overlong forms, no
+//  surrogates, nothing past U+10FFFF.
+bool
+    tr_msg_read_utf8 (const char *text, size_t size);
+
+//  How many bytes of text to echo in a detail: its longest valid UTF-8
+//  prefix of at most max bytes, so a detail is valid UTF-8 itself.
+int
+    tr_msg_read_echo_length (const char *text, size_t size, size_t max);
+
 //  A MessagePack type's name, for details ("expected a map, got array").
 const char *
     tr_msg_read_type_name (const msgpack_object *object);
