@@ -7,8 +7,10 @@
     either after a whole record or inside the last one (a torn record).
     A torn tail is the one damage a crash can do, so open_append cuts it
     off and carries on; anything else (a bad checksum, a record that does
-    not decode) means the file was changed behind our back, and we stop
-    and say where rather than guess.
+    not decode, a seq out of order) means the file was changed behind our
+    back, and we stop and say where rather than guess. Each record's prefix
+    carries its own checksum so that the two can be told apart (see
+    "Records" below).
 
     Reads use pread at an offset we keep, so a log open for appending
     (O_APPEND) can be read through first without juggling the file
@@ -34,7 +36,8 @@
 #define MAGIC_SIZE          8
 #define HEADER_MAX          4096        /*  the header map's bytes          */
 #define ELECTION_MAX        TR_NAME_MAX /*  the election's name, bytes      */
-#define PREFIX_SIZE         8           /*  u32 length, u32 CRC-32          */
+#define PREFIX_SIZE         28          /*  length, seq, accepted_at,
+                                            body CRC, prefix CRC            */
 
 struct _tr_nightlog_t {
     char *path;                         //  as given, for error messages
@@ -43,6 +46,7 @@ struct _tr_nightlog_t {
     char election [ELECTION_MAX + 1];   //  from the header
     off_t offset;                       //  where the next record is read
     off_t end;                          //  writer: end of the last whole record
+    uint64_t last_seq;                  //  of the last record read or written
     tr_msg_t scratch;                   //  a message to decode and encode in,
                                         //  too big for a daemon's stack
 };
@@ -173,10 +177,13 @@ s_parse_header_map (tr_nightlog_t *self, const msgpack_object *object,
     if (tr_msg_read_keys (map, "header", detail, sizeof (detail)) != TR_MSG_OK)
         return s_fail (error, error_size, self->path, MAGIC_SIZE, "%s", detail);
     const msgpack_object *format = tr_msg_read_find (map, "format");
-    if (!format || format->type != MSGPACK_OBJECT_POSITIVE_INTEGER
-    ||  format->via.u64 != TR_NIGHTLOG_FORMAT)
+    if (!format || format->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
         return s_fail (error, error_size, self->path, MAGIC_SIZE,
-                       "header: format is not %d", TR_NIGHTLOG_FORMAT);
+                       "header: format is not an unsigned integer");
+    if (format->via.u64 != TR_NIGHTLOG_FORMAT)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE,
+                       "header: format %" PRIu64 ", but this tallyroom reads "
+                       "format %d only", format->via.u64, TR_NIGHTLOG_FORMAT);
     const msgpack_object *election = tr_msg_read_find (map, "election");
     if (!election || election->type != MSGPACK_OBJECT_STR
     ||  election->via.str.size > ELECTION_MAX
@@ -407,7 +414,26 @@ tr_nightlog_election (tr_nightlog_t *self)
 }
 
 //  -------------------------------------------------------------------------
-//  Records: u32 length, u32 CRC-32 of the body, body
+//  Records: a 28-byte prefix that checks itself, then the body
+//
+//  The prefix carries its own CRC so that a reader can tell the two kinds
+//  of damage apart. A crash can only cut the file short: what is there is
+//  a whole prefix that checks, or fewer than 28 bytes. A prefix of 28 bytes
+//  that does not check, or a whole body that does not, was changed after
+//  it was written — corruption, which no crash explains.
+
+static uint64_t
+s_get_u64 (const uint8_t *bytes)
+{
+    return (uint64_t) s_get_u32 (bytes) << 32 | s_get_u32 (bytes + 4);
+}
+
+static void
+s_put_u64 (uint8_t *bytes, uint64_t value)
+{
+    s_put_u32 (bytes, (uint32_t) (value >> 32));
+    s_put_u32 (bytes + 4, (uint32_t) value);
+}
 
 static tr_nightlog_err_t
 s_read_error (tr_nightlog_t *self, tr_nightlog_err_t err, char *error,
@@ -428,33 +454,88 @@ s_read_error (tr_nightlog_t *self, tr_nightlog_err_t err, char *error,
     return err;
 }
 
-//  Checks and decodes one whole body into declaration.
+//  True if every byte from offset to the end of the file is zero: space a
+//  crash left allocated but never written, which is a torn tail too.
+static bool
+s_zeros_to_end (tr_nightlog_t *self, off_t offset)
+{
+    uint8_t block [4096];
+    ssize_t got;
+    while ((got = s_read_at (self->fd, block, sizeof block, offset)) > 0) {
+        for (ssize_t index = 0; index < got; index++)
+            if (block [index])
+                return false;
+        offset += got;
+    }
+    return got == 0;
+}
+
+//  Checks and decodes one whole body into declaration: its CRC, that it is
+//  a declaration, and that it carries the prefix's seq and time.
 static tr_nightlog_err_t
-s_check_body (tr_nightlog_t *self, const uint8_t *body, uint32_t length,
-              uint32_t checksum, tr_declaration_t *declaration,
+s_check_body (tr_nightlog_t *self, const uint8_t *prefix, const uint8_t *body,
+              uint32_t length, tr_declaration_t *declaration,
               char *error, size_t error_size)
 {
+    uint32_t checksum = s_get_u32 (prefix + 20);
     uint32_t actual = (uint32_t) crc32 (0L, body, length);
     if (actual != checksum)
         return s_read_error (self, TR_NIGHTLOG_ERR_CHECKSUM, error, error_size,
-                             "checksum %08" PRIx32 " does not match its body's %08"
-                             PRIx32, checksum, actual);
+                             "body checksum %08" PRIx32 " does not match its "
+                             "body's %08" PRIx32, checksum, actual);
     char detail [256];
     tr_msg_err_t err = tr_msg_decode (body, length, &self->scratch,
                                       detail, sizeof (detail));
-    if (err == TR_MSG_OK && self->scratch.type != TR_MSG_DECLARATION)
-        s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
-                      "a %s, not a declaration",
-                      tr_msg_type_name (self->scratch.type));
-    else
+    tr_nightlog_err_t result = TR_NIGHTLOG_ERR_RECORD;
+    const tr_declaration_t *decoded = &self->scratch.u.declaration;
     if (err != TR_MSG_OK)
-        s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+        s_read_error (self, result, error, error_size,
                       "not a valid declaration: %s: %s", tr_msg_err_name (err), detail);
     else
-        *declaration = self->scratch.u.declaration;
-    bool valid = err == TR_MSG_OK && self->scratch.type == TR_MSG_DECLARATION;
+    if (self->scratch.type != TR_MSG_DECLARATION)
+        s_read_error (self, result, error, error_size, "a %s, not a declaration",
+                      tr_msg_type_name (self->scratch.type));
+    else
+    if (decoded->seq != s_get_u64 (prefix + 4)
+    ||  decoded->accepted_at != (int64_t) s_get_u64 (prefix + 12))
+        s_read_error (self, result, error, error_size,
+                      "the body's seq %" PRIu64 " or accepted_at %" PRId64
+                      " differs from the prefix's", decoded->seq, decoded->accepted_at);
+    else {
+        *declaration = *decoded;
+        result = TR_NIGHTLOG_OK;
+    }
     tr_msg_clear (&self->scratch);
-    return valid? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_RECORD;
+    return result;
+}
+
+//  Checks a whole prefix: its CRC, its length and that its seq follows the
+//  one before. A prefix that fails its CRC is corruption, unless it and all
+//  after it are zeros.
+static tr_nightlog_err_t
+s_check_prefix (tr_nightlog_t *self, const uint8_t *prefix, uint32_t *length,
+                char *error, size_t error_size)
+{
+    uint32_t checksum = s_get_u32 (prefix + 24);
+    uint32_t actual = (uint32_t) crc32 (0L, prefix, 24);
+    if (actual != checksum && s_zeros_to_end (self, self->offset))
+        return s_read_error (self, TR_NIGHTLOG_ERR_TORN, error, error_size,
+                             "the file ends in zeros where a record should be");
+    if (actual != checksum)
+        return s_read_error (self, TR_NIGHTLOG_ERR_CHECKSUM, error, error_size,
+                             "prefix checksum %08" PRIx32 " does not match its "
+                             "prefix's %08" PRIx32, checksum, actual);
+    *length = s_get_u32 (prefix);
+    uint64_t seq = s_get_u64 (prefix + 4);
+    if (*length == 0 || *length > TR_NIGHTLOG_RECORD_MAX)
+        return s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+                             "length %" PRIu32 " is not 1..%d", *length,
+                             TR_NIGHTLOG_RECORD_MAX);
+    if (seq == 0 || (self->last_seq && seq != self->last_seq + 1))
+        return s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
+                             "seq %" PRIu64 " does not follow %" PRIu64, seq,
+                             self->last_seq);
+    return TR_NIGHTLOG_OK;
 }
 
 tr_nightlog_err_t
@@ -471,18 +552,16 @@ tr_nightlog_read (tr_nightlog_t *self, tr_declaration_t *declaration,
         return TR_NIGHTLOG_END;
     if (got < PREFIX_SIZE)
         return s_read_error (self, TR_NIGHTLOG_ERR_TORN, error, error_size,
-                             "the file ends inside its length and checksum "
-                             "(%zd of %d bytes)", got, PREFIX_SIZE);
-    uint32_t length = s_get_u32 (prefix);
-    if (length == 0 || length > TR_NIGHTLOG_RECORD_MAX)
-        return s_read_error (self, TR_NIGHTLOG_ERR_RECORD, error, error_size,
-                             "length %" PRIu32 " is not 1..%d", length,
-                             TR_NIGHTLOG_RECORD_MAX);
+                             "the file ends inside its prefix (%zd of %d bytes)",
+                             got, PREFIX_SIZE);
+    uint32_t length = 0;
+    tr_nightlog_err_t err = s_check_prefix (self, prefix, &length, error, error_size);
+    if (err != TR_NIGHTLOG_OK)
+        return err;
     uint8_t *body = malloc (length);
     if (!body)
         return s_read_error (self, TR_NIGHTLOG_ERR_IO, error, error_size,
                              "no memory for %" PRIu32 " bytes", length);
-    tr_nightlog_err_t err = TR_NIGHTLOG_OK;
     got = s_read_at (self->fd, body, length, self->offset + PREFIX_SIZE);
     if (got < 0)
         err = s_read_error (self, TR_NIGHTLOG_ERR_IO, error, error_size,
@@ -493,12 +572,28 @@ tr_nightlog_read (tr_nightlog_t *self, tr_declaration_t *declaration,
                             "the file ends inside its body (%zd of %" PRIu32 " bytes)",
                             got, length);
     else
-        err = s_check_body (self, body, length, s_get_u32 (prefix + 4),
-                            declaration, error, error_size);
+        err = s_check_body (self, prefix, body, length, declaration, error, error_size);
     free (body);
-    if (err == TR_NIGHTLOG_OK)
+    if (err == TR_NIGHTLOG_OK) {
         self->offset += PREFIX_SIZE + (off_t) length;
+        self->last_seq = declaration->seq;
+    }
     return err;
+}
+
+long
+tr_nightlog_offset (tr_nightlog_t *self)
+{
+    assert (self);
+    return (long) self->offset;
+}
+
+void
+tr_nightlog_seek (tr_nightlog_t *self, long offset, uint64_t seq_before)
+{
+    assert (self && offset >= 0);
+    self->offset = (off_t) offset;
+    self->last_seq = seq_before;
 }
 
 tr_nightlog_err_t
@@ -506,6 +601,7 @@ tr_nightlog_append (tr_nightlog_t *self, const tr_declaration_t *declaration)
 {
     assert (self && declaration);
     assert (self->writable);
+    assert (declaration->seq > 0);
     self->scratch.type = TR_MSG_DECLARATION;
     self->scratch.u.declaration = *declaration;
     size_t length;
@@ -521,11 +617,16 @@ tr_nightlog_append (tr_nightlog_t *self, const tr_declaration_t *declaration)
         return TR_NIGHTLOG_ERR_IO;
     }
     s_put_u32 (record, (uint32_t) length);
-    s_put_u32 (record + 4, (uint32_t) crc32 (0L, body, (uInt) length));
+    s_put_u64 (record + 4, declaration->seq);
+    s_put_u64 (record + 12, (uint64_t) declaration->accepted_at);
+    s_put_u32 (record + 20, (uint32_t) crc32 (0L, body, (uInt) length));
+    s_put_u32 (record + 24, (uint32_t) crc32 (0L, record, 24));
     memcpy (record + PREFIX_SIZE, body, length);
     free (body);
     int rc = s_write_whole (self, record, PREFIX_SIZE + length);
     free (record);
+    if (rc == 0)
+        self->last_seq = declaration->seq;
     return rc == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
 }
 
@@ -536,4 +637,20 @@ tr_nightlog_sync (tr_nightlog_t *self)
     //  fdatasync flushes the file's size with its data: enough for a log
     //  that only grows.
     return fdatasync (self->fd) == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
+}
+
+const char *
+tr_nightlog_err_name (tr_nightlog_err_t err)
+{
+    switch (err) {
+        case TR_NIGHTLOG_OK:            return "ok";
+        case TR_NIGHTLOG_END:           return "end";
+        case TR_NIGHTLOG_ERR_IO:        return "io";
+        case TR_NIGHTLOG_ERR_MAGIC:     return "magic";
+        case TR_NIGHTLOG_ERR_HEADER:    return "header";
+        case TR_NIGHTLOG_ERR_TORN:      return "torn";
+        case TR_NIGHTLOG_ERR_CHECKSUM:  return "checksum";
+        case TR_NIGHTLOG_ERR_RECORD:    return "record";
+    }
+    return "unknown";
 }

@@ -8,10 +8,12 @@
     Layout (proto/README.md, "The night log", is the specification):
         magic    8 bytes  "TRNIGHT\n"
         header   u32 big-endian length, then a MessagePack map
-                 {"format": 1, "election": str}
-        records  each: u32 big-endian length of body, u32 big-endian CRC-32
-                 (zlib) of body, body = one encoded declaration message
-                 (tr_msg_encode) with seq and accepted_at filled in.
+                 {"format": 2, "election": str}
+        records  each: a 28-byte prefix (u32 body length, u64 seq, i64
+                 accepted_at in Unix ms, u32 CRC-32 of the body, u32 CRC-32
+                 of the prefix's first 24 bytes), then the body: one encoded
+                 declaration message (tr_msg_encode) carrying the same seq
+                 and accepted_at. Seqs run 1, 2, 3, … without a gap.
 */
 #ifndef TR_NIGHTLOG_H_INCLUDED
 #define TR_NIGHTLOG_H_INCLUDED
@@ -19,7 +21,7 @@
 #include "tr_msg.h"
 #include <stdio.h>
 
-#define TR_NIGHTLOG_FORMAT      1
+#define TR_NIGHTLOG_FORMAT      2
 #define TR_NIGHTLOG_RECORD_MAX  (64 * 1024)     /*  one record's body        */
 
 typedef enum {
@@ -28,9 +30,12 @@ typedef enum {
     TR_NIGHTLOG_ERR_IO,         /*  read or write failed: see errno           */
     TR_NIGHTLOG_ERR_MAGIC,      /*  not a night log                           */
     TR_NIGHTLOG_ERR_HEADER,     /*  header unreadable or of another format    */
-    TR_NIGHTLOG_ERR_TORN,       /*  the file ends inside a record             */
-    TR_NIGHTLOG_ERR_CHECKSUM,   /*  a record's CRC does not match its body    */
-    TR_NIGHTLOG_ERR_RECORD      /*  a record is not a valid declaration       */
+    TR_NIGHTLOG_ERR_TORN,       /*  the file ends inside a record (or in
+                                    zeros): what a crash mid-write leaves     */
+    TR_NIGHTLOG_ERR_CHECKSUM,   /*  a whole prefix or body fails its CRC:
+                                    corruption, not a crash                   */
+    TR_NIGHTLOG_ERR_RECORD      /*  a record is not a valid declaration, or
+                                    its seq does not follow the one before    */
 } tr_nightlog_err_t;
 
 typedef struct _tr_nightlog_t tr_nightlog_t;
@@ -67,8 +72,22 @@ tr_nightlog_err_t
     tr_nightlog_read (tr_nightlog_t *self, tr_declaration_t *declaration,
                       char *error, size_t error_size);
 
-//  Appends one record. Written with write(2); call tr_nightlog_sync to make
-//  it durable.
+//  The byte offset of the next record tr_nightlog_read will read.
+long
+    tr_nightlog_offset (tr_nightlog_t *self);
+
+//  Makes the next read start at offset, a record's start that an earlier
+//  tr_nightlog_offset returned; seq_before is the seq of the record before
+//  it (0 for the first), against which the next seq is checked.
+void
+    tr_nightlog_seek (tr_nightlog_t *self, long offset, uint64_t seq_before);
+
+//  "torn", "checksum", …: a short name for logs and exit messages.
+const char *
+    tr_nightlog_err_name (tr_nightlog_err_t err);
+
+//  Appends one record; declaration->seq must follow the last one's.
+//  Written with one write(2); call tr_nightlog_sync to make it durable.
 tr_nightlog_err_t
     tr_nightlog_append (tr_nightlog_t *self,
                         const tr_declaration_t *declaration);

@@ -3,9 +3,10 @@
     a byte changed on disk, a log from another election.
 
     Each test works in its own mkdtemp directory under /tmp, removed after.
-    The tests read the record framing themselves (magic, header, u32
-    length, u32 CRC) to know where each record starts: that framing is the
-    specification, so a test that depends on it is a test of it too.
+    The tests read the record framing themselves (magic, header, then each
+    record's 28-byte prefix: u32 length, u64 seq, i64 accepted_at, u32 body
+    CRC, u32 prefix CRC) to know where each record starts: that framing is
+    the specification, so a test that depends on it is a test of it too.
 */
 #include "proto/tr_nightlog.h"
 #include <dirent.h>
@@ -23,6 +24,7 @@
 
 #define ELECTION    "ge2024"
 #define RECORDS_MAX 16
+#define PREFIX_SIZE 28
 
 typedef struct {
     char directory [64];            //  the mkdtemp directory
@@ -124,6 +126,13 @@ s_u32 (const uint8_t *bytes)
          | (uint32_t) bytes [2] << 8 | bytes [3];
 }
 
+static void
+s_put_u32 (uint8_t *bytes, uint32_t value)
+{
+    for (int byte = 0; byte < 4; byte++)
+        bytes [byte] = (uint8_t) (value >> (24 - 8 * byte));
+}
+
 //  Where each record starts, read from the framing; returns how many.
 static size_t
 s_record_offsets (const char *path, long offsets [RECORDS_MAX])
@@ -133,9 +142,9 @@ s_record_offsets (const char *path, long offsets [RECORDS_MAX])
     assert_memory_equal (bytes, "TRNIGHT\n", 8);
     size_t offset = 12 + s_u32 (bytes + 8);
     size_t count = 0;
-    while (offset + 8 <= size && count < RECORDS_MAX) {
+    while (offset + PREFIX_SIZE <= size && count < RECORDS_MAX) {
         offsets [count++] = (long) offset;
-        offset += 8 + s_u32 (bytes + offset);
+        offset += PREFIX_SIZE + s_u32 (bytes + offset);
     }
     assert_int_equal (offset, size);
     free (bytes);
@@ -302,8 +311,9 @@ test_flipped_byte_in_an_earlier_record_fails_naming_its_offset (void **state)
     size_t size;
     uint8_t *whole = s_slurp (fixture->path, &size);
 
-    //  Every byte of the second record's checksum and body.
-    for (long at = offsets [1] + 4; at < offsets [2]; at++) {
+    //  Every byte of the second record: its prefix (length, seq, time and
+    //  both checksums) and its body.
+    for (long at = offsets [1]; at < offsets [2]; at++) {
         whole [at] ^= 0x20;
         s_spit (fixture->path, whole, size);
         whole [at] ^= 0x20;
@@ -343,6 +353,7 @@ test_huge_length_is_refused_before_anything_is_allocated (void **state)
     size_t size;
     uint8_t *bytes = s_slurp (fixture->path, &size);
     memcpy (bytes + offsets [0], "\x7f\xff\xff\xff", 4);
+    s_put_u32 (bytes + offsets [0] + 24, (uint32_t) crc32 (0L, bytes + offsets [0], 24));
     s_spit (fixture->path, bytes, size);
     free (bytes);
 
@@ -363,14 +374,13 @@ test_record_that_is_not_a_declaration_is_refused (void **state)
     tr_msg_t ack = { .type = TR_MSG_ACK, .u.ack = { "centre-2", 2, false } };
     size_t length;
     uint8_t *body = tr_msg_encode (&ack, &length);
-    uint8_t prefix [8];
-    uint32_t crc = (uint32_t) crc32 (0L, body, (uInt) length);
-    for (int byte = 0; byte < 4; byte++) {
-        prefix [byte] = (uint8_t) (length >> (24 - 8 * byte));
-        prefix [4 + byte] = (uint8_t) (crc >> (24 - 8 * byte));
-    }
+    uint8_t prefix [PREFIX_SIZE] = { 0 };
+    s_put_u32 (prefix, (uint32_t) length);
+    prefix [11] = 2;                            //  seq 2, accepted_at 0
+    s_put_u32 (prefix + 20, (uint32_t) crc32 (0L, body, (uInt) length));
+    s_put_u32 (prefix + 24, (uint32_t) crc32 (0L, prefix, 24));
     int fd = open (fixture->path, O_WRONLY | O_APPEND);
-    assert_int_equal (write (fd, prefix, 8), 8);
+    assert_int_equal (write (fd, prefix, PREFIX_SIZE), PREFIX_SIZE);
     assert_int_equal (write (fd, body, length), (ssize_t) length);
     close (fd);
     free (body);
@@ -419,6 +429,141 @@ test_log_of_another_election_is_not_appended_to (void **state)
     assert_int_equal (s_read_night (fixture), 2);
 }
 
+
+//  Bytes cut out of the middle of the file (a bad copy, a disk error), at
+//  a few offsets inside the first three records: records follow the
+//  damage, so it is not a torn tail, and ingest must not start on it.
+static void
+test_bytes_missing_inside_an_earlier_record_refuse_to_start (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 4);
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 4);
+    size_t size;
+    uint8_t *whole = s_slurp (fixture->path, &size);
+    uint8_t *damaged = malloc (size);
+    for (int record = 0; record < 3; record++) {
+        long length = offsets [record + 1] - offsets [record];
+        long inside [] = { 0, 3, 4, 12, 20, 24, 27, 28, length / 2, length - 1 };
+        for (size_t index = 0; index < sizeof inside / sizeof inside [0]; index++) {
+            long cut = offsets [record] + inside [index];
+            size_t gone = 1 + (size_t) (cut % 7);
+            memcpy (damaged, whole, (size_t) cut);
+            memcpy (damaged + cut, whole + cut + gone, size - (size_t) cut - gone);
+            s_spit (fixture->path, damaged, size - gone);
+
+            uint64_t last_seq;
+            long truncated;
+            tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION,
+                                                          &last_seq, &truncated,
+                                                          fixture->error,
+                                                          sizeof (fixture->error));
+            if (log)
+                fail_msg ("started on a log missing %zu bytes at %ld (record %d)",
+                          gone, cut, record + 1);
+            s_assert_error_names (fixture, offsets [record]);
+            struct stat status;
+            assert_int_equal (stat (fixture->path, &status), 0);
+            assert_int_equal ((size_t) status.st_size, size - gone);
+        }
+    }
+    free (damaged);
+    free (whole);
+}
+
+//  Space the file system allocated for the last write but never filled.
+static void
+test_zeros_after_the_last_record_are_a_torn_tail (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 2);
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 2);
+    size_t size;
+    uint8_t *bytes = s_slurp (fixture->path, &size);
+    uint8_t *longer = calloc (1, size + 300);
+    memcpy (longer, bytes, size);
+    s_spit (fixture->path, longer, size + 300);
+    uint64_t last_seq;
+    long truncated;
+    tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                                  &truncated, fixture->error,
+                                                  sizeof (fixture->error));
+    assert_non_null (log);
+    assert_int_equal (last_seq, 2);
+    assert_int_equal (truncated, (long) size);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 2);
+
+    //  But zeros with anything after them are corruption.
+    longer [size + 299] = 1;
+    s_spit (fixture->path, longer, size + 300);
+    assert_null (tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                          &truncated, fixture->error,
+                                          sizeof (fixture->error)));
+    s_assert_error_names (fixture, (long) size);
+    free (longer);
+    free (bytes);
+}
+
+static void
+test_seq_that_skips_a_number_is_refused (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_nightlog_t *log = tr_nightlog_create (fixture->path, ELECTION, NULL, 0);
+    tr_declaration_t first = s_declaration (1);
+    tr_declaration_t third = s_declaration (3);
+    assert_int_equal (tr_nightlog_append (log, &first), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_append (log, &third), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    long offsets [RECORDS_MAX];
+    assert_int_equal (s_record_offsets (fixture->path, offsets), 2);
+    log = tr_nightlog_open_read (fixture->path, NULL, 0);
+    tr_declaration_t declaration;
+    assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_read (log, &declaration, fixture->error,
+                                        sizeof (fixture->error)), TR_NIGHTLOG_ERR_RECORD);
+    s_assert_error_names (fixture, offsets [1]);
+    assert_non_null (strstr (fixture->error, "seq 3 does not follow 1"));
+    tr_nightlog_destroy (&log);
+}
+
+//  What ingest does to serve the tally the records after a seq.
+static void
+test_seek_to_a_remembered_offset_reads_on_from_there (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 5);
+    tr_nightlog_t *log = tr_nightlog_open_read (fixture->path, NULL, 0);
+    long offsets [6];
+    tr_declaration_t declaration;
+    for (int record = 0; record < 5; record++) {
+        offsets [record] = tr_nightlog_offset (log);
+        assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_OK);
+    }
+    offsets [5] = tr_nightlog_offset (log);
+    assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_END);
+    tr_nightlog_seek (log, offsets [2], 2);
+    assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_OK);
+    assert_int_equal (declaration.seq, 3);
+    tr_nightlog_seek (log, offsets [5], 5);
+    assert_int_equal (tr_nightlog_read (log, &declaration, NULL, 0), TR_NIGHTLOG_END);
+    tr_nightlog_destroy (&log);
+}
+
+static void
+test_log_of_an_older_format_is_refused_with_its_format (void **state)
+{
+    fixture_t *fixture = *state;
+    //  The header of format 1: {"format": 1, "election": "ge2024"}.
+    const uint8_t old [] = "TRNIGHT\n\0\0\0\x19\x82\xa6" "format\x01\xa8" "election\xa6" "ge2024";
+    s_spit (fixture->path, old, sizeof old - 1);
+    assert_null (tr_nightlog_open_read (fixture->path, fixture->error,
+                                        sizeof (fixture->error)));
+    assert_non_null (strstr (fixture->error, "format 1, but this tallyroom reads format 2"));
+}
+
 static void
 test_missing_file_cannot_be_read (void **state)
 {
@@ -446,6 +591,11 @@ main (void)
         IN_TEMP_DIR (test_record_that_is_not_a_declaration_is_refused),
         IN_TEMP_DIR (test_file_that_is_not_a_night_log_is_refused),
         IN_TEMP_DIR (test_log_of_another_election_is_not_appended_to),
+        IN_TEMP_DIR (test_bytes_missing_inside_an_earlier_record_refuse_to_start),
+        IN_TEMP_DIR (test_zeros_after_the_last_record_are_a_torn_tail),
+        IN_TEMP_DIR (test_seq_that_skips_a_number_is_refused),
+        IN_TEMP_DIR (test_seek_to_a_remembered_offset_reads_on_from_there),
+        IN_TEMP_DIR (test_log_of_an_older_format_is_refused_with_its_format),
         IN_TEMP_DIR (test_missing_file_cannot_be_read),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
