@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Checks docker-compose.yml as `docker-compose config` resolved it (YAML on
+stdin) against what the stack needs, without a Docker engine: the services,
+one image built from scripts/Dockerfile, each daemon's program and options
+as its --help knows them, endpoints that meet (every address a service
+connects to is one another service binds on 0.0.0.0, same port), healthchecks
+where something waits on them, restart policies, and the volumes (config,
+night, night log, keys). Exits 1 with the list of what is wrong.
+
+    check_compose.py --bin DIR --root DIR < resolved.yaml
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+DAEMONS = {"ingest": "tallyroom-ingest", "tally": "tallyroom-tally",
+           "publisher": "tallyroom-publisher", "gateway": "tallyroom-gateway"}
+SERVICES = set(DAEMONS) | {"keys", "feeder"}
+# What each daemon binds, by endpoint name (proto/README.md, "Endpoints").
+BINDS = {"ingest": {"ingest", "ingest_pub", "ingest_records"},
+         "tally": {"tally_pub", "tally_snapshot"},
+         "publisher": {"publisher_pub", "publisher_snapshot"}}
+KEYS_DIR = "/etc/tallyroom/keys"
+
+problems = []
+
+
+def expect(condition, message):
+    if not condition:
+        problems.append(message)
+
+
+def options_of(command):
+    """The -e NAME=URL pairs and the other options of a command list."""
+    endpoints, others = {}, {}
+    index = 0
+    while index < len(command):
+        word = command[index]
+        if word == "-e" and index + 1 < len(command):
+            name, _, url = command[index + 1].partition("=")
+            endpoints[name] = url
+            index += 2
+        elif word.startswith("-") and index + 1 < len(command):
+            others[word] = command[index + 1]
+            index += 2
+        else:
+            others.setdefault("args", []).append(word)
+            index += 1
+    return endpoints, others
+
+
+def help_of(bin_dir, program, subcommand=None):
+    path = os.path.join(bin_dir, program)
+    if not os.access(path, os.X_OK):
+        problems.append(f"{program}: not built in {bin_dir}, or not runnable")
+        return ""
+    argv = [path] + ([subcommand] if subcommand else []) + ["--help"]
+    return subprocess.run(argv, capture_output=True, text=True).stdout
+
+
+def check_command(name, service, bin_dir, root):
+    command = service.get("command")
+    if not isinstance(command, list) or not command:
+        problems.append(f"{name}: command is not a list of words")
+        return {}, {}
+    program, subcommand = command[0], None
+    if name == "feeder":
+        expect(command[:2] == ["tallyroom", "replay"], f"feeder: runs {command[:2]}, not tallyroom replay")
+        subcommand = "replay"
+    elif name in DAEMONS:
+        expect(program == DAEMONS[name], f"{name}: runs {program}, not {DAEMONS[name]}")
+    else:
+        return {}, {}
+    usage = help_of(bin_dir, program, subcommand)
+    if not usage:
+        return {}, {}
+    endpoints, others = options_of(command[2 if subcommand else 1:])
+    endpoint_names = set(re.findall(r"[a-z_]+", usage.split("NAME is one of", 1)[-1].split("\n  -", 1)[0]))
+    for endpoint in endpoints:
+        expect(endpoint in endpoint_names,
+               f"{name}: -e {endpoint}: {program} {subcommand or ''} --help does not know that endpoint")
+    for option in others:
+        if option != "args":
+            expect(re.search(rf"(^|[ ,]){re.escape(option)}[ ,\n]", usage, re.M) is not None,
+                   f"{name}: option {option} is not in {program} --help")
+    config = others.get("-c")
+    expect(config is not None, f"{name}: no -c CONFIG")
+    mounts = {}
+    for volume in service.get("volumes", []):
+        source, target = (volume["source"], volume["target"]) if isinstance(volume, dict) \
+            else volume.split(":")[:2]
+        mounts[target] = source
+    for path in [config] + ([command[-1]] if name == "feeder" else []):
+        if path is None:
+            continue
+        expect(path in mounts, f"{name}: {path} is not on a volume")
+        if path in mounts and mounts[path].startswith("/"):
+            expect(os.path.isfile(mounts[path]), f"{name}: {mounts[path]} does not exist")
+            expect(os.path.dirname(mounts[path]) == os.path.join(root, "config"),
+                   f"{name}: {path} comes from {mounts[path]}, not the repository's config/")
+    expect(mounts.get(KEYS_DIR) == "keys", f"{name}: the keys volume is not at {KEYS_DIR}")
+    if name == "ingest":
+        log = others.get("--log", "")
+        expect(mounts.get(os.path.dirname(log)) == "night-log",
+               f"ingest: the night log {log or '(none)'} is not on the night-log volume")
+    return endpoints, others
+
+
+def check_endpoints(all_endpoints):
+    bound = {}
+    for name, endpoints in all_endpoints.items():
+        for endpoint, url in endpoints.items():
+            match = re.fullmatch(r"tcp://([^:/]+):(\d+)", url)
+            expect(match is not None, f"{name}: {endpoint}={url} is not tcp://HOST:PORT")
+            if match and match.group(1) == "0.0.0.0":
+                expect(endpoint in BINDS.get(name, ()), f"{name} binds {endpoint}, which it does not own")
+                bound[endpoint] = (name, match.group(2))
+    for name, owned in BINDS.items():
+        for endpoint in owned:
+            expect(endpoint in bound, f"{name}: does not bind {endpoint} on 0.0.0.0")
+    for name, endpoints in all_endpoints.items():
+        for endpoint, url in endpoints.items():
+            match = re.fullmatch(r"tcp://([^:/]+):(\d+)", url)
+            if match and match.group(1) != "0.0.0.0":
+                expect(bound.get(endpoint) == (match.group(1), match.group(2)),
+                       f"{name}: connects {endpoint} to {url}, but it is bound as {bound.get(endpoint)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--root", required=True)
+    args = parser.parse_args()
+    compose = yaml.safe_load(sys.stdin)
+    services = compose.get("services", {})
+    expect(set(services) == SERVICES, f"services are {sorted(services)}, not {sorted(SERVICES)}")
+    builders = [name for name, service in services.items() if "build" in service]
+    expect(len(builders) == 1, f"services that build an image: {builders}, not exactly one")
+    for name in builders:
+        build = services[name]["build"]
+        expect(build.get("dockerfile") == "scripts/Dockerfile", f"{name} builds from {build.get('dockerfile')}")
+        expect(os.path.realpath(build.get("context", "")) == os.path.realpath(args.root),
+               f"{name}: build context is {build.get('context')}, not the repository")
+    with open(os.path.join(args.root, "scripts/Dockerfile"), encoding="utf-8") as f:
+        froms = re.findall(r"^FROM\s+(\S+)", f.read(), re.M)
+    expect(froms and all(image == "debian:12" for image in froms), f"Dockerfile bases: {froms}")
+    all_endpoints = {}
+    for name, service in services.items():
+        expect(service.get("image") == "tallyroom:latest", f"{name}: image {service.get('image')}")
+        endpoints, _ = check_command(name, service, args.bin, args.root)
+        all_endpoints[name] = endpoints
+        if name in DAEMONS:
+            expect(service.get("restart") in ("unless-stopped", "always"),
+                   f"{name}: restart is {service.get('restart')}")
+            test = service.get("healthcheck", {}).get("test")
+            expect(bool(test) and test != ["NONE"], f"{name}: no healthcheck")
+        for upstream, condition in (service.get("depends_on") or {}).items():
+            expect(upstream in services, f"{name} depends on {upstream}, which is not a service")
+            if condition.get("condition") == "service_healthy":
+                expect("healthcheck" in services.get(upstream, {}),
+                       f"{name} waits for {upstream} to be healthy, and it has no healthcheck")
+        if name != "keys":
+            expect("depends_on" in service, f"{name}: starts without waiting for anything")
+    expect(services.get("feeder", {}).get("restart") in ("on-failure", "no"),
+           f"feeder: restart is {services.get('feeder', {}).get('restart')}: a finished replay must not rerun forever")
+    expect({"night-log", "keys"} <= set(compose.get("volumes") or {}),
+           f"named volumes are {sorted(compose.get('volumes') or {})}")
+    check_endpoints(all_endpoints)
+    for problem in problems:
+        print("check_compose:", problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"check_compose: {len(services)} services, endpoints meet, healthchecks, restart, volumes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
