@@ -11,6 +11,7 @@
     refer to has been read, which is why the readers run in this order.
 */
 #include "tr_config.h"
+#include "tr_config_security.h"
 #include "tr_yaml_read.h"
 
 //  config/embedded.S: the default config file, built into every binary.
@@ -23,14 +24,15 @@ extern const char tr_config_embedded_yaml_end [];
 
 //  Every table's keys: anything else is an error naming the known ones.
 static const char *const s_root_keys [] = {
-    "election", "endpoints", "alerts", "headline", "parties", "constituencies", NULL
+    "election", "endpoints", "alerts", "headline", "parties", "constituencies",
+    "security", NULL
 };
 static const char *const s_election_keys [] = {
     "name", "title", "date", "seats", "majority", NULL
 };
 static const char *const s_endpoint_keys [] = {
     "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
-    "publisher_pub", "publisher_snapshot", NULL
+    "publisher_pub", "publisher_snapshot", "ingest_records", NULL
 };
 static const char *const s_alerts_keys [] = { "breaking", NULL };
 static const char *const s_group_keys [] = { "code", "name", NULL };
@@ -62,6 +64,8 @@ static const struct {
                             "tcp://127.0.0.1:7405" },
     { "publisher_snapshot", offsetof (tr_endpoints_t, publisher_snapshot),
                             "tcp://127.0.0.1:7406" },
+    { "ingest_records",     offsetof (tr_endpoints_t, ingest_records),
+                            "tcp://127.0.0.1:7407" },
 };
 #define TR_CONFIG_ENDPOINTS (sizeof s_endpoints / sizeof s_endpoints [0])
 
@@ -522,7 +526,8 @@ s_read_config (tr_yaml_t *yaml, tr_config_t *self)
         && s_read_headline (&root, self)
         && s_read_parties (&root, self)
         && s_read_constituencies (&root, self)
-        && s_read_seats (&election, self);
+        && s_read_seats (&election, self)
+        && tr_config_read_security (&root, self);
 }
 
 static tr_config_t *
@@ -603,6 +608,9 @@ tr_config_destroy (tr_config_t **self_p)
     if (self) {
         zhashx_destroy (&self->party_index);
         zhashx_destroy (&self->constituency_index);
+        for (size_t index = 0; index < self->security.grant_count; index++)
+            free (self->security.grants [index].seats);
+        free (self->security.grants);
         free (self->parties);
         free (self->constituencies);
         free (self);

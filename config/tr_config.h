@@ -20,6 +20,15 @@
           tally_snapshot: tcp://127.0.0.1:7404
           publisher_pub: tcp://127.0.0.1:7405
           publisher_snapshot: tcp://127.0.0.1:7406
+          ingest_records: tcp://127.0.0.1:7407
+        security:                      # optional; the defaults shown
+          curve: true                  # CurveZMQ on ingest; false: anyone may declare
+          keys: keys                   # directory: server.cert(_secret), centres/,
+                                       # subscribers/, desk.cert_secret
+          subscribers: open            # open | curve: publisher wants trusted keys
+          desks: [desk]                # certificate names that may declare any seat
+          centres:                     # optional: seats beyond a centre's count_centre
+            - {name: charnwood, seats: [E14001342], regions: [East Midlands]}
         alerts:
           breaking: [first, gain, win, majority, defeat, correction, last]
                                        # alert kinds shown as breaking; default this list
@@ -108,7 +117,35 @@ typedef struct {
     char tally_snapshot [TR_ENDPOINT_MAX + 1];      /*  ROUTER, snapshots     */
     char publisher_pub [TR_ENDPOINT_MAX + 1];       /*  PUB, downstream       */
     char publisher_snapshot [TR_ENDPOINT_MAX + 1];  /*  ROUTER, snapshots     */
+    char ingest_records [TR_ENDPOINT_MAX + 1];      /*  ROUTER, tally fetches
+                                                        the night so far      */
 } tr_endpoints_t;
+
+//  security: who may connect and who may declare what (config/README.md,
+//  "security"; read by tr_config_security.c, used by services/lib/tr_curve
+//  and tr_authorise).
+#define TR_SECURITY_PATH_MAX     255    /*  security.keys, bytes              */
+#define TR_SECURITY_DESKS_MAX    16     /*  security.desks                    */
+#define TR_SECURITY_GRANTS_MAX   1000   /*  security.centres                  */
+#define TR_SECURITY_REGIONS_MAX  32     /*  regions granted to one centre     */
+
+typedef struct {
+    char name [TR_CODE_MAX + 1];            /*  its certificate's name        */
+    size_t seat_count;
+    size_t *seats;                          /*  indexes into constituencies   */
+    size_t region_count;
+    char regions [TR_SECURITY_REGIONS_MAX][TR_NAME_MAX + 1];   /*  or nations */
+} tr_centre_grant_t;
+
+typedef struct {
+    bool curve;                             /*  CurveZMQ on the outward doors */
+    bool subscribers_curve;                 /*  publisher wants trusted keys  */
+    char keys [TR_SECURITY_PATH_MAX + 1];   /*  the keys directory            */
+    size_t desk_count;                      /*  names that may declare any    */
+    char desks [TR_SECURITY_DESKS_MAX][TR_CODE_MAX + 1];   /*  seat           */
+    size_t grant_count;
+    tr_centre_grant_t *grants;              /*  seats beyond count_centre's   */
+} tr_security_t;
 
 typedef struct {
     char source [256];                      /*  file it came from, for errors */
@@ -118,6 +155,7 @@ typedef struct {
     uint32_t seats;
     uint32_t majority;                      /*  seats needed for a majority   */
     tr_endpoints_t endpoints;
+    tr_security_t security;
     bool breaking [TR_ALERT_KIND_COUNT];    /*  which alert kinds break       */
     size_t group_count;
     tr_headline_group_t groups [TR_HEADLINE_GROUPS_MAX];

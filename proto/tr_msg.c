@@ -359,5 +359,7 @@ tr_msg_clear (tr_msg_t *msg)
         return;
     if (msg->type == TR_MSG_SNAPSHOT_REPLY)
         free (msg->u.snapshot_reply.results);
+    if (msg->type == TR_MSG_RECORDS_REPLY)
+        free (msg->u.records_reply.declarations);
     memset (msg, 0, sizeof (*msg));
 }

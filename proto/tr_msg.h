@@ -33,6 +33,7 @@
 #define TR_CANDIDATES_MAX   32      /*  candidates in one declaration         */
 #define TR_PARTIES_MAX      160     /*  parties in a totals message           */
 #define TR_SEATS_MAX        1000    /*  results in a snapshot reply           */
+#define TR_RECORDS_MAX      64      /*  declarations in a records reply       */
 #define TR_MSG_SIZE_MAX     (8 * 1024 * 1024)   /*  one encoded message       */
 
 typedef enum {
@@ -44,7 +45,9 @@ typedef enum {
     TR_MSG_ALERT,               /*  tally -> publisher -> subscribers         */
     TR_MSG_HEARTBEAT,           /*  every publisher, once a second            */
     TR_MSG_SNAPSHOT_REQUEST,    /*  subscriber -> publisher (or tally)        */
-    TR_MSG_SNAPSHOT_REPLY       /*  publisher (or tally) -> subscriber        */
+    TR_MSG_SNAPSHOT_REPLY,      /*  publisher (or tally) -> subscriber        */
+    TR_MSG_RECORDS_REQUEST,     /*  tally -> ingest: the night after a seq    */
+    TR_MSG_RECORDS_REPLY        /*  ingest -> tally: those declarations       */
 } tr_msg_type_t;
 
 /*  Decoding errors, each distinct so a test (or a nack) can tell them apart. */
@@ -195,6 +198,8 @@ typedef struct {
     uint64_t seq;                           /*  sender's latest sequence      */
     int64_t sent_at;                        /*  Unix ms                       */
     char sender [TR_CODE_MAX + 1];          /*  "ingest", "tally", …          */
+    uint64_t accepted;                      /*  ingest only: declarations     */
+    uint64_t refused;                       /*  accepted, refused since start */
 } tr_heartbeat_t;
 
 typedef struct {
@@ -213,6 +218,22 @@ typedef struct {
     tr_result_t *results;
 } tr_snapshot_reply_t;
 
+/*  The tally asks ingest for the declarations after the last one it has:
+    after a restart, or when it sees a gap in ingest's numbers.             */
+typedef struct {
+    char sender [TR_CODE_MAX + 1];          /*  who asks, for the logs        */
+    uint64_t after;                         /*  send the records after this   */
+} tr_records_request_t;
+
+/*  Up to TR_RECORDS_MAX declarations, seq after+1, after+2, … in order; an
+    empty list means there are none yet. declarations is heap-allocated by
+    the decoder (or the sender) and freed by tr_msg_clear.                   */
+typedef struct {
+    uint64_t seq;                           /*  ingest's latest durable seq   */
+    size_t declaration_count;
+    tr_declaration_t *declarations;
+} tr_records_reply_t;
+
 typedef struct {
     tr_msg_type_t type;
     union {
@@ -225,6 +246,8 @@ typedef struct {
         tr_heartbeat_t heartbeat;
         tr_snapshot_request_t snapshot_request;
         tr_snapshot_reply_t snapshot_reply;
+        tr_records_request_t records_request;
+        tr_records_reply_t records_reply;
     } u;
 } tr_msg_t;
 

@@ -17,7 +17,8 @@
 
 const char *const tr_msg_type_names [] = {
     "", "declaration", "ack", "nack", "result", "totals", "alert",
-    "heartbeat", "snapshot_request", "snapshot_reply"
+    "heartbeat", "snapshot_request", "snapshot_reply", "records_request",
+    "records_reply"
 };
 const char *const tr_msg_kind_names [] = { "first", "correction", "recount" };
 const char *const tr_msg_outcome_names [] = { "hold", "gain", "win" };
@@ -76,6 +77,9 @@ static const tr_field_t s_declaration_fields [] = {
     F_NUM (tr_declaration_t, seq, TR_FIELD_U64, OPTIONAL),
     F_NUM (tr_declaration_t, accepted_at, TR_FIELD_I64, OPTIONAL),
     F_END
+};
+static const tr_record_t s_declaration = {
+    "declaration", sizeof (tr_declaration_t), s_declaration_fields
 };
 
 static const tr_field_t s_ack_fields [] = {
@@ -179,6 +183,8 @@ static const tr_field_t s_heartbeat_fields [] = {
     F_NUM (tr_heartbeat_t, seq, TR_FIELD_U64, REQUIRED),
     F_NUM (tr_heartbeat_t, sent_at, TR_FIELD_I64, REQUIRED),
     F_STR (tr_heartbeat_t, sender, TR_CODE_MAX, REQUIRED),
+    F_NUM (tr_heartbeat_t, accepted, TR_FIELD_U64, OPTIONAL),
+    F_NUM (tr_heartbeat_t, refused, TR_FIELD_U64, OPTIONAL),
     F_END
 };
 
@@ -194,6 +200,19 @@ static const tr_field_t s_snapshot_reply_fields [] = {
     F_RECORD (tr_snapshot_reply_t, totals, &s_totals, REQUIRED),
     F_LIST (tr_snapshot_reply_t, results, TR_FIELD_HEAP_LIST, result_count,
             TR_SEATS_MAX, &s_result, REQUIRED),
+    F_END
+};
+
+static const tr_field_t s_records_request_fields [] = {
+    F_STR (tr_records_request_t, sender, TR_CODE_MAX, OPTIONAL),
+    F_NUM (tr_records_request_t, after, TR_FIELD_U64, REQUIRED),
+    F_END
+};
+
+static const tr_field_t s_records_reply_fields [] = {
+    F_NUM (tr_records_reply_t, seq, TR_FIELD_U64, REQUIRED),
+    F_LIST (tr_records_reply_t, declarations, TR_FIELD_HEAP_LIST, declaration_count,
+            TR_RECORDS_MAX, &s_declaration, REQUIRED),
     F_END
 };
 
@@ -213,13 +232,17 @@ static const tr_record_t s_messages [TR_MSG_TYPE_COUNT] = {
                                   sizeof (tr_snapshot_request_t),
                                   s_snapshot_request_fields },
     [TR_MSG_SNAPSHOT_REPLY] = { "snapshot_reply", sizeof (tr_snapshot_reply_t),
-                                s_snapshot_reply_fields }
+                                s_snapshot_reply_fields },
+    [TR_MSG_RECORDS_REQUEST] = { "records_request", sizeof (tr_records_request_t),
+                                 s_records_request_fields },
+    [TR_MSG_RECORDS_REPLY] = { "records_reply", sizeof (tr_records_reply_t),
+                               s_records_reply_fields }
 };
 
 const tr_record_t *
 tr_msg_schema (tr_msg_type_t type)
 {
-    if (type < TR_MSG_DECLARATION || type > TR_MSG_SNAPSHOT_REPLY)
+    if (type < TR_MSG_DECLARATION || type >= TR_MSG_TYPE_COUNT)
         return NULL;
     return &s_messages [type];
 }

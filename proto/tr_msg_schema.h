@@ -56,7 +56,7 @@ extern const char *const tr_msg_type_names [];      /*  [0] is unused      */
 extern const char *const tr_msg_kind_names [];
 extern const char *const tr_msg_outcome_names [];
 extern const char *const tr_msg_alert_kind_names [];
-#define TR_MSG_TYPE_COUNT       10  /*  one past TR_MSG_SNAPSHOT_REPLY         */
+#define TR_MSG_TYPE_COUNT       12  /*  one past TR_MSG_RECORDS_REPLY          */
 #define TR_MSG_KIND_COUNT       3
 #define TR_MSG_OUTCOME_COUNT    3
 

@@ -5,10 +5,18 @@
     then publish to the tally and ack. Declarations that arrive together
     are taken as a batch and share one fsync: at 3 a.m. a dozen seats can
     declare in the same second, and fsync is the slow part.
+
+    The tally may miss what ingest publishes (it restarted, or ingest did);
+    it asks for the records after the last one it has on a second ROUTER,
+    ingest_records, which answers from the log (ingest_records.c) and never
+    with a record that is not yet on disk.
 */
 
 #include "ingest_server.h"
+#include "ingest_records.h"
 #include "proto/tr_nightlog.h"
+#include "services/lib/tr_authorise.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_validate.h"
 #include "services/lib/tr_wire.h"
 #include <zlib.h>
@@ -36,13 +44,21 @@ struct _ingest_server_t {
     const tr_config_t *config;  //  the election; not owned
     bool verbose;               //  log every accepted declaration
     zsock_t *router;            //  count centres connect here
+    tr_curve_server_t *curve;   //  its keys and ZAP handler; NULL: Curve off
+    char centre [TR_CODE_MAX + 1];  //  certificate name of the request
+                                    //  being handled ("" with Curve off)
     zsock_t *pub;               //  the tally subscribes here
-    tr_nightlog_t *log;         //  the night so far, on disk
+    zsock_t *records_router;    //  the tally asks here for what it missed
+    tr_nightlog_t *log;         //  the night so far, on disk: we append
+    ingest_records_t *records;  //  and read it back from here
     uint64_t seq;               //  last sequence number given
     uint64_t synced_seq;        //  last sequence number known on disk
     zhashx_t *submissions;      //  submission id -> ingest_submission_t *
     bool *declared;             //  per constituency (config order)
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
+    uint64_t accepted;          //  declarations accepted since start (a
+                                //  resubmission is not counted again)
+    uint64_t refused;           //  nacks sent since start
     size_t pending_count;
     ingest_pending_t pending [INGEST_BATCH_MAX];
 };
@@ -79,26 +95,13 @@ s_remember (ingest_server_t *self, const tr_declaration_t *declaration)
         self->seq = declaration->seq;
 }
 
-//  Reads back the night so far, so numbering and duplicate detection carry
-//  on where they stopped; then opens the log for appending.
+//  Opens the log for appending (which checks every record and cuts off a
+//  torn tail), then reads the night so far back, so numbering and duplicate
+//  detection carry on where they stopped.
 static int
 s_open_log (ingest_server_t *self, const char *log_path)
 {
     char error [512];
-    if (zsys_file_exists (log_path)) {
-        tr_nightlog_t *reader = tr_nightlog_open_read (log_path, error, sizeof error);
-        tr_declaration_t declaration;
-        tr_nightlog_err_t err = TR_NIGHTLOG_OK;
-        while (reader && (err = tr_nightlog_read (reader, &declaration, error,
-                                                  sizeof error)) == TR_NIGHTLOG_OK)
-            s_remember (self, &declaration);
-        tr_nightlog_destroy (&reader);
-        //  A torn tail is for open_append to cut; anything else stops here.
-        if (err != TR_NIGHTLOG_OK && err != TR_NIGHTLOG_END && err != TR_NIGHTLOG_ERR_TORN) {
-            zsys_error ("ingest: night log unusable: %s", error);
-            return -1;
-        }
-    }
     uint64_t last_seq = 0;
     long truncated = -1;
     self->log = tr_nightlog_open_append (log_path, self->config->name, &last_seq,
@@ -109,7 +112,19 @@ s_open_log (ingest_server_t *self, const char *log_path)
     }
     if (truncated >= 0)
         zsys_warning ("ingest: night log %s ended in a torn record at offset %ld: "
-                      "cut off", log_path, truncated);
+                      "cut off (it was never acked)", log_path, truncated);
+    self->records = ingest_records_new (log_path, error, sizeof error);
+    tr_declaration_t declaration;
+    int rc = self->records ? 1 : -1;
+    while (rc > 0
+       && (rc = ingest_records_next (self->records, &declaration, error,
+                                     sizeof error)) > 0)
+        s_remember (self, &declaration);
+    if (rc < 0) {
+        zsys_error ("ingest: cannot read night log back: %s", error);
+        return -1;
+    }
+    assert (self->seq == last_seq);
     self->synced_seq = self->seq;
     zsys_info ("ingest: night log=%s declarations=%zu seq=%llu", log_path,
                zhashx_size (self->submissions), (unsigned long long) self->seq);
@@ -140,13 +155,25 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     }
     self->router = zsock_new (ZMQ_ROUTER);
     self->pub = zsock_new (ZMQ_PUB);
-    assert (self->router && self->pub);
+    self->records_router = zsock_new (ZMQ_ROUTER);
+    assert (self->router && self->pub && self->records_router);
+    zsock_set_maxmsgsize (self->records_router, 4096);     //  requests are tiny
     zsock_set_maxmsgsize (self->router, TR_NIGHTLOG_RECORD_MAX);  //  a declaration is ~5 KB at most
     tr_wire_unbounded (self->pub);
+    zsock_set_maxmsgsize (self->pub, 64 * 1024);    //  subscriptions come in
+    //  Only the count centres' door is guarded: the other two are internal.
+    if (tr_curve_server_start (config, "ingest", TR_CURVE_CENTRES, verbose,
+                               &self->curve) != 0) {
+        ingest_server_destroy (&self);
+        return NULL;
+    }
+    tr_curve_server_apply (self->curve, self->router);
     if (zsock_bind (self->router, "%s", config->endpoints.ingest) < 0
-    ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0) {
-        zsys_error ("ingest: cannot bind %s or %s: %s", config->endpoints.ingest,
-                    config->endpoints.ingest_pub, zmq_strerror (zmq_errno ()));
+    ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0
+    ||  zsock_bind (self->records_router, "%s", config->endpoints.ingest_records) < 0) {
+        zsys_error ("ingest: cannot bind %s, %s or %s: %s", config->endpoints.ingest,
+                    config->endpoints.ingest_pub, config->endpoints.ingest_records,
+                    zmq_strerror (zmq_errno ()));
         ingest_server_destroy (&self);
         return NULL;
     }
@@ -165,6 +192,9 @@ ingest_server_destroy (ingest_server_t **self_p)
             zframe_destroy (&self->pending [index].identity);
         zsock_destroy (&self->router);
         zsock_destroy (&self->pub);
+        zsock_destroy (&self->records_router);
+        tr_curve_server_destroy (&self->curve);
+        ingest_records_destroy (&self->records);
         tr_nightlog_destroy (&self->log);
         zhashx_destroy (&self->submissions);
         free (self->declared);
@@ -179,6 +209,7 @@ s_send_nack (ingest_server_t *self, zframe_t *identity, const tr_nack_t *nack)
     tr_msg_t reply = { .type = TR_MSG_NACK };
     reply.u.nack = *nack;
     tr_wire_send (self->router, identity, &reply);
+    self->refused++;
     zsys_info ("ingest: refused submission=%s code=%s reason=\"%s\"",
                *nack->submission_id ? nack->submission_id : "-", nack->code,
                nack->reason);
@@ -274,11 +305,38 @@ s_is_resubmission (ingest_server_t *self, const tr_declaration_t *declaration,
     return true;
 }
 
+//  With Curve on, a centre declares only its own seats (tr_authorise.h),
+//  checked before anything else so a refused centre learns nothing of the
+//  night; the attempt is logged as a warning with the centre's name.
+static bool
+s_authorised (ingest_server_t *self, zframe_t *identity,
+              const tr_declaration_t *declaration)
+{
+    char reason [TR_REASON_MAX + 1];
+    if (!self->curve
+    ||  tr_authorise_declaration (self->config, self->centre,
+                                  declaration->constituency, reason, sizeof reason))
+        return true;
+    tr_msg_t reply = { .type = TR_MSG_NACK };
+    TR_COPY (reply.u.nack.submission_id, declaration->submission_id);
+    TR_COPY (reply.u.nack.code, TR_NACK_NOT_YOUR_SEAT);
+    TR_COPY (reply.u.nack.reason, reason);
+    tr_wire_send (self->router, identity, &reply);
+    self->refused++;
+    zsys_warning ("ingest: refused submission=%s code=%s centre=%s constituency=%s "
+                  "reason=\"%s\"", declaration->submission_id, TR_NACK_NOT_YOUR_SEAT,
+                  *self->centre ? self->centre : "-", declaration->constituency,
+                  reason);
+    return false;
+}
+
 //  Validates and logs one declaration, holding it for the batch's fsync.
 static void
 s_take_declaration (ingest_server_t *self, zframe_t *identity,
                     tr_declaration_t *declaration)
 {
+    if (!s_authorised (self, identity, declaration))
+        return;
     if (s_is_resubmission (self, declaration, identity))
         return;
     tr_nack_t nack;
@@ -300,10 +358,18 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
     s_hold_for_sync (self, identity, declaration, declaration->seq, false);
 }
 
+//  The answer to a liveness check carries the counters a monitor (the
+//  gateway's /metrics) wants: what was accepted and refused.
 static void
 s_answer_heartbeat (ingest_server_t *self, zframe_t *identity)
 {
-    tr_wire_heartbeat (self->router, identity, "ingest", self->seq);
+    tr_msg_t reply = { .type = TR_MSG_HEARTBEAT };
+    reply.u.heartbeat.seq = self->seq;
+    reply.u.heartbeat.sent_at = tr_wire_now_ms ();
+    TR_COPY (reply.u.heartbeat.sender, "ingest");
+    reply.u.heartbeat.accepted = self->accepted;
+    reply.u.heartbeat.refused = self->refused;
+    tr_wire_send (self->router, identity, &reply);
 }
 
 //  One request from a count centre: [identity, payload].
@@ -327,6 +393,7 @@ s_handle_request (ingest_server_t *self)
     char detail [TR_REASON_MAX + 1] = "";
     tr_msg_err_t err = tr_msg_decode (zframe_data (payload), zframe_size (payload),
                                       &msg, detail, sizeof detail);
+    TR_COPY (self->centre, tr_curve_peer_name (payload));
     zframe_destroy (&payload);
     if (err != TR_MSG_OK)
         s_refuse (self, identity, "", tr_msg_err_name (err), detail);
@@ -339,6 +406,45 @@ s_handle_request (ingest_server_t *self)
     else
         s_refuse (self, identity, "", TR_NACK_NOT_A_DECLARATION,
                   "ingest takes declarations only");
+    tr_msg_clear (&msg);
+    zframe_destroy (&identity);
+}
+
+//  The tally's request for the records after a seq: answered from the log,
+//  durable records only, TR_RECORDS_MAX at a time (it asks again for more).
+static void
+s_handle_records_request (ingest_server_t *self)
+{
+    zmsg_t *request = zmsg_recv (self->records_router);
+    if (!request)
+        return;
+    zframe_t *identity = zmsg_pop (request);
+    zframe_t *payload = zmsg_size (request) == 1 ? zmsg_pop (request) : NULL;
+    zmsg_destroy (&request);
+    tr_msg_t msg = { 0 };
+    char detail [256] = "expected one frame";
+    tr_msg_err_t err = payload
+        ? tr_msg_decode (zframe_data (payload), zframe_size (payload), &msg,
+                         detail, sizeof detail)
+        : TR_MSG_ERR_MALFORMED;
+    zframe_destroy (&payload);
+    if (err == TR_MSG_OK && msg.type == TR_MSG_RECORDS_REQUEST) {
+        tr_msg_t reply = { .type = TR_MSG_RECORDS_REPLY };
+        char error [512];
+        if (ingest_records_after (self->records, msg.u.records_request.after,
+                                  self->synced_seq, &reply.u.records_reply,
+                                  error, sizeof error) == 0)
+            tr_wire_send (self->records_router, identity, &reply);
+        else
+            zsys_error ("ingest: cannot read records for %s: %s",
+                        msg.u.records_request.sender, error);
+        tr_msg_clear (&reply);
+    }
+    else {
+        //  Not for us: say so once in the log; the asker times out.
+        zsys_warning ("ingest: ignored a request on ingest_records: %s",
+                      err == TR_MSG_OK ? tr_msg_type_name (msg.type) : detail);
+    }
     tr_msg_clear (&msg);
     zframe_destroy (&identity);
 }
@@ -366,6 +472,7 @@ s_commit_batch (ingest_server_t *self)
             tr_msg_t msg = { .type = TR_MSG_DECLARATION };
             msg.u.declaration = *declaration;
             tr_wire_publish (self->pub, &msg);
+            self->accepted++;
             if (self->verbose)
                 zsys_info ("ingest: accepted constituency=%s seq=%llu submission=%s",
                            declaration->constituency,
@@ -383,19 +490,23 @@ s_commit_batch (ingest_server_t *self)
 static void
 s_send_heartbeat (ingest_server_t *self)
 {
-    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "ingest", self->seq)
+    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq)
                        + INGEST_HEARTBEAT_MS;
 }
 
 int
 ingest_server_run (ingest_server_t *self)
 {
-    zpoller_t *poller = zpoller_new (self->router, NULL);
+    zpoller_t *poller = zpoller_new (self->router, self->records_router, NULL);
     int rc = 0;
     s_send_heartbeat (self);
     while (!zsys_interrupted) {
         int64_t wait = self->heartbeat_at - tr_wire_now_ms ();
-        if (zpoller_wait (poller, wait > 0 ? (int) wait : 0) == self->router) {
+        void *which = zpoller_wait (poller, wait > 0 ? (int) wait : 0);
+        if (which == self->records_router)
+            s_handle_records_request (self);
+        else
+        if (which == self->router) {
             //  Take what has already arrived, up to a batch, then sync once.
             do
                 s_handle_request (self);

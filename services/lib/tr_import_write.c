@@ -308,7 +308,7 @@ static const char s_key_legend [] =
     "#                  previous_shares (party share at the previous election, from\n"
     "#                  Share - Change), candidates (the nominations: name, party,\n"
     "#                  sitting_mp)\n"
-    "# endpoints:       absent: the defaults, tcp://127.0.0.1:7401..7406\n"
+    "# endpoints:       absent: the defaults, tcp://127.0.0.1:7401..7407\n"
     "#\n";
 
 tr_import_err_t

@@ -19,6 +19,12 @@ tr_options_take (tr_options_t *options, int option, const char *argument)
         case 'h':
             options->help = true;
             return true;
+        case 'k':
+            options->keys_dir = argument;
+            return true;
+        case 'C':
+            options->cert_path = argument;
+            return true;
         default:
             return false;
     }
@@ -35,6 +41,7 @@ s_endpoint (tr_endpoints_t *endpoints, const char *name, size_t length)
         { "tally_snapshot", endpoints->tally_snapshot },
         { "publisher_pub", endpoints->publisher_pub },
         { "publisher_snapshot", endpoints->publisher_snapshot },
+        { "ingest_records", endpoints->ingest_records },
     };
     for (size_t index = 0; index < sizeof table / sizeof table [0]; index++)
         if (strlen (table [index].name) == length
@@ -62,11 +69,21 @@ tr_options_load_config (const tr_options_t *options, const char *program)
         if (!field || strlen (equals + 1) == 0 || strlen (equals + 1) > TR_ENDPOINT_MAX) {
             fprintf (stderr, "%s: --endpoint '%s': expected NAME=URL with NAME one of "
                      "ingest, ingest_pub, tally_pub, tally_snapshot, publisher_pub, "
-                     "publisher_snapshot\n", program, override);
+                     "publisher_snapshot, ingest_records\n", program, override);
             tr_config_destroy (&config);
             return NULL;
         }
         snprintf (field, TR_ENDPOINT_MAX + 1, "%s", equals + 1);
+    }
+    if (options->keys_dir) {
+        size_t length = strlen (options->keys_dir);
+        if (length == 0 || length > TR_SECURITY_PATH_MAX) {
+            fprintf (stderr, "%s: --keys: expected a directory of 1..%d bytes\n",
+                     program, TR_SECURITY_PATH_MAX);
+            tr_config_destroy (&config);
+            return NULL;
+        }
+        memcpy (config->security.keys, options->keys_dir, length + 1);
     }
     return config;
 }

@@ -2,9 +2,14 @@
     tr_tally: every decision about the night is made there, in pure code.
 
     Ingest numbers its declarations; the tally applies each number once and
-    in order. A number seen twice is skipped. A number past the next one
-    means declarations were lost on the way, which the stack is built not
-    to do (proto/README.md, "Delivery"): it is logged as an error.
+    in order. A number seen twice is skipped. A number past the next one, or
+    a heartbeat from ingest ahead of what the tally has, means declarations
+    were missed (the tally or ingest restarted, or the link dropped): the
+    tally asks ingest for the records after its last one (ingest_records)
+    and applies them before going on. A tally that starts does the same, so
+    it rebuilds the night so far from ingest's log; as the tally is
+    deterministic, what it publishes while catching up carries the same
+    numbers as before, and the publisher skips what it already has.
 */
 
 #include "tally_server.h"
@@ -12,6 +17,8 @@
 #include "services/lib/tr_wire.h"
 
 #define TALLY_HEARTBEAT_MS  1000
+#define TALLY_FETCH_WAIT_MS 1000    //  for one records reply from ingest
+#define TALLY_FETCH_RETRY_MS 500    //  after a fetch that failed
 
 struct _tally_server_t {
     const tr_config_t *config;  //  the election; not owned
@@ -23,6 +30,7 @@ struct _tally_server_t {
     bool upstream;              //  has heard from ingest at all
     uint64_t ingest_seq;        //  last declaration number applied
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
+    int64_t fetch_after;        //  no fetch before then, ms (after a failure)
     tr_tally_update_t update;   //  scratch: what one declaration changed
 };
 
@@ -41,7 +49,10 @@ tally_server_new (const tr_config_t *config, bool verbose)
     tr_wire_unbounded (self->sub);
     tr_wire_unbounded (self->pub);
     zsock_set_maxmsgsize (self->sub, TR_MSG_SIZE_MAX);
-    zsock_set_maxmsgsize (self->snapshot, TR_MSG_SIZE_MAX);
+    //  What comes in on these two is tiny: snapshot requests and (on the
+    //  PUB) subscriptions. The bound keeps a stranger from queueing MBs.
+    zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
+    zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
     if (zsock_bind (self->pub, "%s", config->endpoints.tally_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.tally_snapshot) < 0
@@ -93,18 +104,12 @@ s_publish_update (tally_server_t *self)
     }
 }
 
+//  Applies the declaration numbered one past the last: the caller sees to
+//  the order.
 static void
-s_apply_declaration (tally_server_t *self, const tr_declaration_t *declaration)
+s_apply_next (tally_server_t *self, const tr_declaration_t *declaration)
 {
-    if (declaration->seq <= self->ingest_seq) {
-        zsys_warning ("tally: skipped declaration seq=%llu: already applied",
-                      (unsigned long long) declaration->seq);
-        return;
-    }
-    if (declaration->seq != self->ingest_seq + 1)
-        zsys_error ("tally: gap in ingest's sequence: expected=%llu got=%llu",
-                    (unsigned long long) self->ingest_seq + 1,
-                    (unsigned long long) declaration->seq);
+    assert (declaration->seq == self->ingest_seq + 1);
     self->ingest_seq = declaration->seq;
     tr_nack_t nack;
     if (!tr_tally_apply (self->tally, declaration, &self->update, &nack)) {
@@ -121,6 +126,65 @@ s_apply_declaration (tally_server_t *self, const tr_declaration_t *declaration)
                    (unsigned long long) self->update.result.seq);
 }
 
+//  Asks ingest for the records after the last one applied until the tally
+//  has target (or as many as ingest has on disk), applying each in order.
+//  A failed fetch is logged and retried on the next trigger.
+static void
+s_catch_up (tally_server_t *self, uint64_t target)
+{
+    int64_t now = tr_wire_now_ms ();
+    if (now < self->fetch_after)
+        return;
+    uint64_t from = self->ingest_seq;
+    while (self->ingest_seq < target && !zsys_interrupted) {
+        tr_msg_t request = { .type = TR_MSG_RECORDS_REQUEST };
+        TR_COPY (request.u.records_request.sender, "tally");
+        request.u.records_request.after = self->ingest_seq;
+        tr_msg_t reply;
+        char error [256];
+        if (tr_wire_request (self->config->endpoints.ingest_records, &request, &reply,
+                             TALLY_FETCH_WAIT_MS, error, sizeof error) != 0
+        ||  reply.type != TR_MSG_RECORDS_REPLY) {
+            zsys_warning ("tally: cannot fetch records after seq=%llu: %s",
+                          (unsigned long long) self->ingest_seq,
+                          reply.type == TR_MSG_RECORDS_REPLY || reply.type == 0
+                          ? error : "not a records_reply");
+            tr_msg_clear (&reply);
+            self->fetch_after = tr_wire_now_ms () + TALLY_FETCH_RETRY_MS;
+            break;
+        }
+        self->upstream = true;
+        const tr_records_reply_t *records = &reply.u.records_reply;
+        for (size_t index = 0; index < records->declaration_count; index++)
+            if (records->declarations [index].seq == self->ingest_seq + 1)
+                s_apply_next (self, &records->declarations [index]);
+        bool more = records->declaration_count > 0 && records->seq > self->ingest_seq;
+        if (records->seq < target)
+            target = records->seq;      //  ingest has no more on disk (yet)
+        tr_msg_clear (&reply);
+        if (!more)
+            break;
+    }
+    if (self->ingest_seq > from)
+        zsys_info ("tally: caught up from ingest's log: seq=%llu..%llu",
+                   (unsigned long long) from + 1, (unsigned long long) self->ingest_seq);
+}
+
+static void
+s_take_declaration (tally_server_t *self, const tr_declaration_t *declaration)
+{
+    if (declaration->seq <= self->ingest_seq)
+        return;                         //  had it already, from a fetch
+    if (declaration->seq > self->ingest_seq + 1) {
+        zsys_warning ("tally: gap in ingest's sequence: expected=%llu got=%llu: "
+                      "fetching", (unsigned long long) self->ingest_seq + 1,
+                      (unsigned long long) declaration->seq);
+        s_catch_up (self, declaration->seq - 1);
+    }
+    if (declaration->seq == self->ingest_seq + 1)
+        s_apply_next (self, declaration);
+}
+
 static void
 s_handle_ingest (tally_server_t *self)
 {
@@ -134,12 +198,10 @@ s_handle_ingest (tally_server_t *self)
                     tr_msg_err_name (err), detail);
     else
     if (msg.type == TR_MSG_DECLARATION)
-        s_apply_declaration (self, &msg.u.declaration);
+        s_take_declaration (self, &msg.u.declaration);
     else
     if (msg.type == TR_MSG_HEARTBEAT && msg.u.heartbeat.seq > self->ingest_seq)
-        zsys_error ("tally: ingest is at seq=%llu, tally at %llu: declarations lost",
-                    (unsigned long long) msg.u.heartbeat.seq,
-                    (unsigned long long) self->ingest_seq);
+        s_catch_up (self, msg.u.heartbeat.seq);
     tr_msg_clear (&msg);
 }
 
@@ -165,6 +227,8 @@ int
 tally_server_run (tally_server_t *self)
 {
     zpoller_t *poller = zpoller_new (self->sub, self->snapshot, NULL);
+    //  The night so far, if there is one: a restarted tally starts from it.
+    s_catch_up (self, UINT64_MAX);
     s_send_heartbeat (self);
     while (!zsys_interrupted) {
         int64_t wait = self->heartbeat_at - tr_wire_now_ms ();

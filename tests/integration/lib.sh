@@ -3,7 +3,8 @@
 #
 #   . tests/integration/lib.sh
 #   stack_start [-c CONFIG]     sets $work and $endpoints (the -e options that
-#                               point every command at this stack)
+#                               point every command at this stack, and -k its
+#                               keys, also exported as $TALLYROOM_KEYS)
 #   stack_stop_and_check        stop it; fail on a sanitizer report in any log
 #   fail MESSAGE                print and exit 1
 # TALLYROOM_BIN names the binaries (scripts/run-tests sets it).
@@ -31,23 +32,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Six free ports on 127.0.0.1, asked of the kernel.
+# Seven free ports on 127.0.0.1, asked of the kernel.
 free_ports() {
     /usr/bin/python3 -c '
 import socket
-socks = [socket.socket() for _ in range(6)]
+socks = [socket.socket() for _ in range(7)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))'
 }
 
 stack_start() {
-    local names=(ingest ingest_pub tally_pub tally_snapshot publisher_pub publisher_snapshot)
+    local names=(ingest ingest_pub tally_pub tally_snapshot publisher_pub publisher_snapshot ingest_records)
     local ports
     read -r -a ports <<<"$(free_ports)"
     endpoints=("$@")
     for i in "${!names[@]}"; do
         endpoints+=(-e "${names[$i]}=tcp://127.0.0.1:${ports[$i]}")
     done
+    # the stack makes its Curve keys here; the desk's pair is every
+    # command's default key, and the Python clients' (curve_client.py)
+    endpoints+=(-k "$work/run/keys")
+    export TALLYROOM_KEYS=$work/run/keys
     "$root/scripts/stack" up "${endpoints[@]}" --dir "$work/run" >/dev/null \
         || fail "the stack did not come up"
 }

@@ -320,7 +320,7 @@ test_alert_heartbeat_and_snapshot_request_round_trip (void **state)
     free (back);
 
     tr_msg_t *heartbeat = s_new_msg (TR_MSG_HEARTBEAT);
-    heartbeat->u.heartbeat = (tr_heartbeat_t) { 412, 1720145650999, "ingest" };
+    heartbeat->u.heartbeat = (tr_heartbeat_t) { 412, 1720145650999, "ingest", 0, 0 };
     back = s_round_trip (heartbeat);
     assert_int_equal (back->u.heartbeat.seq, 412);
     assert_int_equal (back->u.heartbeat.sent_at, 1720145650999);
