@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""A tallyroom subscriber in Python, for graphics teams who do not write C.
+
+Follows the recovery rule of proto/README.md ("Delivery", item 5, the ZeroMQ
+Guide's Clone pattern): subscribe to everything first, then take a snapshot
+from the publisher and note its seq; apply each message whose seq is exactly
+one past ours and ignore older ones; on a seq further ahead, a heartbeat
+ahead of us, or more than 3.5 s without a message, take a new snapshot and
+carry on from it. Prints each alert and result as it arrives.
+
+Needs only Debian's python3-zmq and python3-msgpack:
+
+    apt-get install python3-zmq python3-msgpack
+    ./subscriber.py --pub tcp://HOST:7405 --snapshot tcp://HOST:7406
+
+--until-complete exits once every seat has declared and a heartbeat says
+nothing newer is coming (the last seat's alerts follow its totals);
+--state FILE then writes what it holds (seq, totals, one result per seat)
+as JSON.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+import msgpack
+import zmq
+
+SILENCE_S = 3.5             # three heartbeats and a half
+SNAPSHOT_TIMEOUT_MS = 2000
+MESSAGE_MAX = 8 * 1024 * 1024   # TR_MSG_SIZE_MAX: larger is refused by ZeroMQ
+TYPES = {"declaration", "ack", "nack", "result", "totals", "alert", "heartbeat",
+         "snapshot_request", "snapshot_reply"}
+
+
+class BadMessage(Exception):
+    """A payload that is not a tallyroom message: logged and skipped."""
+
+
+def decode(payload):
+    """One MessagePack payload to a dict, checked as far as a reader needs:
+    a map with string keys, v == 1 and a known type. Strings stay str, bin
+    stays bytes, floats are floats: the same values as proto/vectors/*.json."""
+    if len(payload) > MESSAGE_MAX:
+        raise BadMessage(f"{len(payload)} bytes, past {MESSAGE_MAX}")
+    try:
+        message = msgpack.unpackb(payload, raw=False, strict_map_key=True)
+    except (ValueError, msgpack.UnpackException) as error:
+        raise BadMessage(f"not MessagePack: {error}") from None
+    if not isinstance(message, dict):
+        raise BadMessage(f"not a map but {type(message).__name__}")
+    if message.get("v") != 1:
+        raise BadMessage(f"protocol version {message.get('v')!r}, not 1")
+    if message.get("type") not in TYPES:
+        raise BadMessage(f"unknown type {message.get('type')!r}")
+    return message
+
+
+def request_snapshot(context, endpoint):
+    """Asks a snapshot endpoint (publisher_snapshot, or tally_snapshot) for
+    the whole state; returns the snapshot_reply, or None without an answer."""
+    dealer = context.socket(zmq.DEALER)
+    dealer.setsockopt(zmq.LINGER, 0)
+    dealer.setsockopt(zmq.MAXMSGSIZE, MESSAGE_MAX)
+    dealer.connect(endpoint)
+    try:
+        dealer.send(msgpack.packb({"v": 1, "type": "snapshot_request",
+                                   "sender": "python-example"}))
+        if not dealer.poll(SNAPSHOT_TIMEOUT_MS):
+            print(f"subscriber: no snapshot from {endpoint}", file=sys.stderr)
+            return None
+        reply = decode(dealer.recv())
+        if reply["type"] != "snapshot_reply":
+            raise BadMessage(f"a {reply['type']} in answer to a snapshot request")
+        return reply
+    finally:
+        dealer.close()
+
+
+class Night:
+    """What the subscriber knows: the seq it reflects, the latest totals, and
+    the latest result of each declared seat (a correction replaces it)."""
+
+    def __init__(self, snapshot):
+        self.seq = snapshot["seq"]
+        self.totals = snapshot["totals"]
+        self.results = {result["constituency"]: result for result in snapshot["results"]}
+
+    def apply(self, message):
+        if message["type"] == "result":
+            self.results[message["constituency"]] = strip(message)
+            print(f"RESULT  {message['name']}: {message['winner']} {message['outcome']}, "
+                  f"majority {message['majority']:,}")
+        elif message["type"] == "totals":
+            self.totals = strip(message)
+        elif message["type"] == "alert":
+            print(f"{'BREAKING' if message['breaking'] else 'ALERT':8} {message['text']}")
+        self.seq = message["seq"]
+
+    def complete(self):
+        return self.totals["declared"] == self.totals["seats"]
+
+    def as_json(self):
+        return {"seq": self.seq, "totals": self.totals,
+                "results": [self.results[code] for code in sorted(self.results)]}
+
+
+def strip(message):
+    """A message's fields as a snapshot holds them: without v and type."""
+    return {key: value for key, value in message.items() if key not in ("v", "type")}
+
+
+def resnapshot(context, args, night, why):
+    print(f"subscriber: {why}: taking a snapshot", file=sys.stderr)
+    snapshot = request_snapshot(context, args.snapshot)
+    return Night(snapshot) if snapshot else night
+
+
+def run(args):
+    context = zmq.Context()
+    sub = context.socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")          # everything: seqs are shared by all topics
+    sub.setsockopt(zmq.MAXMSGSIZE, MESSAGE_MAX)
+    sub.connect(args.pub)                       # subscribe first, then snapshot
+    night = None
+    while night is None:                        # the publisher may not be up yet
+        night = request_snapshot(context, args.snapshot)
+    night = Night(night)
+    print(f"subscriber: snapshot seq={night.seq} declared={night.totals['declared']}",
+          file=sys.stderr)
+    last_heard = time.monotonic()
+    while True:
+        if not sub.poll(200):
+            if time.monotonic() - last_heard > SILENCE_S:
+                night = resnapshot(context, args, night, f"nothing for {SILENCE_S} s")
+                last_heard = time.monotonic()
+            continue
+        frames = sub.recv_multipart()
+        last_heard = time.monotonic()
+        try:
+            if len(frames) != 2:
+                raise BadMessage(f"{len(frames)} frames, not [topic, payload]")
+            message = decode(frames[1])
+            seq = message.get("seq")
+            if not isinstance(seq, int) or isinstance(seq, bool):
+                raise BadMessage(f"a {message['type']} without an integer seq")
+        except BadMessage as error:
+            print(f"subscriber: skipped a message: {error}", file=sys.stderr)
+            continue
+        if message["type"] == "heartbeat":
+            if seq > night.seq:
+                night = resnapshot(context, args, night, f"heartbeat at seq={seq}, ours {night.seq}")
+            elif args.until_complete and night.complete():
+                break       # every seat in, and the publisher has nothing newer
+            continue
+        if seq > night.seq + 1:
+            night = resnapshot(context, args, night, f"gap after seq={night.seq}")
+        if seq == night.seq + 1:
+            night.apply(message)
+        sys.stdout.flush()
+    print(f"subscriber: complete at seq={night.seq}", file=sys.stderr)
+    if args.state:
+        with open(args.state, "w", encoding="utf-8") as f:
+            json.dump(night.as_json(), f, ensure_ascii=False, indent=1)
+    sub.close()
+    context.term()
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pub", default="tcp://127.0.0.1:7405",
+                        help="the publisher's PUB endpoint (publisher_pub)")
+    parser.add_argument("--snapshot", default="tcp://127.0.0.1:7406",
+                        help="the publisher's snapshot endpoint (publisher_snapshot)")
+    parser.add_argument("--until-complete", action="store_true",
+                        help="exit once every seat has declared and is received")
+    parser.add_argument("--state", metavar="FILE",
+                        help="on exit, write the state held (seq, totals, results) as JSON")
+    args = parser.parse_args()
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
