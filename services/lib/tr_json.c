@@ -63,10 +63,34 @@ s_totals (const tr_totals_t *totals)
         "parties", parties);
 }
 
+static json_t *
+s_declaration (const tr_declaration_t *declaration)
+{
+    json_t *candidates = json_array ();
+    for (size_t index = 0; index < declaration->candidate_count; index++) {
+        const tr_candidate_t *candidate = &declaration->candidates [index];
+        json_array_append_new (candidates, json_pack ("{s:s, s:s, s:I}",
+            "name", candidate->name, "party", candidate->party,
+            "votes", (json_int_t) candidate->votes));
+    }
+    return json_pack ("{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}",
+        "type", "declaration", "seq", (json_int_t) declaration->seq,
+        "accepted_at", (json_int_t) declaration->accepted_at,
+        "submission_id", declaration->submission_id,
+        "constituency", declaration->constituency,
+        "kind", tr_kind_name (declaration->kind),
+        "declared_at", (json_int_t) declaration->declared_at,
+        "electorate", (json_int_t) declaration->electorate,
+        "invalid_votes", (json_int_t) declaration->invalid_votes,
+        "elected", declaration->elected, "candidates", candidates);
+}
+
 json_t *
 tr_json_message (const tr_msg_t *msg)
 {
     switch (msg->type) {
+        case TR_MSG_DECLARATION:
+            return s_declaration (&msg->u.declaration);
         case TR_MSG_RESULT:
             return s_result (&msg->u.result);
         case TR_MSG_TOTALS:

@@ -17,25 +17,38 @@ typedef struct {
     const char *overrides [TR_ENDPOINT_OVERRIDES_MAX];   //  "NAME=ENDPOINT"
     bool verbose;                   //  -v
     bool help;                      //  -h
+    const char *keys_dir;           //  -k: overrides security.keys
+    const char *cert_path;          //  --cert (clients only): our key pair
 } tr_options_t;
 
 //  The common options as getopt_long entries, for a command's own table;
 //  and their short letters ("c:e:vh").
-#define TR_OPTIONS_SHORT "c:e:vh"
+#define TR_OPTIONS_SHORT "c:e:k:vh"
 #define TR_OPTIONS_LONG \
     { "config", required_argument, NULL, 'c' }, \
     { "endpoint", required_argument, NULL, 'e' }, \
     { "verbose", no_argument, NULL, 'v' }, \
-    { "help", no_argument, NULL, 'h' }
+    { "help", no_argument, NULL, 'h' }, \
+    { "keys", required_argument, NULL, 'k' }
 
 //  The usage lines of the common options, for --help.
 #define TR_OPTIONS_USAGE \
     "  -c, --config FILE        election config (default: the built-in ge2024)\n" \
     "  -e, --endpoint NAME=URL  override one endpoint of the config; NAME is one of\n" \
     "                           ingest, ingest_pub, tally_pub, tally_snapshot,\n" \
-    "                           publisher_pub, publisher_snapshot\n" \
+    "                           publisher_pub, publisher_snapshot, ingest_records\n" \
+    "  -k, --keys DIR           the keys directory (default: the config's\n" \
+    "                           security.keys, ./keys; see README.md, Security)\n" \
     "  -v, --verbose            say more\n" \
     "  -h, --help               this help\n"
+
+//  --cert, for the commands that connect to a door that may want a key
+//  (add to the command's getopt_long table and its --help).
+#define TR_OPTIONS_CLIENT_LONG \
+    { "cert", required_argument, NULL, 'C' }
+#define TR_OPTIONS_CLIENT_USAGE \
+    "  --cert FILE              our key pair when Curve is on (NAME.cert_secret,\n" \
+    "                           from tallyroom keygen; default KEYS/desk.cert_secret)\n"
 
 //  Takes option (as getopt_long returned it, with optarg). Returns true if
 //  it was a common option, false if it is the command's own.

@@ -9,13 +9,12 @@
 */
 
 #include "publisher_server.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
 #define PUBLISHER_HEARTBEAT_MS        1000
 #define PUBLISHER_SNAPSHOT_TIMEOUT_MS 2000
-#define PUBLISHER_SUBSCRIBER_HWM      100000    //  messages queued per
-                                                //  subscriber: a whole night
 
 struct _publisher_server_t {
     const tr_config_t *config;  //  the election; not owned
@@ -24,6 +23,8 @@ struct _publisher_server_t {
     zsock_t *sub;               //  the tally's messages
     zsock_t *pub;               //  downstream subscribers
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
+    tr_curve_server_t *curve;   //  keys and ZAP handler of pub and snapshot;
+                                //  NULL: subscribers need no key
     bool synced;                //  holds a snapshot of the tally's state
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     int64_t resync_at;          //  when to ask the tally again, ms
@@ -31,7 +32,7 @@ struct _publisher_server_t {
 };
 
 publisher_server_t *
-publisher_server_new (const tr_config_t *config, bool verbose)
+publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_queue)
 {
     publisher_server_t *self =
         (publisher_server_t *) calloc (1, sizeof (publisher_server_t));
@@ -44,11 +45,24 @@ publisher_server_new (const tr_config_t *config, bool verbose)
     self->snapshot = zsock_new (ZMQ_ROUTER);
     assert (self->view && self->sub && self->pub && self->snapshot);
     tr_wire_unbounded (self->sub);
-    zsock_set_sndhwm (self->pub, PUBLISHER_SUBSCRIBER_HWM);
+    //  A subscriber further behind than this loses messages (libzmq drops
+    //  them for it alone): the others and the tally never wait for it, and
+    //  it sees the gap in the numbers and recovers by snapshot.
+    assert (subscriber_queue > 0);
+    zsock_set_sndhwm (self->pub, subscriber_queue);
     zsock_set_maxmsgsize (self->sub, TR_MSG_SIZE_MAX);
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
+    //  The subscribers' side may want keys (security.subscribers); the
+    //  link from the tally is internal.
+    if (tr_curve_server_start (config, "publisher", TR_CURVE_SUBSCRIBERS, verbose,
+                               &self->curve) != 0) {
+        publisher_server_destroy (&self);
+        return NULL;
+    }
+    tr_curve_server_apply (self->curve, self->pub);
+    tr_curve_server_apply (self->curve, self->snapshot);
     if (zsock_bind (self->pub, "%s", config->endpoints.publisher_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.publisher_snapshot) < 0
     ||  zsock_connect (self->sub, "%s", config->endpoints.tally_pub) < 0) {
@@ -74,6 +88,7 @@ publisher_server_destroy (publisher_server_t **self_p)
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
+        tr_curve_server_destroy (&self->curve);
         tr_view_destroy (&self->view);
         free (self);
         *self_p = NULL;

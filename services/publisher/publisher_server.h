@@ -8,10 +8,12 @@
 
 typedef struct _publisher_server_t publisher_server_t;
 
-//  Subscribes to tally_pub, binds publisher_pub and publisher_snapshot.
-//  NULL with the reason logged on failure.
+//  Subscribes to tally_pub, binds publisher_pub and publisher_snapshot,
+//  with a queue of subscriber_queue messages for each subscriber. NULL with
+//  the reason logged on failure.
 publisher_server_t *
-    publisher_server_new (const tr_config_t *config, bool verbose);
+    publisher_server_new (const tr_config_t *config, bool verbose,
+                          int subscriber_queue);
 
 void
     publisher_server_destroy (publisher_server_t **self_p);

@@ -1,7 +1,13 @@
 /*  tallyroom replay NIGHT — plays a night log into ingest, as the count
     centres sent it: at N times the recorded pace, or as fast as ingest
     takes it (with a window of declarations in flight, so a slow disk
-    paces the sender instead of filling queues).                          */
+    paces the sender instead of filling queues).
+
+    The pace is that of each record's accepted_at: when ingest took it on
+    the night (a prepared night sets it to the declaration time). Each
+    declaration keeps its submission id, so a replay that is interrupted
+    and run again into the same stack is acked, not counted twice; into a
+    fresh stack it reproduces the night message for message.             */
 
 #include "commands.h"
 #include "centre_client.h"
@@ -31,6 +37,7 @@ s_usage (FILE *stream)
         "  -t, --timeout MS         resend a declaration unanswered this long\n"
         "                           (default 2000)\n"
         "  -q, --quiet              no progress lines\n"
+        TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
@@ -70,18 +77,26 @@ s_collect (replay_t *replay, centre_client_t *client, int wait_ms)
     s_progress (replay, client, false);
 }
 
+//  When the declaration was taken on the night, Unix ms.
+static int64_t
+s_recorded_ms (const tr_declaration_t *declaration)
+{
+    return declaration->accepted_at ? declaration->accepted_at
+                                    : declaration->declared_at * 1000;
+}
+
 //  Waits until the declaration's moment at the chosen speed has come.
 static void
 s_pace (replay_t *replay, centre_client_t *client, int64_t started_ms,
-        int64_t first_declared_at, const tr_declaration_t *declaration)
+        int64_t first_recorded_ms, const tr_declaration_t *declaration)
 {
     if (replay->speed <= 0) {
         while (centre_client_waiting (client) >= REPLAY_WINDOW && !zsys_interrupted)
             s_collect (replay, client, 100);
         return;
     }
-    double offset_ms = (double) (declaration->declared_at - first_declared_at)
-                     * 1000.0 / replay->speed;
+    double offset_ms = (double) (s_recorded_ms (declaration) - first_recorded_ms)
+                     / replay->speed;
     int64_t due = started_ms + (int64_t) offset_ms;
     int64_t now;
     while ((now = tr_wire_now_ms ()) < due && !zsys_interrupted)
@@ -94,14 +109,14 @@ s_play (replay_t *replay, tr_nightlog_t *night, centre_client_t *client)
     tr_declaration_t declaration;
     char error [512];
     int64_t started_ms = tr_wire_now_ms ();
-    int64_t first_declared_at = 0;
+    int64_t first_recorded_ms = 0;
     tr_nightlog_err_t err = TR_NIGHTLOG_END;
     while (!zsys_interrupted
        && (err = tr_nightlog_read (night, &declaration, error, sizeof error))
            == TR_NIGHTLOG_OK) {
         if (replay->sent == 0)
-            first_declared_at = declaration.declared_at;
-        s_pace (replay, client, started_ms, first_declared_at, &declaration);
+            first_recorded_ms = s_recorded_ms (&declaration);
+        s_pace (replay, client, started_ms, first_recorded_ms, &declaration);
         if (centre_client_send (client, &declaration) != 0) {
             fprintf (stderr, "replay: cannot send %s (a repeated submission id?)\n",
                      declaration.submission_id);
@@ -131,6 +146,7 @@ tr_cmd_replay (int argc, char **argv)
         { "speed", required_argument, NULL, 's' },
         { "timeout", required_argument, NULL, 't' },
         { "quiet", no_argument, NULL, 'q' },
+        TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int option;
@@ -179,7 +195,7 @@ tr_cmd_replay (int argc, char **argv)
     if (!streq (tr_nightlog_election (night), config->name))
         fprintf (stderr, "tallyroom replay: warning: %s is a night of %s, the config "
                  "is %s\n", argv [optind], tr_nightlog_election (night), config->name);
-    centre_client_t *client = centre_client_new (config->endpoints.ingest,
+    centre_client_t *client = centre_client_new (config, options.cert_path,
                                                  timeout_ms, 5);
     tr_config_destroy (&config);
     int rc = client ? s_play (&replay, night, client) : 1;

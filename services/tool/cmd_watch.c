@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "tables.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_view.h"
@@ -16,11 +17,14 @@
 
 typedef struct {
     const tr_config_t *config;  //  the election; not owned
+    const char *cert_path;      //  our key pair (--cert), or NULL: default
     bool json;                  //  one JSON object a line
     bool filtered;              //  --topic given: no state, no gap checks
     bool show_heartbeats;       //  a --topic asked for them (they are
                                 //  always subscribed to, for liveness)
     bool until_complete;        //  exit once every seat has declared
+    int delay_ms;               //  --delay: sleep after each message, to
+                                //  rehearse a slow graphics system
     zsock_t *sub;               //  the publisher's messages
     tr_view_t *view;            //  our copy of the night
     int64_t last_heard;         //  ms
@@ -45,6 +49,13 @@ s_usage (FILE *stream)
         "                           (repeatable): totals, result.E14001342,\n"
         "                           alert.breaking, alert, heartbeat\n"
         "  -x, --until-complete     exit once all seats have declared\n"
+        "  -d, --delay MS           sleep MS after each message: play a slow\n"
+        "                           subscriber (it loses messages, sees the gap\n"
+        "                           and recovers by snapshot)\n"
+        "  -q, --queue N            receive queue of N messages (default: no\n"
+        "                           limit, so the publisher's queue is the one\n"
+        "                           that fills)\n"
+        TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
@@ -72,10 +83,14 @@ s_take_snapshot (watch_t *self)
 {
     tr_msg_t request = { .type = TR_MSG_SNAPSHOT_REQUEST };
     TR_COPY (request.u.snapshot_request.sender, "watch");
-    tr_msg_t reply;
-    char error [256];
-    if (tr_wire_request (self->config->endpoints.publisher_snapshot, &request,
-                         &reply, 2000, error, sizeof error) != 0
+    tr_msg_t reply = { 0 };
+    char error [256] = "";
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, self->config,
+                                           TR_CURVE_SUBSCRIBERS, self->cert_path,
+                                           error, sizeof error);
+    if (!dealer
+    ||  tr_wire_request_on (&dealer, self->config->endpoints.publisher_snapshot,
+                            &request, &reply, 2000, error, sizeof error) != 0
     ||  reply.type != TR_MSG_SNAPSHOT_REPLY) {
         fprintf (stderr, "watch: no snapshot: %s\n", error);
         tr_msg_clear (&reply);
@@ -167,6 +182,8 @@ s_handle_message (watch_t *self)
         s_check_complete (self);
     }
     tr_msg_clear (&msg);
+    if (self->delay_ms)
+        zclock_sleep (self->delay_ms);
 }
 
 static int
@@ -208,10 +225,14 @@ tr_cmd_watch (int argc, char **argv)
         { "json", no_argument, NULL, 'j' },
         { "topic", required_argument, NULL, 'T' },
         { "until-complete", no_argument, NULL, 'x' },
+        { "delay", required_argument, NULL, 'd' },
+        { "queue", required_argument, NULL, 'q' },
+        TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
+    int queue = 0;
     int option;
-    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "jT:x",
+    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "jT:xd:q:",
                                   long_options, NULL)) != -1) {
         if (tr_options_take (&options, option, optarg))
             continue;
@@ -223,6 +244,12 @@ tr_cmd_watch (int argc, char **argv)
         else
         if (option == 'x')
             self.until_complete = true;
+        else
+        if (option == 'd' && atoi (optarg) > 0 && atoi (optarg) <= 60000)
+            self.delay_ms = atoi (optarg);
+        else
+        if (option == 'q' && atoi (optarg) > 0)
+            queue = atoi (optarg);
         else {
             s_usage (stderr);
             return 2;
@@ -236,10 +263,20 @@ tr_cmd_watch (int argc, char **argv)
     if (!config)
         return 2;
     self.config = config;
+    self.cert_path = options.cert_path;
+    char error [256];
+    self.sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
+                                    options.cert_path, error, sizeof error);
+    if (!self.sub) {
+        fprintf (stderr, "tallyroom watch: %s\n", error);
+        tr_config_destroy (&config);
+        return 2;
+    }
     self.filtered = topic_count > 0;
     self.view = tr_view_new ();
-    self.sub = zsock_new (ZMQ_SUB);
     tr_wire_unbounded (self.sub);
+    if (queue)
+        zsock_set_rcvhwm (self.sub, queue);
     zsock_set_maxmsgsize (self.sub, TR_MSG_SIZE_MAX);
     zsock_set_subscribe (self.sub, "heartbeat");
     for (size_t index = 0; index < topic_count; index++) {

@@ -6,9 +6,11 @@
 
 int tr_cmd_declare (int argc, char **argv);
 int tr_cmd_replay (int argc, char **argv);
+int tr_cmd_log (int argc, char **argv);
 int tr_cmd_watch (int argc, char **argv);
 int tr_cmd_snapshot (int argc, char **argv);
 int tr_cmd_status (int argc, char **argv);
 int tr_cmd_import_hoc (int argc, char **argv);
+int tr_cmd_keygen (int argc, char **argv);
 
 #endif

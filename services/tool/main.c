@@ -14,10 +14,12 @@ typedef struct {
 static const command_t s_commands [] = {
     { "declare", tr_cmd_declare, "send one declaration written in YAML; print the ack or nack" },
     { "replay", tr_cmd_replay, "feed a night into ingest at N times its pace, or as fast as it goes" },
+    { "log", tr_cmd_log, "audit a night log: check it is whole and summarise it, or print its records" },
     { "watch", tr_cmd_watch, "live ticker: breaking alerts and the parties' seats" },
     { "snapshot", tr_cmd_snapshot, "the current state, as the parties table or as JSON" },
     { "status", tr_cmd_status, "whether the three daemons answer and are linked" },
     { "import-hoc", tr_cmd_import_hoc, "build a config and a night from House of Commons Library CSVs" },
+    { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
 };
 
 static void
