@@ -6,6 +6,12 @@
     We use libyaml's document API (yaml_parser_load): the whole file becomes
     a tree of nodes, each with the line it starts on, and a loader walks the
     tree it expects, so every message can point at a line.
+
+    Before loading, one pass over libyaml's events refuses a file nested
+    deeper than any config or declaration is (TR_YAML_DEPTH_MAX): libyaml's
+    scanner keeps a list of every open flow level and walks it for each
+    token, so a few MB of "[[[[" cost it hours, and the loader a node for
+    each. The event pass stops at the first level too deep, at once.
 */
 #include "tr_yaml_read.h"
 
@@ -18,6 +24,10 @@
 
 
 #define s_streq(one, other) (strcmp ((one), (other)) == 0)
+
+//  A config nests root, constituencies, a seat, candidates, a candidate:
+//  five levels. Twice and more is room for any layout a person writes.
+#define TR_YAML_DEPTH_MAX 16
 
 struct _tr_yaml_t {
     yaml_document_t document;   /*  the parsed file                          */
@@ -267,6 +277,43 @@ s_check_single_document (tr_yaml_t *self, yaml_parser_t *parser,
     return root == NULL;
 }
 
+//  Reads the events of text up to the first mapping or sequence nested
+//  past TR_YAML_DEPTH_MAX, or to the end. A syntax error is left for the
+//  load that follows, which reports it.
+static bool
+s_check_depth (tr_yaml_t *self, const char *text, size_t size)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize (&parser)) {
+        s_write (self->error, self->error_size, self->source, 0, "out of memory");
+        return false;
+    }
+    yaml_parser_set_input_string (&parser, (const unsigned char *) text, size);
+    size_t depth = 0;
+    bool deep = false, end = false;
+    while (!deep && !end) {
+        yaml_event_t event;
+        if (!yaml_parser_parse (&parser, &event))
+            break;
+        if (event.type == YAML_SEQUENCE_START_EVENT
+        ||  event.type == YAML_MAPPING_START_EVENT)
+            deep = ++depth > TR_YAML_DEPTH_MAX;
+        else
+        if (event.type == YAML_SEQUENCE_END_EVENT
+        ||  event.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        end = event.type == YAML_STREAM_END_EVENT;
+        if (deep)
+            s_write (self->error, self->error_size, self->source,
+                     event.start_mark.line + 1,
+                     "nested more than %d levels deep (at column %zu)",
+                     TR_YAML_DEPTH_MAX, event.start_mark.column + 1);
+        yaml_event_delete (&event);
+    }
+    yaml_parser_delete (&parser);
+    return !deep;
+}
+
 tr_yaml_t *
 tr_yaml_new (const char *text, size_t size, const char *source,
              char *error, size_t error_size)
@@ -281,6 +328,10 @@ tr_yaml_new (const char *text, size_t size, const char *source,
     self->source = source;
     self->error = error;
     self->error_size = error_size;
+    if (!s_check_depth (self, text, size)) {
+        free (self);
+        return NULL;
+    }
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize (&parser)) {

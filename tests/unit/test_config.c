@@ -695,6 +695,40 @@ test_config_past_the_size_bound_is_refused (void **state)
     free (text);
 }
 
+//  libyaml's scanner walks every open flow level for each token: 4 MB of
+//  "[" took it hours. The depth check stops at level 17, at once (a hang
+//  here is the regression; make test has no clock, the fuzzer's timeout
+//  would see it).
+static void
+test_four_megabytes_of_open_brackets_are_refused_as_too_deep (void **state)
+{
+    (void) state;
+    size_t size = 4 * 1024 * 1024;
+    char *text = malloc (size);
+    assert_non_null (text);
+    memset (text, '[', size);
+    char error [256] = "";
+    assert_null (tr_config_parse (text, size, MEMORY, error, sizeof error));
+    s_assert_message (error, MEMORY, 1, "nested more than 16 levels deep",
+                      "(at column 17)");
+    free (text);
+}
+
+//  Block style too, and the message names the line the 17th level opens on.
+static void
+test_seventeen_levels_of_lists_are_refused_at_the_line_of_the_last (void **state)
+{
+    (void) state;
+    char text [1024] = "election:\n";
+    for (int level = 1; level <= 17; level++) {
+        size_t used = strlen (text);
+        snprintf (text + used, sizeof text - used, "%*s- \n", 2 * level, "");
+    }
+    char error [256] = "";
+    assert_null (tr_config_parse (text, strlen (text), MEMORY, error, sizeof error));
+    s_assert_message (error, MEMORY, 17, "nested more than 16 levels deep", "column");
+}
+
 static void
 test_error_buffer_is_optional (void **state)
 {
@@ -749,6 +783,8 @@ main (void)
         cmocka_unit_test (test_second_yaml_document_is_refused),
         cmocka_unit_test (test_text_that_is_not_utf8_is_refused_with_its_line),
         cmocka_unit_test (test_config_past_the_size_bound_is_refused),
+        cmocka_unit_test (test_four_megabytes_of_open_brackets_are_refused_as_too_deep),
+        cmocka_unit_test (test_seventeen_levels_of_lists_are_refused_at_the_line_of_the_last),
         cmocka_unit_test (test_error_buffer_is_optional),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
