@@ -1,0 +1,120 @@
+/*  gateway_events.c — a Server-Sent Events stream (gateway_events.h).
+
+    libmicrohttpd runs each connection in its own thread and asks the
+    content reader for the next bytes whenever the socket can take more,
+    so the reader may block: it waits on the hub for the next event (at
+    most GATEWAY_KEEPALIVE_MS, then sends a comment line so proxies and
+    browsers see the stream is alive). A browser that reads too slowly
+    falls out of the ring and is dropped: the hub never waits for it and
+    never queues more than the ring for it. Its EventSource reconnects with
+    Last-Event-ID and is sent a snapshot.                                  */
+
+#include "gateway_events.h"
+
+#define GATEWAY_KEEPALIVE_MS    15000
+#define GATEWAY_RETRY_MS        1000    //  how soon a browser reconnects
+
+typedef struct {
+    gateway_hub_t *hub;         //  not owned
+    gateway_cursor_t cursor;    //  where the stream is in the night
+    char *pending;              //  the frame being written
+    size_t pending_size;
+    size_t pending_sent;        //  bytes of it already handed over
+    bool dropped;               //  ended for reading too slowly
+} s_stream_t;
+
+static void
+s_set_pending (s_stream_t *self, char *frame, size_t size)
+{
+    free (self->pending);
+    self->pending = frame;
+    self->pending_size = size;
+    self->pending_sent = 0;
+}
+
+//  Gets the next frame to write. 0, or an MHD end code.
+static ssize_t
+s_next_frame (s_stream_t *self)
+{
+    char *frame = NULL;
+    size_t size = 0;
+    bool dropped = false;
+    gateway_next_t next = gateway_hub_next (self->hub, &self->cursor,
+                                            GATEWAY_KEEPALIVE_MS, &frame, &size,
+                                            &dropped);
+    if (next == GATEWAY_NEXT_STOPPING)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (next == GATEWAY_NEXT_SNAPSHOT) {
+        if (dropped) {
+            self->dropped = true;
+            zsys_info ("gateway: dropped an event stream at seq=%llu: too slow",
+                       (unsigned long long) self->cursor.seq);
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        frame = gateway_hub_snapshot_event (self->hub, &self->cursor, &size);
+        if (!frame)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    else
+    if (next == GATEWAY_NEXT_IDLE) {
+        frame = strdup (": keepalive\n\n");
+        assert (frame);
+        size = strlen (frame);
+    }
+    s_set_pending (self, frame, size);
+    return 0;
+}
+
+static ssize_t
+s_stream_read (void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void) pos;
+    s_stream_t *self = (s_stream_t *) cls;
+    while (self->pending_sent == self->pending_size) {
+        ssize_t end = s_next_frame (self);
+        if (end != 0)
+            return end;
+    }
+    size_t count = self->pending_size - self->pending_sent;
+    if (count > max)
+        count = max;
+    memcpy (buf, self->pending + self->pending_sent, count);
+    self->pending_sent += count;
+    return (ssize_t) count;
+}
+
+static void
+s_stream_free (void *cls)
+{
+    s_stream_t *self = (s_stream_t *) cls;
+    gateway_hub_stream_closed (self->hub, self->dropped);
+    free (self->pending);
+    free (self);
+}
+
+struct MHD_Response *
+gateway_events_response (gateway_hub_t *hub, bool has_last, uint64_t last)
+{
+    s_stream_t *self = (s_stream_t *) calloc (1, sizeof (s_stream_t));
+    assert (self);
+    self->hub = hub;
+    self->cursor = gateway_hub_resume (hub, has_last, last);
+    //  The first frame tells the browser how soon to reconnect.
+    char *greeting = NULL;
+    int length = asprintf (&greeting, "retry: %d\n\n", GATEWAY_RETRY_MS);
+    assert (length > 0);
+    s_set_pending (self, greeting, (size_t) length);
+    struct MHD_Response *response = MHD_create_response_from_callback (
+        MHD_SIZE_UNKNOWN, 16 * 1024, s_stream_read, self, s_stream_free);
+    if (!response) {
+        free (self->pending);
+        free (self);
+        return NULL;
+    }
+    gateway_hub_stream_opened (hub);
+    MHD_add_response_header (response, "Content-Type", "text/event-stream");
+    MHD_add_response_header (response, "Cache-Control", "no-cache");
+    MHD_add_response_header (response, "X-Accel-Buffering", "no");
+    MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
+    return response;
+}

@@ -1,0 +1,16 @@
+/*  gateway_events.h — one browser's Server-Sent Events stream (/events):
+    a cursor into the hub's ring, written out by libmicrohttpd from the
+    connection's own thread.                                              */
+#ifndef GATEWAY_EVENTS_H_INCLUDED
+#define GATEWAY_EVENTS_H_INCLUDED
+
+#include "gateway_hub.h"
+#include <microhttpd.h>
+
+//  A response that streams events after last (has_last: the browser sent
+//  Last-Event-ID) or, if that cannot be resumed, a snapshot event first.
+//  The stream counts itself in the hub while it is open.
+struct MHD_Response *
+    gateway_events_response (gateway_hub_t *hub, bool has_last, uint64_t last);
+
+#endif

@@ -1,0 +1,481 @@
+/*  gateway_hub.c — the state the gateway's ZeroMQ side writes and its HTTP
+    threads read (gateway_hub.h).
+
+    The ring holds events first..last, contiguous sequence numbers (the view
+    applies only the next number, so nothing is skipped inside an epoch),
+    at index seq % ring_size. A stream is a cursor into it; when the ring
+    moves past a cursor the stream was too slow, and it is dropped rather
+    than buffered without bound. A snapshot that replaces the state starts
+    a new epoch with an empty ring: streams then get a snapshot event.
+
+    The snapshot JSON is built outside the lock (650 seats take a few ms)
+    under a second mutex, so a crowd of browsers asking at once builds it
+    once and the ZeroMQ side never waits for it.
+*/
+
+#include "gateway_hub.h"
+#include "services/lib/tr_json.h"
+#include "services/lib/tr_wire.h"
+#include <pthread.h>
+
+typedef struct {
+    uint64_t seq;
+    char *frame;                //  the SSE frame, ready to write
+    size_t size;
+} s_event_t;
+
+typedef struct {
+    bool up;                    //  answered the last probe
+    uint64_t seq;               //  its latest sequence number
+} s_service_t;
+
+struct _gateway_hub_t {
+    const tr_config_t *config;  //  the election; not owned
+    pthread_mutex_t mutex;      //  guards everything below
+    pthread_cond_t changed;     //  an event landed, or stopping
+    tr_view_t *view;            //  our copy of the night
+    bool ready;                 //  has loaded a snapshot
+    bool stopping;              //  streams should end
+    size_t ring_size;
+    s_event_t *ring;            //  ring_size slots, index seq % ring_size
+    uint64_t first;             //  oldest seq in the ring (first > last:
+    uint64_t last;              //  empty)
+    uint64_t epoch;             //  bumped when a snapshot replaces the state
+    s_service_t services [GATEWAY_SERVICE_COUNT];
+    uint64_t accepted;          //  ingest's counters, from its heartbeat
+    uint64_t refused;
+    uint64_t events;            //  numbered messages taken into the ring
+    uint64_t snapshots;         //  snapshots loaded from the publisher
+    uint64_t streams;           //  event streams open now
+    uint64_t streams_total;     //  event streams opened since start
+    uint64_t dropped;           //  streams dropped for reading too slowly
+    uint64_t responses [6];     //  HTTP answers by class: [2] = 2xx, …
+    int64_t heard_at;           //  last message from the publisher, ms
+    pthread_mutex_t cache_mutex;    //  one snapshot builder at a time
+    char *cache;                //  snapshot JSON for cache_seq/cache_epoch
+    size_t cache_size;
+    uint64_t cache_seq;
+    uint64_t cache_epoch;
+};
+
+gateway_hub_t *
+gateway_hub_new (const tr_config_t *config, size_t ring_size)
+{
+    assert (ring_size > 0);
+    gateway_hub_t *self = (gateway_hub_t *) calloc (1, sizeof (gateway_hub_t));
+    assert (self);
+    self->config = config;
+    self->view = tr_view_new ();
+    self->ring_size = ring_size;
+    self->ring = (s_event_t *) calloc (ring_size, sizeof (s_event_t));
+    assert (self->view && self->ring);
+    self->first = 1;
+    self->last = 0;
+    pthread_mutex_init (&self->mutex, NULL);
+    pthread_mutex_init (&self->cache_mutex, NULL);
+    pthread_cond_init (&self->changed, NULL);
+    return self;
+}
+
+static void
+s_empty_ring (gateway_hub_t *self)
+{
+    for (uint64_t seq = self->first; seq <= self->last; seq++) {
+        s_event_t *event = &self->ring [seq % self->ring_size];
+        free (event->frame);
+        event->frame = NULL;
+    }
+}
+
+void
+gateway_hub_destroy (gateway_hub_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        gateway_hub_t *self = *self_p;
+        s_empty_ring (self);
+        free (self->ring);
+        free (self->cache);
+        tr_view_destroy (&self->view);
+        pthread_cond_destroy (&self->changed);
+        pthread_mutex_destroy (&self->cache_mutex);
+        pthread_mutex_destroy (&self->mutex);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+char *
+gateway_hub_format_event (uint64_t seq, const char *type, const char *data,
+                          size_t *size)
+{
+    char *frame = NULL;
+    int length = asprintf (&frame, "id: %llu\nevent: %s\ndata: %s\n\n",
+                           (unsigned long long) seq, type, data);
+    assert (length >= 0);
+    *size = (size_t) length;
+    return frame;
+}
+
+void
+gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot)
+{
+    pthread_mutex_lock (&self->mutex);
+    //  The same state again (a check after a quiet spell) changes nothing:
+    //  the streams and the ring carry on.
+    if (snapshot->seq != tr_view_seq (self->view)) {
+        s_empty_ring (self);
+        self->first = snapshot->seq + 1;
+        self->last = snapshot->seq;
+        self->epoch++;
+    }
+    tr_view_load (self->view, snapshot);
+    self->ready = true;
+    self->snapshots++;
+    self->heard_at = tr_wire_now_ms ();
+    pthread_cond_broadcast (&self->changed);
+    pthread_mutex_unlock (&self->mutex);
+}
+
+static void
+s_append (gateway_hub_t *self, uint64_t seq, const tr_msg_t *msg)
+{
+    json_t *object = tr_json_message (msg);
+    char *data = json_dumps (object, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref (object);
+    assert (data);
+    if (self->last - self->first + 1 == self->ring_size) {
+        s_event_t *oldest = &self->ring [self->first % self->ring_size];
+        free (oldest->frame);
+        oldest->frame = NULL;
+        self->first++;
+    }
+    s_event_t *event = &self->ring [seq % self->ring_size];
+    event->seq = seq;
+    event->frame = gateway_hub_format_event (seq, tr_msg_type_name (msg->type),
+                                             data, &event->size);
+    free (data);
+    self->last = seq;
+    self->events++;
+}
+
+tr_view_status_t
+gateway_hub_apply (gateway_hub_t *self, const tr_msg_t *msg)
+{
+    pthread_mutex_lock (&self->mutex);
+    self->heard_at = tr_wire_now_ms ();
+    if (msg->type == TR_MSG_HEARTBEAT) {
+        self->services [GATEWAY_SERVICE_PUBLISHER].up = true;
+        self->services [GATEWAY_SERVICE_PUBLISHER].seq = msg->u.heartbeat.seq;
+    }
+    tr_view_status_t status = tr_view_apply (self->view, msg);
+    if (status == TR_VIEW_APPLIED && msg->type != TR_MSG_HEARTBEAT) {
+        s_append (self, tr_view_seq (self->view), msg);
+        pthread_cond_broadcast (&self->changed);
+    }
+    pthread_mutex_unlock (&self->mutex);
+    return status;
+}
+
+uint64_t
+gateway_hub_seq (gateway_hub_t *self)
+{
+    pthread_mutex_lock (&self->mutex);
+    uint64_t seq = tr_view_seq (self->view);
+    pthread_mutex_unlock (&self->mutex);
+    return seq;
+}
+
+bool
+gateway_hub_ready (gateway_hub_t *self)
+{
+    pthread_mutex_lock (&self->mutex);
+    bool ready = self->ready;
+    pthread_mutex_unlock (&self->mutex);
+    return ready;
+}
+
+void
+gateway_hub_set_service (gateway_hub_t *self, gateway_service_t service,
+                         bool up, uint64_t seq, uint64_t accepted, uint64_t refused)
+{
+    assert (service < GATEWAY_SERVICE_COUNT);
+    pthread_mutex_lock (&self->mutex);
+    self->services [service].up = up;
+    if (up) {
+        self->services [service].seq = seq;
+        if (service == GATEWAY_SERVICE_INGEST) {
+            self->accepted = accepted;
+            self->refused = refused;
+        }
+    }
+    pthread_mutex_unlock (&self->mutex);
+}
+
+void
+gateway_hub_stop (gateway_hub_t *self)
+{
+    pthread_mutex_lock (&self->mutex);
+    self->stopping = true;
+    pthread_cond_broadcast (&self->changed);
+    pthread_mutex_unlock (&self->mutex);
+}
+
+//  Builds the snapshot JSON if the cache is older than the state. Called
+//  with cache_mutex held, not mutex.
+static void
+s_refresh_cache (gateway_hub_t *self)
+{
+    pthread_mutex_lock (&self->mutex);
+    bool fresh = self->cache && self->cache_seq == tr_view_seq (self->view)
+              && self->cache_epoch == self->epoch;
+    tr_snapshot_reply_t snapshot;
+    uint64_t epoch = self->epoch;
+    if (!fresh)
+        tr_view_snapshot (self->view, &snapshot);
+    pthread_mutex_unlock (&self->mutex);
+    if (fresh)
+        return;
+    json_t *document = tr_json_snapshot (self->config, &snapshot);
+    char *text = json_dumps (document, JSON_COMPACT | JSON_ENSURE_ASCII);
+    assert (text);
+    json_decref (document);
+    free (self->cache);
+    self->cache = text;
+    self->cache_size = strlen (text);
+    self->cache_seq = snapshot.seq;
+    self->cache_epoch = epoch;
+    free (snapshot.results);
+}
+
+char *
+gateway_hub_snapshot_json (gateway_hub_t *self, uint64_t *seq, size_t *size)
+{
+    if (!gateway_hub_ready (self))
+        return NULL;
+    pthread_mutex_lock (&self->cache_mutex);
+    s_refresh_cache (self);
+    char *copy = (char *) malloc (self->cache_size + 1);
+    assert (copy);
+    memcpy (copy, self->cache, self->cache_size + 1);
+    *size = self->cache_size;
+    *seq = self->cache_seq;
+    pthread_mutex_unlock (&self->cache_mutex);
+    return copy;
+}
+
+char *
+gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
+                            size_t *size)
+{
+    if (!gateway_hub_ready (self))
+        return NULL;
+    pthread_mutex_lock (&self->cache_mutex);
+    s_refresh_cache (self);
+    char *frame = gateway_hub_format_event (self->cache_seq, "snapshot",
+                                            self->cache, size);
+    cursor->seq = self->cache_seq;
+    cursor->epoch = self->cache_epoch;
+    cursor->fresh = false;
+    pthread_mutex_unlock (&self->cache_mutex);
+    return frame;
+}
+
+gateway_cursor_t
+gateway_hub_resume (gateway_hub_t *self, bool has_last, uint64_t last)
+{
+    gateway_cursor_t cursor = { .fresh = true };
+    pthread_mutex_lock (&self->mutex);
+    //  Resumable: what follows last is in the ring, or last is the present.
+    //  A number past the present is from another night: a snapshot.
+    if (has_last && self->ready && last + 1 >= self->first && last <= self->last) {
+        cursor.seq = last;
+        cursor.epoch = self->epoch;
+        cursor.fresh = false;
+    }
+    pthread_mutex_unlock (&self->mutex);
+    return cursor;
+}
+
+gateway_next_t
+gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor, int wait_ms,
+                  char **event, size_t *size, bool *dropped)
+{
+    *dropped = false;
+    *event = NULL;
+    if (cursor->fresh)
+        return GATEWAY_NEXT_SNAPSHOT;
+    pthread_mutex_lock (&self->mutex);
+    gateway_next_t next = GATEWAY_NEXT_IDLE;
+    struct timespec until;
+    clock_gettime (CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long) (wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (true) {
+        if (self->stopping) {
+            next = GATEWAY_NEXT_STOPPING;
+            break;
+        }
+        if (cursor->epoch != self->epoch) {
+            next = GATEWAY_NEXT_SNAPSHOT;
+            break;
+        }
+        if (cursor->seq + 1 < self->first) {
+            next = GATEWAY_NEXT_SNAPSHOT;
+            *dropped = true;
+            break;
+        }
+        if (cursor->seq + 1 <= self->last) {
+            s_event_t *slot = &self->ring [(cursor->seq + 1) % self->ring_size];
+            assert (slot->seq == cursor->seq + 1 && slot->frame);
+            *event = (char *) malloc (slot->size);
+            assert (*event);
+            memcpy (*event, slot->frame, slot->size);
+            *size = slot->size;
+            cursor->seq = slot->seq;
+            next = GATEWAY_NEXT_EVENT;
+            break;
+        }
+        if (pthread_cond_timedwait (&self->changed, &self->mutex, &until) != 0)
+            break;      //  timed out: idle
+    }
+    pthread_mutex_unlock (&self->mutex);
+    return next;
+}
+
+void
+gateway_hub_stream_opened (gateway_hub_t *self)
+{
+    pthread_mutex_lock (&self->mutex);
+    self->streams++;
+    self->streams_total++;
+    pthread_mutex_unlock (&self->mutex);
+}
+
+void
+gateway_hub_stream_closed (gateway_hub_t *self, bool dropped)
+{
+    pthread_mutex_lock (&self->mutex);
+    assert (self->streams > 0);
+    self->streams--;
+    if (dropped)
+        self->dropped++;
+    pthread_mutex_unlock (&self->mutex);
+}
+
+void
+gateway_hub_count_response (gateway_hub_t *self, unsigned int status)
+{
+    pthread_mutex_lock (&self->mutex);
+    if (status / 100 < 6)
+        self->responses [status / 100]++;
+    pthread_mutex_unlock (&self->mutex);
+}
+
+//  One metric: its HELP and TYPE lines, then its samples.
+static void
+s_metric (zchunk_t *out, const char *name, const char *type, const char *help)
+{
+    char *lines = zsys_sprintf ("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    zchunk_extend (out, lines, strlen (lines));
+    zstr_free (&lines);
+}
+
+static void
+s_sample (zchunk_t *out, const char *name, const char *labels, double value)
+{
+    char *line = zsys_sprintf ("%s%s %.15g\n", name, labels, value);
+    zchunk_extend (out, line, strlen (line));
+    zstr_free (&line);
+}
+
+char *
+gateway_hub_metrics (gateway_hub_t *self)
+{
+    static const char *service_names [GATEWAY_SERVICE_COUNT] = {
+        "ingest", "tally", "publisher"
+    };
+    zchunk_t *out = zchunk_new (NULL, 4096);
+    pthread_mutex_lock (&self->mutex);
+    const tr_totals_t *totals = tr_view_totals (self->view);
+    uint64_t seq = tr_view_seq (self->view);
+    uint64_t upstream = self->services [GATEWAY_SERVICE_TALLY].seq;
+    if (self->services [GATEWAY_SERVICE_PUBLISHER].seq > upstream)
+        upstream = self->services [GATEWAY_SERVICE_PUBLISHER].seq;
+    double silence = self->heard_at
+                   ? (double) (tr_wire_now_ms () - self->heard_at) / 1000.0 : -1;
+
+    s_metric (out, "tallyroom_declarations_accepted_total", "counter",
+              "Declarations ingest accepted since it started (resubmissions once).");
+    s_sample (out, "tallyroom_declarations_accepted_total", "", (double) self->accepted);
+    s_metric (out, "tallyroom_declarations_refused_total", "counter",
+              "Declarations and unreadable messages ingest refused since it started.");
+    s_sample (out, "tallyroom_declarations_refused_total", "", (double) self->refused);
+    s_metric (out, "tallyroom_up", "gauge",
+              "1 if the service answered the gateway's last check.");
+    for (int service = 0; service < GATEWAY_SERVICE_COUNT; service++) {
+        char labels [64];
+        snprintf (labels, sizeof labels, "{service=\"%s\"}", service_names [service]);
+        s_sample (out, "tallyroom_up", labels, self->services [service].up);
+    }
+    s_metric (out, "tallyroom_seq", "gauge",
+              "Latest sequence number of each service: ingest numbers declarations, "
+              "tally numbers results, totals and alerts; publisher and gateway "
+              "reflect the tally's.");
+    for (int service = 0; service < GATEWAY_SERVICE_COUNT; service++) {
+        char labels [64];
+        snprintf (labels, sizeof labels, "{service=\"%s\"}", service_names [service]);
+        s_sample (out, "tallyroom_seq", labels, (double) self->services [service].seq);
+    }
+    s_sample (out, "tallyroom_seq", "{service=\"gateway\"}", (double) seq);
+    s_metric (out, "tallyroom_seats_declared", "gauge", "Seats declared so far.");
+    s_sample (out, "tallyroom_seats_declared", "", totals->declared);
+    s_metric (out, "tallyroom_seats_to_go", "gauge", "Seats still to declare.");
+    s_sample (out, "tallyroom_seats_to_go", "",
+              self->ready ? self->config->seats - totals->declared : self->config->seats);
+    s_metric (out, "tallyroom_gateway_subscribers", "gauge",
+              "Event streams (/events) open now.");
+    s_sample (out, "tallyroom_gateway_subscribers", "", (double) self->streams);
+    s_metric (out, "tallyroom_gateway_subscribers_total", "counter",
+              "Event streams opened since the gateway started.");
+    s_sample (out, "tallyroom_gateway_subscribers_total", "", (double) self->streams_total);
+    s_metric (out, "tallyroom_gateway_queue_drops_total", "counter",
+              "Event streams dropped because they fell out of the ring (too slow).");
+    s_sample (out, "tallyroom_gateway_queue_drops_total", "", (double) self->dropped);
+    s_metric (out, "tallyroom_gateway_events_total", "counter",
+              "Results, totals and alerts the gateway took from the publisher.");
+    s_sample (out, "tallyroom_gateway_events_total", "", (double) self->events);
+    s_metric (out, "tallyroom_gateway_snapshots_total", "counter",
+              "Snapshots the gateway loaded from the publisher.");
+    s_sample (out, "tallyroom_gateway_snapshots_total", "", (double) self->snapshots);
+    s_metric (out, "tallyroom_gateway_ring_events", "gauge",
+              "Events held for Last-Event-ID resumption.");
+    s_sample (out, "tallyroom_gateway_ring_events", "",
+              (double) (self->last + 1 - self->first));
+    s_metric (out, "tallyroom_gateway_lag_messages", "gauge",
+              "How far the gateway is behind the tally and the publisher, in messages.");
+    s_sample (out, "tallyroom_gateway_lag_messages", "",
+              upstream > seq ? (double) (upstream - seq) : 0);
+    s_metric (out, "tallyroom_gateway_silence_seconds", "gauge",
+              "Seconds since the last message from the publisher (-1: none yet).");
+    s_sample (out, "tallyroom_gateway_silence_seconds", "", silence);
+    s_metric (out, "tallyroom_gateway_http_responses_total", "counter",
+              "HTTP answers by status class.");
+    for (int class = 2; class < 6; class++) {
+        char labels [64];
+        snprintf (labels, sizeof labels, "{code=\"%dxx\"}", class);
+        s_sample (out, "tallyroom_gateway_http_responses_total", labels,
+                  (double) self->responses [class]);
+    }
+    pthread_mutex_unlock (&self->mutex);
+    char *text = (char *) malloc (zchunk_size (out) + 1);
+    assert (text);
+    memcpy (text, zchunk_data (out), zchunk_size (out));
+    text [zchunk_size (out)] = 0;
+    zchunk_destroy (&out);
+    return text;
+}

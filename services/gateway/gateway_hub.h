@@ -1,0 +1,134 @@
+/*  gateway_hub.h — what the gateway's two sides share: the ZeroMQ side
+    (gateway_feed, gateway_probe) writes the night into it, the HTTP side
+    (gateway_http, gateway_events: one thread per browser) reads it.
+
+    It holds our copy of the night (tr_view), a bounded ring of the most
+    recent numbered messages as ready-made Server-Sent Events (so a browser
+    that reconnects with Last-Event-ID gets what it missed), a cache of the
+    snapshot JSON, and the counters /metrics shows. One mutex guards it all
+    and a condition variable wakes the event streams when a message lands:
+    every call is safe from any thread, and none of them blocks on a slow
+    browser (a reader copies what it needs and writes outside the lock).
+*/
+#ifndef GATEWAY_HUB_H_INCLUDED
+#define GATEWAY_HUB_H_INCLUDED
+
+#include "config/tr_config.h"
+#include "services/lib/tr_view.h"
+
+typedef struct _gateway_hub_t gateway_hub_t;
+
+//  The daemons the gateway watches, for the per-service metrics.
+typedef enum {
+    GATEWAY_SERVICE_INGEST = 0,
+    GATEWAY_SERVICE_TALLY,
+    GATEWAY_SERVICE_PUBLISHER,
+    GATEWAY_SERVICE_COUNT
+} gateway_service_t;
+
+//  What gateway_hub_next hands an event stream.
+typedef enum {
+    GATEWAY_NEXT_EVENT = 0,     //  *event holds the next event (caller frees)
+    GATEWAY_NEXT_IDLE,          //  nothing new within the wait: keep alive
+    GATEWAY_NEXT_SNAPSHOT,      //  the next event is not in the ring: send
+                                //  a snapshot event and carry on after it
+    GATEWAY_NEXT_STOPPING       //  the gateway is shutting down
+} gateway_next_t;
+
+//  A ring of ring_size events. config is not owned and must outlive it.
+gateway_hub_t *
+    gateway_hub_new (const tr_config_t *config, size_t ring_size);
+
+void
+    gateway_hub_destroy (gateway_hub_t **self_p);
+
+//  --- The ZeroMQ side ---------------------------------------------------
+
+//  Replaces the state with a snapshot from the publisher. If it is not the
+//  state the hub already had (messages were missed, or a new night began)
+//  the ring is emptied: streams behind it are sent a snapshot instead.
+void
+    gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot);
+
+//  Applies one message from the publisher; a result, totals or alert that
+//  is next in sequence also goes into the ring and wakes the streams.
+tr_view_status_t
+    gateway_hub_apply (gateway_hub_t *self, const tr_msg_t *msg);
+
+//  The latest sequence number reflected (0 before any snapshot).
+uint64_t
+    gateway_hub_seq (gateway_hub_t *self);
+
+//  What a probe or a heartbeat said about a service: up or not, its latest
+//  sequence number. accepted and refused count only for ingest.
+void
+    gateway_hub_set_service (gateway_hub_t *self, gateway_service_t service,
+                             bool up, uint64_t seq, uint64_t accepted,
+                             uint64_t refused);
+
+//  Wakes every stream and makes them end: the gateway is stopping.
+void
+    gateway_hub_stop (gateway_hub_t *self);
+
+//  --- The HTTP side -----------------------------------------------------
+
+//  The snapshot JSON document (tr_json_snapshot, compact) and the sequence
+//  number it reflects; malloc'd, caller frees. Built once per sequence
+//  number however many browsers ask. NULL before the first snapshot.
+char *
+    gateway_hub_snapshot_json (gateway_hub_t *self, uint64_t *seq, size_t *size);
+
+//  Whether the hub holds the publisher's state yet.
+bool
+    gateway_hub_ready (gateway_hub_t *self);
+
+//  Where an event stream is: the last sequence number it was sent, and
+//  the ring's epoch that number belongs to (the ring starts a new epoch
+//  when a snapshot replaces the state).
+typedef struct {
+    uint64_t seq;               //  last event sent (or resumed from)
+    uint64_t epoch;             //  the ring's epoch when seq was valid
+    bool fresh;                 //  nothing sent yet: starts with a snapshot
+} gateway_cursor_t;
+
+//  Where a new stream starts, given the Last-Event-ID it sent (has_last =
+//  false: none). It resumes after last if the ring still holds what
+//  follows; otherwise (or with no last) it starts with a snapshot.
+gateway_cursor_t
+    gateway_hub_resume (gateway_hub_t *self, bool has_last, uint64_t last);
+
+//  The event after cursor: waits up to wait_ms for one. On
+//  GATEWAY_NEXT_EVENT *event is a malloc'd SSE frame of *size bytes and
+//  the cursor moves to it. On GATEWAY_NEXT_SNAPSHOT the caller sends
+//  gateway_hub_snapshot_event and moves the cursor with it; *dropped says
+//  the stream fell out of the ring by reading too slowly, and the caller
+//  drops it instead.
+gateway_next_t
+    gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor, int wait_ms,
+                      char **event, size_t *size, bool *dropped);
+
+//  The snapshot as one event ("event: snapshot", id its seq; data the
+//  snapshot JSON document), moving cursor to it. NULL before the first
+//  snapshot.
+char *
+    gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
+                                size_t *size);
+
+//  Counts streams for the metrics.
+void gateway_hub_stream_opened (gateway_hub_t *self);
+void gateway_hub_stream_closed (gateway_hub_t *self, bool dropped);
+
+//  Counts an HTTP answer by its status code.
+void gateway_hub_count_response (gateway_hub_t *self, unsigned int status);
+
+//  The metrics in the Prometheus text format; malloc'd, caller frees.
+char *
+    gateway_hub_metrics (gateway_hub_t *self);
+
+//  Formats one Server-Sent Event: "id: SEQ\nevent: TYPE\ndata: JSON\n\n".
+//  data must hold no newline (compact JSON). malloc'd; *size its length.
+char *
+    gateway_hub_format_event (uint64_t seq, const char *type, const char *data,
+                              size_t *size);
+
+#endif

@@ -1,0 +1,66 @@
+/*  gateway_static.c — the scoreboard's files, built in with the
+    assembler's .incbin (as config/embedded.S does with the config). The
+    paths are relative to the repository root, where make runs; the
+    Makefile makes this object depend on every file of static/.         */
+
+#include "gateway_static.h"
+#include <string.h>
+
+//  Defines NAME and NAME_end around the bytes of FILE, read-only.
+#define S_EMBED(name, file) \
+    __asm__ (".pushsection .rodata\n" \
+             ".balign 16\n" \
+             ".global " #name "\n" \
+             ".hidden " #name "\n" \
+             #name ":\n" \
+             ".incbin \"" file "\"\n" \
+             ".global " #name "_end\n" \
+             ".hidden " #name "_end\n" \
+             #name "_end:\n" \
+             ".byte 0\n" \
+             ".popsection\n"); \
+    extern const char name [], name##_end [];
+
+S_EMBED (gateway_static_index, "services/gateway/static/index.html")
+S_EMBED (gateway_static_js, "services/gateway/static/scoreboard.js")
+S_EMBED (gateway_static_css, "services/gateway/static/scoreboard.css")
+S_EMBED (gateway_static_hexmap, "services/gateway/static/uk-constituencies-2024.hexjson")
+S_EMBED (gateway_static_hexmap_licence, "services/gateway/static/LICENCE-hexmap.txt")
+
+typedef struct {
+    const char *path;
+    const char *content_type;
+    const char *start;
+    const char *end;
+} s_entry_t;
+
+static const s_entry_t s_entries [] = {
+    { "/", "text/html; charset=utf-8",
+      gateway_static_index, gateway_static_index_end },
+    { "/scoreboard.js", "text/javascript; charset=utf-8",
+      gateway_static_js, gateway_static_js_end },
+    { "/scoreboard.css", "text/css; charset=utf-8",
+      gateway_static_css, gateway_static_css_end },
+    { "/hexmap.json", "application/json",
+      gateway_static_hexmap, gateway_static_hexmap_end },
+    { "/hexmap-licence.txt", "text/plain; charset=utf-8",
+      gateway_static_hexmap_licence, gateway_static_hexmap_licence_end }
+};
+
+#define S_ENTRY_COUNT (sizeof (s_entries) / sizeof (s_entries [0]))
+
+bool
+gateway_static_find (const char *path, gateway_static_file_t *file)
+{
+    if (strcmp (path, "/index.html") == 0)
+        path = "/";
+    for (size_t index = 0; index < S_ENTRY_COUNT; index++)
+        if (strcmp (path, s_entries [index].path) == 0) {
+            file->path = s_entries [index].path;
+            file->content_type = s_entries [index].content_type;
+            file->data = s_entries [index].start;
+            file->size = (size_t) (s_entries [index].end - s_entries [index].start);
+            return true;
+        }
+    return false;
+}

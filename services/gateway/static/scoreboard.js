@@ -1,0 +1,323 @@
+// scoreboard.js — the night on a newsroom screen, live from the gateway.
+//
+// It reads /election (parties, groups, colours) and /hexmap.json once, then
+// follows /events: a "snapshot" event replaces everything it knows, and
+// "result", "totals" and "alert" events, each numbered, update it. When the
+// stream breaks (the gateway restarts, the network drops) EventSource
+// reconnects by itself with Last-Event-ID, and the gateway replays what was
+// missed or sends a snapshot; if the browser gives up (an HTTP error), the
+// page opens a new stream itself, passing the last number it saw.
+"use strict";
+
+const RECONNECT_MS = 1000;      // after the browser gave up on the stream
+const TICKER_MAX = 6;           // breaking alerts shown
+const RESULTS_MAX = 4;          // latest results shown
+const CANDIDATES_MAX = 5;       // candidates shown per result
+const UNDECLARED = "#3a424b";   // a seat not yet declared
+// Used only if the config gives a group no party colour of its own.
+const FALLBACK_COLOURS = { Lab: "#E4003B", Con: "#0087DC", LD: "#FAA61A",
+                           SNP: "#FDF38E", SF: "#326760", Oth: "#999999" };
+
+const night = {
+    election: null,     // /election: title, seats, majority, groups, parties
+    parties: {},        // party code -> {name, headline_name, colour, group}
+    seq: null,          // last event applied (its id)
+    declared: 0,
+    majority_party: null,
+    groups: {},         // group code -> {seats, change}
+    winners: {},        // ONS code -> party code
+    names: {},          // ONS code -> seat name (from the map, then results)
+    results: [],        // latest first: result objects with candidates
+    alerts: [],         // breaking alerts, latest first
+};
+let source = null;
+let drawPending = false;
+
+function $(id) { return document.getElementById(id); }
+
+function el(tag, attributes, text) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes || {}))
+        node.setAttribute(key, value);
+    if (text !== undefined)
+        node.textContent = text;
+    return node;
+}
+
+function colour(party) {
+    const known = night.parties[party];
+    return known ? known.colour : (FALLBACK_COLOURS[party] || "#999999");
+}
+
+function groupColour(group) {
+    // A group is coloured as the party of the same code (Lab, Con, …);
+    // "Others" has none of its own.
+    return night.parties[group] ? night.parties[group].colour
+                                : (FALLBACK_COLOURS[group] || "#999999");
+}
+
+function signed(number) {
+    return number > 0 ? "+" + number : number < 0 ? "−" + (-number) : "0";
+}
+
+// --- the state --------------------------------------------------------------
+
+function applyTotals(totals) {
+    const groups = {};
+    for (const group of night.election.groups)
+        groups[group.code] = { seats: 0, change: 0 };
+    for (const party of totals.parties) {
+        const known = night.parties[party.party];
+        const group = known ? known.group : night.election.groups.at(-1).code;
+        groups[group].seats += party.seats;
+        groups[group].change += party.change;
+    }
+    night.groups = groups;
+    night.declared = totals.declared;
+    night.majority_party = totals.majority_party;
+}
+
+function applySnapshot(snapshot) {
+    const groups = {};
+    for (const group of snapshot.headline)
+        groups[group.party] = { seats: group.seats, change: group.change };
+    night.groups = groups;
+    night.declared = snapshot.declared;
+    night.majority_party = snapshot.majority_party;
+    night.winners = {};
+    const declared = [];
+    for (const seat of snapshot.constituencies) {
+        night.names[seat.id] = seat.name;
+        if (seat.declared) {
+            night.winners[seat.id] = seat.winner;
+            declared.push(seat);
+        }
+    }
+    declared.sort((a, b) => b.ingest_seq - a.ingest_seq);
+    night.results = declared.slice(0, RESULTS_MAX);
+}
+
+function applyResult(result) {
+    night.winners[result.id] = result.winner;
+    night.names[result.id] = result.name;
+    night.results = [result].concat(night.results.filter(r => r.id !== result.id))
+                             .slice(0, RESULTS_MAX);
+}
+
+function applyAlert(alert) {
+    if (alert.breaking)
+        night.alerts = [alert].concat(night.alerts).slice(0, TICKER_MAX);
+}
+
+// --- drawing ------------------------------------------------------------------
+
+function drawHeadline() {
+    const election = night.election;
+    const toGo = election.seats - night.declared;
+    $("to-go").textContent = toGo + (toGo === 1 ? " seat to go" : " seats to go");
+    $("to-go").dataset.toGo = toGo;
+    const winner = night.majority_party && night.parties[night.majority_party];
+    $("majority-party").textContent = winner ? winner.headline_name + " win a majority" : "";
+    document.body.dataset.seq = night.seq === null ? "" : night.seq;
+}
+
+function drawBar() {
+    const bar = $("bar");
+    bar.replaceChildren();
+    for (const group of night.election.groups) {
+        const seats = (night.groups[group.code] || { seats: 0 }).seats;
+        const segment = el("div", { class: "bar-segment", "data-group": group.code,
+                                    "data-seats": seats,
+                                    title: group.name + " " + seats },
+                           seats >= 20 ? String(seats) : "");
+        segment.style.width = (100 * seats / night.election.seats) + "%";
+        segment.style.background = groupColour(group.code);
+        bar.appendChild(segment);
+    }
+}
+
+function drawParties() {
+    const body = $("parties").tBodies[0];
+    body.replaceChildren();
+    for (const group of night.election.groups) {
+        const totals = night.groups[group.code] || { seats: 0, change: 0 };
+        const row = el("tr", { "data-group": group.code });
+        const chip = el("span", { class: "chip" });
+        chip.style.background = groupColour(group.code);
+        row.appendChild(el("td")).appendChild(chip);
+        row.appendChild(el("td", { class: "name" }, group.name));
+        row.appendChild(el("td", { class: "seats" }, String(totals.seats)));
+        row.appendChild(el("td", { class: "change " + (totals.change > 0 ? "up"
+                                   : totals.change < 0 ? "down" : "") },
+                           signed(totals.change)));
+        body.appendChild(row);
+    }
+}
+
+function drawTicker() {
+    $("ticker").replaceChildren(...night.alerts.map(alert =>
+        el("li", { "data-kind": alert.kind }, alert.text)));
+}
+
+function outcomeText(result) {
+    const outcome = result.result;
+    if (outcome === "gain")
+        return result.winner + " gain from " + result.previous;
+    return result.winner + " " + outcome;
+}
+
+function drawResults() {
+    const cards = night.results.map(result => {
+        const card = el("div", { class: "result", "data-id": result.id });
+        card.appendChild(el("h3", {}, result.name));
+        card.appendChild(el("div", { class: "outcome" }, outcomeText(result)
+                            + ", majority " + result.majority.toLocaleString("en-GB")));
+        const table = el("table");
+        for (const candidate of result.candidates.slice(0, CANDIDATES_MAX)) {
+            const row = el("tr");
+            const chip = el("span", { class: "chip" });
+            chip.style.background = colour(candidate.party);
+            row.appendChild(el("td")).appendChild(chip);
+            row.appendChild(el("td", {}, candidate.name + " (" + candidate.party + ")"));
+            row.appendChild(el("td", { class: "votes" },
+                               candidate.votes.toLocaleString("en-GB")));
+            row.appendChild(el("td", { class: "votes" },
+                               (100 * candidate.share).toFixed(1) + "%"));
+            table.appendChild(row);
+        }
+        card.appendChild(table);
+        return card;
+    });
+    $("results").replaceChildren(...cards);
+}
+
+function drawMap() {
+    for (const path of $("map").querySelectorAll("path")) {
+        const winner = night.winners[path.id.slice(4)];
+        const fill = winner ? colour(winner) : UNDECLARED;
+        if (path.getAttribute("fill") !== fill) {
+            path.setAttribute("fill", fill);
+            path.dataset.winner = winner || "";
+        }
+    }
+}
+
+function draw() {
+    drawPending = false;
+    drawHeadline();
+    drawBar();
+    drawParties();
+    drawTicker();
+    drawResults();
+    drawMap();
+}
+
+// Many events can arrive in one frame at full speed: draw once per frame.
+function scheduleDraw() {
+    if (!drawPending) {
+        drawPending = true;
+        requestAnimationFrame(draw);
+    }
+}
+
+// The majority line sits at majority / seats of the bar's width.
+function placeMajorityLine() {
+    const election = night.election;
+    const line = $("majority-line");
+    line.style.left = (100 * election.majority / election.seats) + "%";
+    line.dataset.majority = election.majority;
+    $("majority-label").textContent = election.majority + " for a majority";
+}
+
+// HexJSON "odd-r": pointy-topped hexagons in rows; odd rows shifted right by
+// half a hexagon. Rows count upwards (north), so y is -r.
+function buildMap(hexmap) {
+    const svg = $("map");
+    const size = 10, width = Math.sqrt(3) * size;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    const corners = [];
+    for (let corner = 0; corner < 6; corner++) {
+        const angle = Math.PI / 180 * (60 * corner - 30);
+        corners.push([size * Math.cos(angle), size * Math.sin(angle)]);
+    }
+    for (const [id, hex] of Object.entries(hexmap.hexes)) {
+        const x = hex.q * width + ((hex.r & 1) ? width / 2 : 0);
+        const y = -hex.r * 1.5 * size;
+        minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+        minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+        const d = corners.map(([cx, cy], index) =>
+            (index ? "L" : "M") + (x + cx).toFixed(1) + "," + (y + cy).toFixed(1)).join("") + "Z";
+        const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+        path.setAttribute("id", "hex-" + id);
+        path.setAttribute("d", d);
+        path.setAttribute("fill", UNDECLARED);
+        const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+        title.textContent = hex.n;
+        path.appendChild(title);
+        svg.appendChild(path);
+        night.names[id] = hex.n;
+    }
+    svg.setAttribute("viewBox", [minX - size, minY - size, maxX - minX + 2 * size,
+                                 maxY - minY + 2 * size].join(" "));
+}
+
+// --- the stream ---------------------------------------------------------------
+
+function setState(state, text) {
+    document.body.dataset.state = state;
+    $("status-text").textContent = text;
+}
+
+function handle(apply) {
+    return message => {
+        const data = JSON.parse(message.data);
+        apply(data);
+        night.seq = Number(message.lastEventId);
+        scheduleDraw();
+    };
+}
+
+function connect() {
+    const url = night.seq === null ? "events" : "events?last_event_id=" + night.seq;
+    source = new EventSource(url);
+    source.onopen = () => setState("live", "live");
+    source.onerror = () => {
+        if (source.readyState === EventSource.CLOSED) {
+            setState("reconnecting", "reconnecting…");
+            setTimeout(connect, RECONNECT_MS);
+        }
+        else
+            setState("reconnecting", "reconnecting…");
+    };
+    source.addEventListener("snapshot", handle(applySnapshot));
+    source.addEventListener("totals", handle(applyTotals));
+    source.addEventListener("result", handle(applyResult));
+    source.addEventListener("alert", handle(applyAlert));
+}
+
+async function fetchJson(path) {
+    for (;;) {
+        try {
+            const response = await fetch(path, { cache: "no-store" });
+            if (response.ok)
+                return await response.json();
+        }
+        catch (error) { /* the gateway is not up yet: try again */ }
+        setState("reconnecting", "waiting for the gateway…");
+        await new Promise(resolve => setTimeout(resolve, RECONNECT_MS));
+    }
+}
+
+async function start() {
+    night.election = await fetchJson("election");
+    for (const party of night.election.parties)
+        night.parties[party.party] = party;
+    $("title").textContent = night.election.title;
+    document.title = night.election.title + " — results";
+    placeMajorityLine();
+    buildMap(await fetchJson("hexmap.json"));
+    draw();
+    connect();
+}
+
+start();
