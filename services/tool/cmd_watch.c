@@ -52,6 +52,9 @@ s_usage (FILE *stream)
         "  -d, --delay MS           sleep MS after each message: play a slow\n"
         "                           subscriber (it loses messages, sees the gap\n"
         "                           and recovers by snapshot)\n"
+        "  -F, --final FILE         on exit, write the state this watcher holds\n"
+        "                           as the snapshot JSON (to compare it with the\n"
+        "                           tally's: tallyroom snapshot --json)\n"
         "  -q, --queue N            receive queue of N messages (default: no\n"
         "                           limit, so the publisher's queue is the one\n"
         "                           that fills)\n"
@@ -186,6 +189,21 @@ s_handle_message (watch_t *self)
         zclock_sleep (self->delay_ms);
 }
 
+//  The state this watcher holds, as the snapshot document, into path.
+static int
+s_write_final (watch_t *self, const char *path)
+{
+    tr_snapshot_reply_t state;
+    tr_view_snapshot (self->view, &state);
+    json_t *document = tr_json_snapshot (self->config, &state);
+    free (state.results);
+    int rc = json_dump_file (document, path, JSON_INDENT (1) | JSON_ENSURE_ASCII);
+    json_decref (document);
+    if (rc != 0)
+        fprintf (stderr, "tallyroom watch: cannot write %s\n", path);
+    return rc;
+}
+
 static int
 s_run (watch_t *self)
 {
@@ -227,12 +245,14 @@ tr_cmd_watch (int argc, char **argv)
         { "until-complete", no_argument, NULL, 'x' },
         { "delay", required_argument, NULL, 'd' },
         { "queue", required_argument, NULL, 'q' },
+        { "final", required_argument, NULL, 'F' },
         TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int queue = 0;
+    const char *final_path = NULL;
     int option;
-    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "jT:xd:q:",
+    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "jT:xd:q:F:",
                                   long_options, NULL)) != -1) {
         if (tr_options_take (&options, option, optarg))
             continue;
@@ -250,6 +270,9 @@ tr_cmd_watch (int argc, char **argv)
         else
         if (option == 'q' && atoi (optarg) > 0)
             queue = atoi (optarg);
+        else
+        if (option == 'F')
+            final_path = optarg;
         else {
             s_usage (stderr);
             return 2;
@@ -287,8 +310,11 @@ tr_cmd_watch (int argc, char **argv)
     if (!self.filtered)
         zsock_set_subscribe (self.sub, "");
     int rc = 1;
-    if (zsock_connect (self.sub, "%s", config->endpoints.publisher_pub) == 0)
+    if (zsock_connect (self.sub, "%s", config->endpoints.publisher_pub) == 0) {
         rc = s_run (&self);
+        if (final_path && s_write_final (&self, final_path) != 0)
+            rc = 1;
+    }
     else
         fprintf (stderr, "tallyroom watch: cannot connect to %s\n",
                  config->endpoints.publisher_pub);
