@@ -94,14 +94,32 @@ int
 tr_wire_request (const char *endpoint, const tr_msg_t *request, tr_msg_t *reply,
                  int timeout_ms, char *error, size_t error_size)
 {
-    memset (reply, 0, sizeof *reply);
     zsock_t *dealer = zsock_new (ZMQ_DEALER);
-    if (!dealer || zsock_connect (dealer, "%s", endpoint) != 0) {
+    if (!dealer) {
+        memset (reply, 0, sizeof *reply);
+        snprintf (error, error_size, "cannot connect to %s", endpoint);
+        return -1;
+    }
+    return tr_wire_request_on (&dealer, endpoint, request, reply, timeout_ms,
+                               error, error_size);
+}
+
+int
+tr_wire_request_on (zsock_t **dealer_p, const char *endpoint,
+                    const tr_msg_t *request, tr_msg_t *reply,
+                    int timeout_ms, char *error, size_t error_size)
+{
+    assert (dealer_p && *dealer_p);
+    zsock_t *dealer = *dealer_p;
+    *dealer_p = NULL;
+    memset (reply, 0, sizeof *reply);
+    if (zsock_connect (dealer, "%s", endpoint) != 0) {
         snprintf (error, error_size, "cannot connect to %s", endpoint);
         zsock_destroy (&dealer);
         return -1;
     }
     zsock_set_linger (dealer, 0);
+    zsock_set_sndtimeo (dealer, timeout_ms);   //  no peer (a refused key): no hang
     zsock_set_maxmsgsize (dealer, TR_MSG_SIZE_MAX);
     int rc = -1;
     if (tr_wire_send (dealer, NULL, request) != 0)

@@ -47,6 +47,13 @@ int
                      tr_msg_t *reply, int timeout_ms,
                      char *error, size_t error_size);
 
+//  The same on a DEALER the caller made (a Curve client: tr_curve.h); takes
+//  ownership of it and destroys it.
+int
+    tr_wire_request_on (zsock_t **dealer_p, const char *endpoint,
+                        const tr_msg_t *request, tr_msg_t *reply, int timeout_ms,
+                        char *error, size_t error_size);
+
 //  A heartbeat from sender carrying seq, its latest sequence number: on a
 //  PUB socket when identity is NULL, else as the answer to a request on a
 //  ROUTER. Returns the time it was sent, Unix ms.

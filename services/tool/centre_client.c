@@ -1,6 +1,7 @@
 /*  centre_client.c — a count centre's connection to ingest (centre_client.h). */
 
 #include "centre_client.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_wire.h"
 
 typedef struct {
@@ -11,7 +12,9 @@ typedef struct {
 
 struct _centre_client_t {
     zsock_t *dealer;                //  to ingest's ROUTER
-    char endpoint [256];            //  for messages
+    char endpoint [TR_ENDPOINT_MAX + 1];    //  for messages
+    bool curve;                     //  a Curve client: for the hint when
+                                    //  no answer comes
     int timeout_ms;                 //  before a resend
     int retries;                    //  resends before giving up
     zhashx_t *waiting;              //  submission id -> waiting_t *
@@ -26,18 +29,31 @@ s_free_waiting (void **item)
 }
 
 centre_client_t *
-centre_client_new (const char *endpoint, int timeout_ms, int retries)
+centre_client_new (const tr_config_t *config, const char *cert_path,
+                   int timeout_ms, int retries)
 {
+    const char *endpoint = config->endpoints.ingest;
+    char error [TR_CURVE_PATH_MAX + 128];
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, TR_CURVE_CENTRES,
+                                           cert_path, error, sizeof error);
+    if (!dealer) {
+        fprintf (stderr, "cannot connect to ingest: %s\n", error);
+        return NULL;
+    }
     centre_client_t *self = (centre_client_t *) calloc (1, sizeof (centre_client_t));
     assert (self);
     snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
+    self->curve = config->security.curve;
+    self->dealer = dealer;
     self->timeout_ms = timeout_ms;
     self->retries = retries;
     self->waiting = zhashx_new ();
     zhashx_set_destructor (self->waiting, s_free_waiting);
-    self->dealer = zsock_new (ZMQ_DEALER);
-    assert (self->dealer);
     zsock_set_linger (self->dealer, 0);
+    //  A key ingest refuses leaves the DEALER with no peer, and a send to
+    //  no peer blocks for ever: give up on the send, and let the retries
+    //  run out into "no answer".
+    zsock_set_sndtimeo (self->dealer, timeout_ms);
     zsock_set_maxmsgsize (self->dealer, 64 * 1024);
     tr_wire_unbounded (self->dealer);
     if (zsock_connect (self->dealer, "%s", endpoint) != 0) {
@@ -100,9 +116,13 @@ s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
                 reply->type = TR_MSG_NACK;
                 TR_COPY (reply->u.nack.submission_id, waiting->declaration.submission_id);
                 TR_COPY (reply->u.nack.code, "no_answer");
+                //  A key ingest does not trust gets no answer at all (the
+                //  handshake fails), so say where to look.
                 snprintf (reply->u.nack.reason, sizeof reply->u.nack.reason,
-                          "no answer from ingest at %s after %d attempts",
-                          self->endpoint, waiting->attempts);
+                          "no answer from ingest at %s after %d attempts%s",
+                          self->endpoint, waiting->attempts, self->curve
+                          ? " (is our key's .cert in ingest's keys/centres, and "
+                            "keys/server.cert ingest's?)" : "");
                 zhashx_delete (self->waiting, waiting->declaration.submission_id);
                 return -1;
             }

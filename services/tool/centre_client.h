@@ -5,14 +5,17 @@
 #ifndef CENTRE_CLIENT_H_INCLUDED
 #define CENTRE_CLIENT_H_INCLUDED
 
-#include "proto/tr_msg.h"
+#include "config/tr_config.h"
 
 typedef struct _centre_client_t centre_client_t;
 
-//  Connects a DEALER to ingest at endpoint. A declaration with no answer
-//  after timeout_ms is resent, up to retries times.
+//  Connects a DEALER to config's ingest endpoint, as a Curve client with
+//  the key pair in cert_path when config's Curve is on (NULL: the keys
+//  directory's desk.cert_secret). A declaration with no answer after
+//  timeout_ms is resent, up to retries times. NULL with a message on stderr.
 centre_client_t *
-    centre_client_new (const char *endpoint, int timeout_ms, int retries);
+    centre_client_new (const tr_config_t *config, const char *cert_path,
+                       int timeout_ms, int retries);
 
 void
     centre_client_destroy (centre_client_t **self_p);

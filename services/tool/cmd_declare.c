@@ -16,12 +16,14 @@ s_usage (FILE *stream)
         "Sends the declaration in FILE (YAML; see config/README.md) to ingest and\n"
         "prints the answer. Resends with the same submission id when no answer\n"
         "comes, so it is counted once.\n"
-        "Exit status: 0 accepted, 1 refused (the reason is printed), 2 bad usage\n"
-        "or an unreadable FILE, 3 no answer from ingest.\n\n"
+        "Exit status: 0 accepted, 1 refused (the reason is printed), 2 bad usage,\n"
+        "an unreadable FILE or key, 3 no answer from ingest (with Curve on, also\n"
+        "what a key ingest does not trust gets).\n\n"
         "Options:\n"
         "  -t, --timeout MS         wait this long for an answer before resending\n"
         "                           (default 2000)\n"
         "  -r, --retries N          resends before giving up (default 3)\n"
+        TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
@@ -34,6 +36,7 @@ tr_cmd_declare (int argc, char **argv)
         TR_OPTIONS_LONG,
         { "timeout", required_argument, NULL, 't' },
         { "retries", required_argument, NULL, 'r' },
+        TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int option;
@@ -74,11 +77,11 @@ tr_cmd_declare (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom declare");
     if (!config)
         return 2;
-    centre_client_t *client = centre_client_new (config->endpoints.ingest,
+    centre_client_t *client = centre_client_new (config, options.cert_path,
                                                  timeout_ms, retries);
     tr_config_destroy (&config);
     if (!client)
-        return 3;
+        return 2;
     tr_msg_t reply;
     int rc = centre_client_send (client, &declaration) == 0
            ? centre_client_wait (client, (retries + 1) * timeout_ms + 500, &reply) : -1;

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "tables.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
@@ -18,6 +19,7 @@ s_usage (FILE *stream)
         "  -j, --json               the snapshot JSON document (see README.md)\n"
         "  -t, --timeout MS         wait this long for an answer (default 3000)\n"
         "  -f, --from tally         ask the tally instead of the publisher\n"
+        TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
@@ -32,6 +34,7 @@ tr_cmd_snapshot (int argc, char **argv)
         { "json", no_argument, NULL, 'j' },
         { "timeout", required_argument, NULL, 't' },
         { "from", required_argument, NULL, 'f' },
+        TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int option;
@@ -70,7 +73,16 @@ tr_cmd_snapshot (int argc, char **argv)
     int rc = 1;
     const char *endpoint = from_tally ? config->endpoints.tally_snapshot
                                       : config->endpoints.publisher_snapshot;
-    if (tr_wire_request (endpoint, &request, &reply, timeout_ms, error, sizeof error) != 0)
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, from_tally
+                                           ? TR_CURVE_INTERNAL : TR_CURVE_SUBSCRIBERS,
+                                           options.cert_path, error, sizeof error);
+    if (!dealer) {
+        memset (&reply, 0, sizeof reply);
+        fprintf (stderr, "tallyroom snapshot: %s\n", error);
+    }
+    else
+    if (tr_wire_request_on (&dealer, endpoint, &request, &reply, timeout_ms,
+                            error, sizeof error) != 0)
         fprintf (stderr, "tallyroom snapshot: %s\n", error);
     else
     if (reply.type != TR_MSG_SNAPSHOT_REPLY)

@@ -4,6 +4,7 @@
     would miss the first declarations of the night.                       */
 
 #include "commands.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
 #include <unistd.h>
@@ -18,13 +19,16 @@ s_usage (FILE *stream)
         "Options:\n"
         "  -w, --wait SECONDS       keep asking until all are, up to SECONDS\n"
         "  -q, --quiet              print nothing\n"
+        TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
-//  Asks one daemon; true if it answered (and, for tally and publisher, has
-//  heard from upstream).
+//  Asks one daemon at its door (with our key where the config wants one);
+//  true if it answered (and, for tally and publisher, has heard from
+//  upstream).
 static bool
-s_ask (const char *name, const char *endpoint, tr_msg_type_t type, bool quiet)
+s_ask (const tr_config_t *config, const char *cert_path, tr_curve_door_t door,
+       const char *name, const char *endpoint, tr_msg_type_t type, bool quiet)
 {
     tr_msg_t request = { .type = type };
     if (type == TR_MSG_HEARTBEAT)
@@ -34,7 +38,13 @@ s_ask (const char *name, const char *endpoint, tr_msg_type_t type, bool quiet)
     tr_msg_t reply;
     char error [256];
     bool ok = false;
-    if (tr_wire_request (endpoint, &request, &reply, 1000, error, sizeof error) != 0) {
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
+                                           error, sizeof error);
+    if (!dealer)
+        memset (&reply, 0, sizeof reply);
+    if (!dealer
+    ||  tr_wire_request_on (&dealer, endpoint, &request, &reply, 1000,
+                            error, sizeof error) != 0) {
         if (!quiet)
             printf ("%-10s down: %s\n", name, error);
     }
@@ -59,12 +69,14 @@ s_ask (const char *name, const char *endpoint, tr_msg_type_t type, bool quiet)
 
 //  Asks all three, every one even when an earlier one is down.
 static bool
-s_ask_all (const tr_config_t *config, bool quiet)
+s_ask_all (const tr_config_t *config, const char *cert_path, bool quiet)
 {
-    bool ingest = s_ask ("ingest", config->endpoints.ingest, TR_MSG_HEARTBEAT, quiet);
-    bool tally = s_ask ("tally", config->endpoints.tally_snapshot,
-                        TR_MSG_SNAPSHOT_REQUEST, quiet);
-    bool publisher = s_ask ("publisher", config->endpoints.publisher_snapshot,
+    bool ingest = s_ask (config, cert_path, TR_CURVE_CENTRES, "ingest",
+                         config->endpoints.ingest, TR_MSG_HEARTBEAT, quiet);
+    bool tally = s_ask (config, cert_path, TR_CURVE_INTERNAL, "tally",
+                        config->endpoints.tally_snapshot, TR_MSG_SNAPSHOT_REQUEST, quiet);
+    bool publisher = s_ask (config, cert_path, TR_CURVE_SUBSCRIBERS, "publisher",
+                            config->endpoints.publisher_snapshot,
                             TR_MSG_SNAPSHOT_REQUEST, quiet);
     return ingest && tally && publisher;
 }
@@ -79,6 +91,7 @@ tr_cmd_status (int argc, char **argv)
         TR_OPTIONS_LONG,
         { "wait", required_argument, NULL, 'w' },
         { "quiet", no_argument, NULL, 'q' },
+        TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int option;
@@ -105,11 +118,11 @@ tr_cmd_status (int argc, char **argv)
         return 2;
     int64_t give_up = tr_wire_now_ms () + wait_seconds * 1000LL;
     bool all_up;
-    while (!(all_up = s_ask_all (config, true))
+    while (!(all_up = s_ask_all (config, options.cert_path, true))
         && tr_wire_now_ms () < give_up && !zsys_interrupted)
         usleep (200 * 1000);
     if (!quiet)
-        all_up = s_ask_all (config, false);
+        all_up = s_ask_all (config, options.cert_path, false);
     tr_config_destroy (&config);
     return all_up ? 0 : 1;
 }

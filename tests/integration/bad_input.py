@@ -8,6 +8,8 @@ import sys
 import msgpack
 import zmq
 
+from curve_client import secure
+
 GOOD = {"v": 1, "type": "declaration", "submission_id": "raw-1",
         "constituency": "E14000001", "electorate": 70000,
         "candidates": [{"name": "Ann Able", "party": "Lab", "votes": 100},
@@ -43,7 +45,7 @@ CASES = [
 
 def main():
     context = zmq.Context()
-    socket = context.socket(zmq.DEALER)
+    socket = secure(context.socket(zmq.DEALER))
     socket.setsockopt(zmq.LINGER, 0)
     socket.setsockopt(zmq.RCVTIMEO, 3000)
     socket.connect(sys.argv[1])
