@@ -10,9 +10,9 @@
 "use strict";
 
 const RECONNECT_MS = 1000;      // after the browser gave up on the stream
-const TICKER_MAX = 6;           // breaking alerts shown
-const RESULTS_MAX = 4;          // latest results shown
-const CANDIDATES_MAX = 5;       // candidates shown per result
+const TICKER_MAX = 4;           // breaking alerts shown
+const RESULTS_MAX = 2;          // latest results shown
+const CANDIDATES_MAX = 4;       // candidates shown per result
 const UNDECLARED = "#3a424b";   // a seat not yet declared
 // Used only if the config gives a group no party colour of its own.
 const FALLBACK_COLOURS = { Lab: "#E4003B", Con: "#0087DC", LD: "#FAA61A",
