@@ -529,6 +529,87 @@ test_csv_reader_strips_the_bom_and_repairs_double_encoding (void **state)
     tr_import_csv_destroy (&csv);
 }
 
+//  Writes DIR/name with the header line and then row, and opens it and
+//  reads its first row: returns what tr_import_csv_next said, with the
+//  message in error.
+static int
+s_read_one_row (fixture_t *fixture, const char *name, const char *row,
+                size_t row_size, char *path, char *error, size_t error_size)
+{
+    snprintf (path, 256, "%s/%s", fixture->directory, name);
+    FILE *file = fopen (path, "wb");
+    assert_non_null (file);
+    fputs ("ONS ID,Constituency name\n", file);
+    fwrite (row, 1, row_size, file);
+    fclose (file);
+    tr_import_csv_t *csv = tr_import_csv_open (path, NULL, error, error_size);
+    assert_non_null (csv);
+    int found = tr_import_csv_next (csv, error, error_size);
+    tr_import_csv_destroy (&csv);
+    return found;
+}
+
+//  Every bound of the CSV reader refuses the row with FILE:LINE and says
+//  which bound: a field past 512 bytes, a row past 128 fields, text that
+//  is not UTF-8, a control character, a NUL byte.
+static void
+test_csv_bounds_refuse_the_row_naming_file_line_and_column (void **state)
+{
+    fixture_t *fixture = *state;
+    char path [256], error [512], expected [512];
+    char row [TR_IMPORT_CSV_FIELD_MAX + 64];
+
+    snprintf (row, sizeof row, "E14000001,%0*d\n", TR_IMPORT_CSV_FIELD_MAX + 1, 0);
+    assert_int_equal (s_read_one_row (fixture, "long.csv", row, strlen (row),
+                                      path, error, sizeof error), -1);
+    snprintf (expected, sizeof expected, "%s:2: column 2 ('Constituency name') "
+              "is longer than 512 bytes", path);
+    assert_string_equal (error, expected);
+
+    char *wide = calloc (2 * (TR_IMPORT_CSV_COLUMNS_MAX + 1) + 1, 1);
+    for (int field = 0; field <= TR_IMPORT_CSV_COLUMNS_MAX; field++)
+        strcat (wide, field? ",x": "x");
+    strcat (wide, "\n");
+    assert_int_equal (s_read_one_row (fixture, "wide.csv", wide, strlen (wide),
+                                      path, error, sizeof error), -1);
+    free (wide);
+    assert_non_null (strstr (error, ":2: more than 128 fields"));
+
+    const char *latin1 = "W07000004,Ynys M\xf4n\n";
+    assert_int_equal (s_read_one_row (fixture, "latin1.csv", latin1, strlen (latin1),
+                                      path, error, sizeof error), -1);
+    assert_non_null (strstr (error, ":2: column 2 ('Constituency name') is not valid UTF-8"));
+
+    const char *bell = "E14000001,North\atown\n";
+    assert_int_equal (s_read_one_row (fixture, "bell.csv", bell, strlen (bell),
+                                      path, error, sizeof error), -1);
+    assert_non_null (strstr (error, ":2: column 2 ('Constituency name') contains a control character"));
+
+    const char nul [] = "E14000001,North\0town\n";
+    assert_int_equal (s_read_one_row (fixture, "nul.csv", nul, sizeof nul - 1,
+                                      path, error, sizeof error), -1);
+    assert_non_null (strstr (error, ":2: column 2 ('Constituency name') contains a NUL byte"));
+}
+
+//  A file past 64 MiB is refused from its size, before it is read (a
+//  sparse file: the test writes nothing).
+static void
+test_csv_file_past_64_mib_is_refused_unread (void **state)
+{
+    fixture_t *fixture = *state;
+    char path [256], error [512];
+    snprintf (path, sizeof path, "%s/huge.csv", fixture->directory);
+    FILE *file = fopen (path, "wb");
+    assert_non_null (file);
+    assert_int_equal (ftruncate (fileno (file), TR_IMPORT_CSV_FILE_MAX + 1L), 0);
+    fclose (file);
+    assert_null (tr_import_csv_open (path, NULL, error, sizeof error));
+    char expected [512];
+    snprintf (expected, sizeof expected, "%s: larger than %d bytes", path,
+              TR_IMPORT_CSV_FILE_MAX);
+    assert_string_equal (error, expected);
+}
+
 static void
 test_missing_column_is_named (void **state)
 {
@@ -565,6 +646,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_counts_are_parsed_strictly, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_csv_reader_strips_the_bom_and_repairs_double_encoding, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_missing_column_is_named, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_csv_bounds_refuse_the_row_naming_file_line_and_column, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_csv_file_past_64_mib_is_refused_unread, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
