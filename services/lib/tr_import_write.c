@@ -173,6 +173,24 @@ s_write_election (s_writer_t *writer, tr_import_t *self)
     s_end_mapping (writer);
 }
 
+//  Curve on, the stack's default keys directory, and the desk that
+//  `scripts/stack up` makes a key for: the safe defaults, written out so
+//  turning security off is an edit someone makes on purpose.
+static void
+s_write_security (s_writer_t *writer)
+{
+    s_scalar (writer, "security", YAML_PLAIN_SCALAR_STYLE);
+    s_mapping (writer, false);
+    s_pair_bool (writer, "curve", true);
+    s_pair (writer, "keys", "keys");
+    s_pair (writer, "subscribers", "open");
+    s_scalar (writer, "desks", YAML_PLAIN_SCALAR_STYLE);
+    s_sequence (writer, true);
+    s_scalar (writer, "desk", YAML_PLAIN_SCALAR_STYLE);
+    s_end_sequence (writer);
+    s_end_mapping (writer);
+}
+
 static void
 s_write_parties (s_writer_t *writer, tr_import_t *self)
 {
@@ -272,6 +290,7 @@ s_write_document (s_writer_t *writer, tr_import_t *self)
     }
     s_mapping (writer, false);
     s_write_election (writer, self);
+    s_write_security (writer);
     s_write_parties (writer, self);
     s_scalar (writer, "constituencies", YAML_PLAIN_SCALAR_STYLE);
     s_sequence (writer, false);
@@ -309,6 +328,12 @@ static const char s_key_legend [] =
     "#                  Share - Change), candidates (the nominations: name, party,\n"
     "#                  sitting_mp)\n"
     "# endpoints:       absent: the defaults, tcp://127.0.0.1:7401..7407\n"
+    "# security:        curve (CurveZMQ on ingest: only trusted keys may declare;\n"
+    "#                  false runs it open, and the daemons warn), keys (the keys\n"
+    "#                  directory, README.md \"Security\"), subscribers (open, or\n"
+    "#                  curve: the publisher wants trusted keys too), desks (key\n"
+    "#                  names that may declare and correct any seat); add centres\n"
+    "#                  to grant a count centre seats beyond its count_centre\n"
     "#\n";
 
 tr_import_err_t
