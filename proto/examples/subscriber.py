@@ -14,8 +14,8 @@ Needs only Debian's python3-zmq and python3-msgpack:
     ./subscriber.py --pub tcp://HOST:7405 --snapshot tcp://HOST:7406
 
 --until-complete exits once every seat has declared and a heartbeat says
-nothing newer is coming (the last seat's alerts follow its totals);
---state FILE then writes what it holds (seq, totals, one result per seat)
+nothing newer is coming (the last seat's alerts follow its totals), or a
+snapshot holds every seat; --state FILE then writes what it holds (seq, totals, one result per seat)
 as JSON.
 """
 
@@ -86,6 +86,7 @@ class Night:
         self.seq = snapshot["seq"]
         self.totals = snapshot["totals"]
         self.results = {result["constituency"]: result for result in snapshot["results"]}
+        self.from_snapshot = True   # nothing applied since: the publisher's whole state
 
     def apply(self, message):
         if message["type"] == "result":
@@ -97,6 +98,7 @@ class Night:
         elif message["type"] == "alert":
             print(f"{'BREAKING' if message['breaking'] else 'ALERT':8} {message['text']}")
         self.seq = message["seq"]
+        self.from_snapshot = False
 
     def complete(self):
         return self.totals["declared"] == self.totals["seats"]
@@ -130,7 +132,7 @@ def run(args):
     print(f"subscriber: snapshot seq={night.seq} declared={night.totals['declared']}",
           file=sys.stderr)
     last_heard = time.monotonic()
-    while True:
+    while not (args.until_complete and night.complete() and night.from_snapshot):
         if not sub.poll(200):
             if time.monotonic() - last_heard > SILENCE_S:
                 night = resnapshot(context, args, night, f"nothing for {SILENCE_S} s")

@@ -104,11 +104,42 @@ def check_command(name, service, bin_dir, root):
             expect(os.path.dirname(mounts[path]) == os.path.join(root, "config"),
                    f"{name}: {path} comes from {mounts[path]}, not the repository's config/")
     expect(mounts.get(KEYS_DIR) == "keys", f"{name}: the keys volume is not at {KEYS_DIR}")
+    expect(others.get("-k") == KEYS_DIR, f"{name}: -k is {others.get('-k')}, not the keys volume {KEYS_DIR}")
+    if "--cert" in others:
+        expect(os.path.dirname(others["--cert"]) == KEYS_DIR, f"{name}: --cert is not in {KEYS_DIR}")
     if name == "ingest":
         log = others.get("--log", "")
         expect(mounts.get(os.path.dirname(log)) == "night-log",
                f"ingest: the night log {log or '(none)'} is not on the night-log volume")
     return endpoints, others
+
+
+def networks_of(service):
+    networks = service.get("networks") or {}
+    return set(networks) if service.get("network_mode") != "none" else set()
+
+
+def check_networks(services, all_endpoints, bound):
+    """Whoever connects to an endpoint shares a network with its binder; the
+    tally (plain ZeroMQ only) shares none with the feeder and publishes no port."""
+    for name, endpoints in all_endpoints.items():
+        for endpoint, url in endpoints.items():
+            binder = bound.get(endpoint, (None,))[0]
+            if binder and binder != name:
+                expect(networks_of(services[name]) & networks_of(services[binder]),
+                       f"{name} connects to {endpoint} on {binder}, and they share no network")
+    tally, feeder = services.get("tally", {}), services.get("feeder", {})
+    expect(not (networks_of(tally) & networks_of(feeder)), "the feeder shares a network with the tally")
+    expect(not tally.get("ports"), f"the tally publishes ports {tally.get('ports')}")
+    expect(services.get("keys", {}).get("network_mode") == "none", "keys: has a network")
+
+
+def check_keys_service(service):
+    script = " ".join(service.get("command") or [])
+    for needed in ("keygen", "server", "desk", "centres", "subscribers", "chown"):
+        expect(needed in script, f"keys: its command does not mention {needed}")
+    mounts = [v["target"] if isinstance(v, dict) else v.split(":")[1] for v in service.get("volumes", [])]
+    expect(KEYS_DIR in mounts, f"keys: the keys volume is not at {KEYS_DIR}")
 
 
 def check_endpoints(all_endpoints):
@@ -129,6 +160,7 @@ def check_endpoints(all_endpoints):
             if match and match.group(1) != "0.0.0.0":
                 expect(bound.get(endpoint) == (match.group(1), match.group(2)),
                        f"{name}: connects {endpoint} to {url}, but it is bound as {bound.get(endpoint)}")
+    return bound
 
 
 def main():
@@ -159,6 +191,8 @@ def main():
                    f"{name}: restart is {service.get('restart')}")
             test = service.get("healthcheck", {}).get("test")
             expect(bool(test) and test != ["NONE"], f"{name}: no healthcheck")
+            if test and "tallyroom status" in " ".join(test):
+                expect(f"-k {KEYS_DIR}" in " ".join(test), f"{name}: its healthcheck has no -k {KEYS_DIR}")
         for upstream, condition in (service.get("depends_on") or {}).items():
             expect(upstream in services, f"{name} depends on {upstream}, which is not a service")
             if condition.get("condition") == "service_healthy":
@@ -170,7 +204,8 @@ def main():
            f"feeder: restart is {services.get('feeder', {}).get('restart')}: a finished replay must not rerun forever")
     expect({"night-log", "keys"} <= set(compose.get("volumes") or {}),
            f"named volumes are {sorted(compose.get('volumes') or {})}")
-    check_endpoints(all_endpoints)
+    check_networks(services, all_endpoints, check_endpoints(all_endpoints))
+    check_keys_service(services.get("keys", {}))
     for problem in problems:
         print("check_compose:", problem, file=sys.stderr)
     if problems:

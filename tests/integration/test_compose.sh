@@ -3,8 +3,8 @@
 # it (`docker-compose config`: syntax, anchors, the schema of every key) and
 # check_compose.py checks what the stack relies on (services, image, programs
 # and options as their --help knows them, endpoints that meet, healthchecks,
-# restart policies, volumes). Then two broken copies must be refused, so the
-# check is known to bite.
+# restart policies, volumes, networks, keys). Then broken copies must be
+# refused, so the check is known to bite.
 . "$(dirname "$0")/lib.sh"
 
 command -v docker-compose >/dev/null || fail "docker-compose is not installed (scripts/install-deps)"
@@ -39,6 +39,27 @@ check "$work/broken.yml" && fail "a publisher connecting to the wrong port passe
 grep -q "publisher: connects tally_pub to tcp://tally:7409" "$work/check.out" \
     || fail "wrong port, but: $(cat "$work/check.out")"
 
+mutate 'c["services"]["feeder"]["networks"] = ["front", "internal"]'
+check "$work/broken.yml" && fail "a feeder on the tally's network passed the check"
+grep -q "the feeder shares a network with the tally" "$work/check.out" \
+    || fail "feeder on the internal network, but: $(cat "$work/check.out")"
+
 mutate 'c["services"]["ingest"]["restart"] = "sometimes"'
 check "$work/broken.yml" && fail "restart: sometimes passed docker-compose config"
-echo "compose: docker-compose.yml resolves and holds together; three broken copies refused"
+
+# The image's runtime stage installs no compilers: its packages must provide
+# every library the programs link against directly (readelf, then dpkg -S).
+runtime=$(sed -n '/^FROM debian:12$/,$p' "$root/scripts/Dockerfile" | tr '\\\n' '  ' \
+    | grep -o 'apt-get install [^&]*' | tr ' ' '\n' | grep -v '^-' | grep -v '^apt-get$\|^install$')
+[ -n "$runtime" ] || fail "no apt-get install in the Dockerfile's runtime stage"
+for program in "$bin"/tallyroom*; do
+    for library in $(readelf -d "$program" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+        case "$library" in libc.so.*|libm.so.*|libasan.so.*|libubsan.so.*|libgcc_s.so.*) continue ;; esac
+        package=$(dpkg -S "*/$library" 2>/dev/null | head -n 1 | cut -d: -f1)
+        [ -n "$package" ] || fail "$(basename "$program") needs $library, which no installed package holds"
+        grep -qx "$package" <<<"$runtime" \
+            || fail "$(basename "$program") needs $library ($package), not installed by the Dockerfile's runtime stage"
+    done
+done
+echo "compose: docker-compose.yml resolves and holds together; four broken copies refused;" \
+     "the image's runtime packages cover every library the programs link"
