@@ -12,7 +12,8 @@ check=$root/tests/integration/gateway_check.py
 stack_start
 
 # --help and bad options, before anything listens.
-"$bin/tallyroom-gateway" --help | grep -q "Last-Event-ID" || fail "--help"
+"$bin/tallyroom-gateway" --help >"$work/help.out" || fail "--help did not exit 0"
+grep -q "Last-Event-ID" "$work/help.out" || fail "--help does not describe /events"
 set +e
 "$bin/tallyroom-gateway" "${endpoints[@]}" --listen nowhere 2>"$work/listen.out"
 status=$?
@@ -103,11 +104,14 @@ set +e
 "$bin/tallyroom" declare "${endpoints[@]}" "$work/bad.yaml" >"$work/declare.out" 2>&1
 set -e
 grep -q "unknown_constituency" "$work/declare.out" || fail "the bad declaration: $(cat "$work/declare.out")"
+# (into a file: grep -q would close the pipe on a writer still writing)
 for _ in $(seq 100); do
-    ask /metrics | grep -q "^tallyroom_declarations_refused_total 1$" && break
+    ask /metrics >"$work/metrics.txt"
+    grep -q "^tallyroom_declarations_refused_total 1$" "$work/metrics.txt" && break
     sleep 0.1
 done
-ask /metrics | grep -q "^tallyroom_declarations_refused_total 1$" || fail "refused_total did not count the refusal"
+grep -q "^tallyroom_declarations_refused_total 1$" "$work/metrics.txt" \
+    || fail "refused_total did not count the refusal"
 echo "metrics: the refusal counted"
 
 for pid in "$gateway_pid" "$slow_pid"; do
