@@ -13,6 +13,11 @@ Needs only Debian's python3-zmq and python3-msgpack:
     apt-get install python3-zmq python3-msgpack
     ./subscriber.py --pub tcp://HOST:7405 --snapshot tcp://HOST:7406
 
+The publisher's doors are open by default; with `security.subscribers:
+curve` in the config they want a CurveZMQ key (README.md, "Security"),
+which this example does not show: pyzmq's curve_serverkey, curve_publickey
+and curve_secretkey socket options are where it would go.
+
 --until-complete exits once every seat has declared and a heartbeat says
 nothing newer is coming (the last seat's alerts follow its totals), or a
 snapshot holds every seat; --state FILE then writes what it holds (seq, totals, one result per seat)
