@@ -48,8 +48,11 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     //  A subscriber further behind than this loses messages (libzmq drops
     //  them for it alone): the others and the tally never wait for it, and
     //  it sees the gap in the numbers and recovers by snapshot.
+    //  The kernel's socket buffer is a queue too, and Linux grows it to
+    //  megabytes (a whole night) unless it is set: fix it at 256 KB.
     assert (subscriber_queue > 0);
     zsock_set_sndhwm (self->pub, subscriber_queue);
+    zsock_set_sndbuf (self->pub, 256 * 1024);
     zsock_set_maxmsgsize (self->sub, TR_MSG_SIZE_MAX);
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);

@@ -55,9 +55,9 @@ s_usage (FILE *stream)
         "  -F, --final FILE         on exit, write the state this watcher holds\n"
         "                           as the snapshot JSON (to compare it with the\n"
         "                           tally's: tallyroom snapshot --json)\n"
-        "  -q, --queue N            receive queue of N messages (default: no\n"
-        "                           limit, so the publisher's queue is the one\n"
-        "                           that fills)\n"
+        "  -q, --queue N            receive queue of N messages and 64 KB of\n"
+        "                           socket buffer (default: no limit, so the\n"
+        "                           publisher's queue is the one that fills)\n"
         TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
@@ -68,6 +68,7 @@ s_print_json (json_t *object)
     char *line = json_dumps (object, JSON_COMPACT | JSON_ENSURE_ASCII);
     if (line) {
         puts (line);
+        fflush (stdout);        //  a pipe reads each line as it happens
         free (line);
     }
     json_decref (object);
@@ -298,8 +299,10 @@ tr_cmd_watch (int argc, char **argv)
     self.filtered = topic_count > 0;
     self.view = tr_view_new ();
     tr_wire_unbounded (self.sub);
-    if (queue)
+    if (queue) {
         zsock_set_rcvhwm (self.sub, queue);
+        zsock_set_rcvbuf (self.sub, 64 * 1024);     //  the kernel's queue too
+    }
     zsock_set_maxmsgsize (self.sub, TR_MSG_SIZE_MAX);
     zsock_set_subscribe (self.sub, "heartbeat");
     for (size_t index = 0; index < topic_count; index++) {
