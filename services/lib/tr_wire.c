@@ -27,7 +27,9 @@ tr_wire_publish_raw (zsock_t *pub, const char *topic,
     zmsg_t *message = zmsg_new ();
     zmsg_addstr (message, topic);
     zmsg_addmem (message, payload, size);
-    return zmsg_send (&message, pub);
+    int rc = zmsg_send (&message, pub);
+    zmsg_destroy (&message);        //  left with us if the send failed
+    return rc;
 }
 
 int
@@ -87,7 +89,11 @@ tr_wire_send (zsock_t *socket, zframe_t *identity, const tr_msg_t *msg)
     }
     zmsg_addmem (message, payload, size);
     free (payload);
-    return zmsg_send (&message, socket);
+    //  A send that fails (no peer within a send timeout) leaves the
+    //  message with us.
+    int rc = zmsg_send (&message, socket);
+    zmsg_destroy (&message);
+    return rc;
 }
 
 int
