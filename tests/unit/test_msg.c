@@ -369,6 +369,47 @@ test_snapshot_reply_round_trips_with_its_results (void **state)
     free (back);
 }
 
+//  What the tally asks ingest after a restart, and the night it gets back.
+static void
+test_records_request_and_reply_round_trip_with_the_bound (void **state)
+{
+    (void) state;
+    tr_msg_t *request = s_new_msg (TR_MSG_RECORDS_REQUEST);
+    TR_COPY (request->u.records_request.sender, "tally");
+    request->u.records_request.after = 412;
+    tr_msg_t *back = s_round_trip (request);
+    assert_string_equal (back->u.records_request.sender, "tally");
+    assert_int_equal (back->u.records_request.after, 412);
+    free (back);
+
+    tr_msg_t *reply = s_new_msg (TR_MSG_RECORDS_REPLY);
+    tr_records_reply_t *records = &reply->u.records_reply;
+    records->seq = 650;
+    records->declaration_count = TR_RECORDS_MAX;
+    records->declarations = calloc (TR_RECORDS_MAX + 1, sizeof (tr_declaration_t));
+    for (size_t index = 0; index < TR_RECORDS_MAX + 1; index++) {
+        s_fill_declaration (&records->declarations [index]);
+        records->declarations [index].seq = 413 + index;
+    }
+    back = s_round_trip (reply);
+    assert_int_equal (back->u.records_reply.seq, 650);
+    assert_int_equal (back->u.records_reply.declaration_count, TR_RECORDS_MAX);
+    for (size_t index = 0; index < TR_RECORDS_MAX; index++)
+        s_assert_declaration_equal (&back->u.records_reply.declarations [index],
+                                    &records->declarations [index]);
+    tr_msg_clear (back);
+    assert_null (back->u.records_reply.declarations);
+    free (back);
+
+    //  One past the bound is refused by the encoder, not sent.
+    records->declaration_count = TR_RECORDS_MAX + 1;
+    size_t size;
+    assert_null (tr_msg_encode (reply, &size));
+    tr_msg_clear (reply);
+    free (reply);
+    free (request);
+}
+
 static void
 test_empty_snapshot_reply_has_no_results_to_free (void **state)
 {
@@ -602,6 +643,7 @@ main (void)
         cmocka_unit_test (test_alert_heartbeat_and_snapshot_request_round_trip),
         cmocka_unit_test (test_snapshot_reply_round_trips_with_its_results),
         cmocka_unit_test (test_empty_snapshot_reply_has_no_results_to_free),
+        cmocka_unit_test (test_records_request_and_reply_round_trip_with_the_bound),
         cmocka_unit_test (test_encoder_refuses_what_breaks_a_bound),
         cmocka_unit_test (test_wire_names_parse_back),
         cmocka_unit_test (test_snapshot_reply_with_a_bad_result_frees_the_others),
