@@ -13,6 +13,7 @@
 
 #include "gateway_http.h"
 #include "gateway_events.h"
+#include "gateway_metrics.h"
 #include "gateway_static.h"
 #include <jansson.h>
 #include <microhttpd.h>
@@ -238,7 +239,9 @@ s_handle_request (void *cls, struct MHD_Connection *connection, const char *url,
     if (streq (url, "/snapshot"))
         return s_snapshot (self, connection);
     if (streq (url, "/metrics")) {
-        char *metrics = gateway_hub_metrics (self->hub);
+        gateway_counters_t counters;
+        gateway_hub_counters (self->hub, &counters);
+        char *metrics = gateway_metrics_text (&counters);
         return s_answer_owned (self, connection, MHD_HTTP_OK,
                                "text/plain; version=0.0.4; charset=utf-8",
                                metrics, strlen (metrics));

@@ -49,7 +49,7 @@ struct _gateway_hub_t {
     uint64_t streams;           //  event streams open now
     uint64_t streams_total;     //  event streams opened since start
     uint64_t dropped;           //  streams dropped for reading too slowly
-    uint64_t responses [6];     //  HTTP answers by class: [2] = 2xx, …
+    uint64_t responses [GATEWAY_STATUS_CLASSES];  //  by class: [2] = 2xx, …
     int64_t heard_at;           //  last message from the publisher, ms
     pthread_mutex_t cache_mutex;    //  one snapshot builder at a time
     char *cache;                //  snapshot JSON for cache_seq/cache_epoch
@@ -371,111 +371,33 @@ void
 gateway_hub_count_response (gateway_hub_t *self, unsigned int status)
 {
     pthread_mutex_lock (&self->mutex);
-    if (status / 100 < 6)
+    if (status / 100 < GATEWAY_STATUS_CLASSES)
         self->responses [status / 100]++;
     pthread_mutex_unlock (&self->mutex);
 }
 
-//  One metric: its HELP and TYPE lines, then its samples.
-static void
-s_metric (zchunk_t *out, const char *name, const char *type, const char *help)
+void
+gateway_hub_counters (gateway_hub_t *self, gateway_counters_t *counters)
 {
-    char *lines = zsys_sprintf ("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-    zchunk_extend (out, lines, strlen (lines));
-    zstr_free (&lines);
-}
-
-static void
-s_sample (zchunk_t *out, const char *name, const char *labels, double value)
-{
-    char *line = zsys_sprintf ("%s%s %.15g\n", name, labels, value);
-    zchunk_extend (out, line, strlen (line));
-    zstr_free (&line);
-}
-
-char *
-gateway_hub_metrics (gateway_hub_t *self)
-{
-    static const char *service_names [GATEWAY_SERVICE_COUNT] = {
-        "ingest", "tally", "publisher"
-    };
-    zchunk_t *out = zchunk_new (NULL, 4096);
+    memset (counters, 0, sizeof *counters);
     pthread_mutex_lock (&self->mutex);
-    const tr_totals_t *totals = tr_view_totals (self->view);
-    uint64_t seq = tr_view_seq (self->view);
-    uint64_t upstream = self->services [GATEWAY_SERVICE_TALLY].seq;
-    if (self->services [GATEWAY_SERVICE_PUBLISHER].seq > upstream)
-        upstream = self->services [GATEWAY_SERVICE_PUBLISHER].seq;
-    double silence = self->heard_at
-                   ? (double) (tr_wire_now_ms () - self->heard_at) / 1000.0 : -1;
-
-    s_metric (out, "tallyroom_declarations_accepted_total", "counter",
-              "Declarations ingest accepted since it started (resubmissions once).");
-    s_sample (out, "tallyroom_declarations_accepted_total", "", (double) self->accepted);
-    s_metric (out, "tallyroom_declarations_refused_total", "counter",
-              "Declarations and unreadable messages ingest refused since it started.");
-    s_sample (out, "tallyroom_declarations_refused_total", "", (double) self->refused);
-    s_metric (out, "tallyroom_up", "gauge",
-              "1 if the service answered the gateway's last check.");
+    counters->ready = self->ready;
+    counters->seq = tr_view_seq (self->view);
+    counters->seats = self->config->seats;
+    counters->declared = tr_view_totals (self->view)->declared;
     for (int service = 0; service < GATEWAY_SERVICE_COUNT; service++) {
-        char labels [64];
-        snprintf (labels, sizeof labels, "{service=\"%s\"}", service_names [service]);
-        s_sample (out, "tallyroom_up", labels, self->services [service].up);
+        counters->up [service] = self->services [service].up;
+        counters->service_seq [service] = self->services [service].seq;
     }
-    s_metric (out, "tallyroom_seq", "gauge",
-              "Latest sequence number of each service: ingest numbers declarations, "
-              "tally numbers results, totals and alerts; publisher and gateway "
-              "reflect the tally's.");
-    for (int service = 0; service < GATEWAY_SERVICE_COUNT; service++) {
-        char labels [64];
-        snprintf (labels, sizeof labels, "{service=\"%s\"}", service_names [service]);
-        s_sample (out, "tallyroom_seq", labels, (double) self->services [service].seq);
-    }
-    s_sample (out, "tallyroom_seq", "{service=\"gateway\"}", (double) seq);
-    s_metric (out, "tallyroom_seats_declared", "gauge", "Seats declared so far.");
-    s_sample (out, "tallyroom_seats_declared", "", totals->declared);
-    s_metric (out, "tallyroom_seats_to_go", "gauge", "Seats still to declare.");
-    s_sample (out, "tallyroom_seats_to_go", "",
-              self->ready ? self->config->seats - totals->declared : self->config->seats);
-    s_metric (out, "tallyroom_gateway_subscribers", "gauge",
-              "Event streams (/events) open now.");
-    s_sample (out, "tallyroom_gateway_subscribers", "", (double) self->streams);
-    s_metric (out, "tallyroom_gateway_subscribers_total", "counter",
-              "Event streams opened since the gateway started.");
-    s_sample (out, "tallyroom_gateway_subscribers_total", "", (double) self->streams_total);
-    s_metric (out, "tallyroom_gateway_queue_drops_total", "counter",
-              "Event streams dropped because they fell out of the ring (too slow).");
-    s_sample (out, "tallyroom_gateway_queue_drops_total", "", (double) self->dropped);
-    s_metric (out, "tallyroom_gateway_events_total", "counter",
-              "Results, totals and alerts the gateway took from the publisher.");
-    s_sample (out, "tallyroom_gateway_events_total", "", (double) self->events);
-    s_metric (out, "tallyroom_gateway_snapshots_total", "counter",
-              "Snapshots the gateway loaded from the publisher.");
-    s_sample (out, "tallyroom_gateway_snapshots_total", "", (double) self->snapshots);
-    s_metric (out, "tallyroom_gateway_ring_events", "gauge",
-              "Events held for Last-Event-ID resumption.");
-    s_sample (out, "tallyroom_gateway_ring_events", "",
-              (double) (self->last + 1 - self->first));
-    s_metric (out, "tallyroom_gateway_lag_messages", "gauge",
-              "How far the gateway is behind the tally and the publisher, in messages.");
-    s_sample (out, "tallyroom_gateway_lag_messages", "",
-              upstream > seq ? (double) (upstream - seq) : 0);
-    s_metric (out, "tallyroom_gateway_silence_seconds", "gauge",
-              "Seconds since the last message from the publisher (-1: none yet).");
-    s_sample (out, "tallyroom_gateway_silence_seconds", "", silence);
-    s_metric (out, "tallyroom_gateway_http_responses_total", "counter",
-              "HTTP answers by status class.");
-    for (int class = 2; class < 6; class++) {
-        char labels [64];
-        snprintf (labels, sizeof labels, "{code=\"%dxx\"}", class);
-        s_sample (out, "tallyroom_gateway_http_responses_total", labels,
-                  (double) self->responses [class]);
-    }
+    counters->accepted = self->accepted;
+    counters->refused = self->refused;
+    counters->events = self->events;
+    counters->snapshots = self->snapshots;
+    counters->streams = self->streams;
+    counters->streams_total = self->streams_total;
+    counters->dropped = self->dropped;
+    counters->ring_events = self->last + 1 - self->first;
+    memcpy (counters->responses, self->responses, sizeof counters->responses);
+    counters->silence_ms = self->heard_at ? tr_wire_now_ms () - self->heard_at : -1;
     pthread_mutex_unlock (&self->mutex);
-    char *text = (char *) malloc (zchunk_size (out) + 1);
-    assert (text);
-    memcpy (text, zchunk_data (out), zchunk_size (out));
-    text [zchunk_size (out)] = 0;
-    zchunk_destroy (&out);
-    return text;
 }

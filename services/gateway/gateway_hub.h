@@ -121,9 +121,30 @@ void gateway_hub_stream_closed (gateway_hub_t *self, bool dropped);
 //  Counts an HTTP answer by its status code.
 void gateway_hub_count_response (gateway_hub_t *self, unsigned int status);
 
-//  The metrics in the Prometheus text format; malloc'd, caller frees.
-char *
-    gateway_hub_metrics (gateway_hub_t *self);
+#define GATEWAY_STATUS_CLASSES 6     //  HTTP status / 100: 0..5
+
+//  What /metrics shows, copied out at one moment (gateway_metrics.h).
+typedef struct {
+    bool ready;                 //  holds the publisher's state
+    uint64_t seq;               //  the gateway's latest seq
+    uint32_t seats;             //  in the election
+    uint32_t declared;
+    bool up [GATEWAY_SERVICE_COUNT];            //  answered the last check
+    uint64_t service_seq [GATEWAY_SERVICE_COUNT];
+    uint64_t accepted;          //  ingest's counters
+    uint64_t refused;
+    uint64_t events;            //  numbered messages taken into the ring
+    uint64_t snapshots;         //  snapshots loaded from the publisher
+    uint64_t streams;           //  event streams open now
+    uint64_t streams_total;     //  event streams opened since start
+    uint64_t dropped;           //  streams dropped for reading too slowly
+    uint64_t ring_events;       //  events held for resumption
+    uint64_t responses [GATEWAY_STATUS_CLASSES];  //  HTTP answers by class
+    int64_t silence_ms;         //  since the publisher was last heard; -1
+} gateway_counters_t;
+
+void
+    gateway_hub_counters (gateway_hub_t *self, gateway_counters_t *counters);
 
 //  Formats one Server-Sent Event: "id: SEQ\nevent: TYPE\ndata: JSON\n\n".
 //  data must hold no newline (compact JSON). malloc'd; *size its length.
