@@ -7,7 +7,8 @@
 #                               keys, also exported as $TALLYROOM_KEYS)
 #   stack_stop_and_check        stop it; fail on a sanitizer report in any log
 #   fail MESSAGE                print and exit 1
-# TALLYROOM_BIN names the binaries (scripts/run-tests sets it).
+# TALLYROOM_BIN names the binaries (scripts/run-tests sets it); TALLYROOM_KEEP=1
+# keeps the work directory (logs, night log, outputs) for a post-mortem.
 
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,7 +29,11 @@ fail() {
 cleanup() {
     for pid in "${background_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     "$root/scripts/stack" down --dir "$work/run" >/dev/null 2>&1 || true
-    rm -rf "$work"
+    if [ -n "${TALLYROOM_KEEP:-}" ]; then
+        echo "kept $work (TALLYROOM_KEEP)" >&2
+    else
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 
