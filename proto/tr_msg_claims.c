@@ -123,7 +123,8 @@ tr_msg_read_claims (const uint8_t *data, size_t size,
         if (open_slots > size - at)
             return tr_msg_read_fail (TR_MSG_ERR_MALFORMED, detail, detail_size, "",
                                      "byte %zu: %s of %" PRIu64 " %s leaves %" PRIu64
-                                     " items to come, but only %zu bytes follow",
+                                     " items to come, but only %zu bytes follow"
+                                     " (truncated, or a false count)",
                                      start, shape.container == 2? "a map": "an array",
                                      count, shape.container == 2? "pairs": "items",
                                      open_slots, size - at);

@@ -40,6 +40,14 @@ CASES = [
     ("an ack sent to ingest", msgpack.packb({"v": 1, "type": "ack", "submission_id": "x", "seq": 1}),
      "not_a_declaration"),
     ("unknown constituency", with_(constituency="E14099999"), "unknown_constituency"),
+    ("an array claiming 4 billion items in 5 bytes", b"\xdd\xff\xff\xff\xff", "malformed"),
+    ("a constituency that is not UTF-8",
+     with_(constituency="E14000001").replace(b"E14000001", b"E1400\xff001"), "out_of_range"),
+    ("4 billion votes, which wrap to 0 in 32 bits",
+     with_(candidates=[{"name": "Ann Able", "party": "Lab", "votes": 4294967295},
+                       {"name": "Bob Brown", "party": "Con", "votes": 4294967295},
+                       {"name": "Cat Cole", "party": "LD", "votes": 2}]),
+     "votes_exceed_electorate"),
 ]
 
 
