@@ -10,12 +10,15 @@
     Last-Event-ID and is sent a snapshot.                                  */
 
 #include "gateway_events.h"
+#include <poll.h>
 
 #define GATEWAY_KEEPALIVE_MS    15000
+#define GATEWAY_HANGUP_CHECK_MS 1000    //  how soon a closed browser is seen
 #define GATEWAY_RETRY_MS        1000    //  how soon a browser reconnects
 
 typedef struct {
     gateway_hub_t *hub;         //  not owned
+    int socket;                 //  the connection's, to see a hang-up
     gateway_cursor_t cursor;    //  where the stream is in the night
     char *pending;              //  the frame being written
     size_t pending_size;
@@ -32,6 +35,35 @@ s_set_pending (s_stream_t *self, char *frame, size_t size)
     self->pending_sent = 0;
 }
 
+//  Whether the browser has closed its end. Without this a quiet stream
+//  would learn it only when the next keepalive fails to be written, and
+//  hold its thread (and its place in the metrics) until then.
+static bool
+s_hung_up (s_stream_t *self)
+{
+    struct pollfd check = { .fd = self->socket, .events = POLLRDHUP };
+    return self->socket >= 0 && poll (&check, 1, 0) > 0
+        && (check.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+//  Waits for the hub's next answer, up to the keepalive interval, looking
+//  for a hang-up every second meanwhile.
+static gateway_next_t
+s_wait_next (s_stream_t *self, char **frame, size_t *size, bool *dropped)
+{
+    int waited = 0;
+    while (true) {
+        gateway_next_t next = gateway_hub_next (self->hub, &self->cursor,
+                                                GATEWAY_HANGUP_CHECK_MS, frame,
+                                                size, dropped);
+        waited += GATEWAY_HANGUP_CHECK_MS;
+        if (next != GATEWAY_NEXT_IDLE || waited >= GATEWAY_KEEPALIVE_MS)
+            return next;
+        if (s_hung_up (self))
+            return GATEWAY_NEXT_STOPPING;
+    }
+}
+
 //  Gets the next frame to write. 0, or an MHD end code.
 static ssize_t
 s_next_frame (s_stream_t *self)
@@ -39,9 +71,7 @@ s_next_frame (s_stream_t *self)
     char *frame = NULL;
     size_t size = 0;
     bool dropped = false;
-    gateway_next_t next = gateway_hub_next (self->hub, &self->cursor,
-                                            GATEWAY_KEEPALIVE_MS, &frame, &size,
-                                            &dropped);
+    gateway_next_t next = s_wait_next (self, &frame, &size, &dropped);
     if (next == GATEWAY_NEXT_STOPPING)
         return MHD_CONTENT_READER_END_OF_STREAM;
     if (next == GATEWAY_NEXT_SNAPSHOT) {
@@ -93,11 +123,12 @@ s_stream_free (void *cls)
 }
 
 struct MHD_Response *
-gateway_events_response (gateway_hub_t *hub, bool has_last, uint64_t last)
+gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t last)
 {
     s_stream_t *self = (s_stream_t *) calloc (1, sizeof (s_stream_t));
     assert (self);
     self->hub = hub;
+    self->socket = socket;
     self->cursor = gateway_hub_resume (hub, has_last, last);
     //  The first frame tells the browser how soon to reconnect.
     char *greeting = NULL;

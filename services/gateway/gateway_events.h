@@ -9,8 +9,10 @@
 
 //  A response that streams events after last (has_last: the browser sent
 //  Last-Event-ID) or, if that cannot be resumed, a snapshot event first.
-//  The stream counts itself in the hub while it is open.
+//  The stream counts itself in the hub while it is open. socket is the
+//  connection's (-1: unknown), watched for the browser hanging up.
 struct MHD_Response *
-    gateway_events_response (gateway_hub_t *hub, bool has_last, uint64_t last);
+    gateway_events_response (gateway_hub_t *hub, int socket, bool has_last,
+                             uint64_t last);
 
 #endif

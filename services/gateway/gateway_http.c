@@ -172,8 +172,10 @@ s_events (gateway_http_t *self, struct MHD_Connection *connection)
         return s_refuse (self, connection, MHD_HTTP_SERVICE_UNAVAILABLE,
                          "the gateway has no state from the publisher yet; "
                          "try again in a second");
-    struct MHD_Response *response = gateway_events_response (self->hub,
-                                                             last_text != NULL, last);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct MHD_Response *response = gateway_events_response (
+        self->hub, info ? info->connect_fd : -1, last_text != NULL, last);
     if (!response)
         return MHD_NO;
     return s_answer (self, connection, MHD_HTTP_OK, response);

@@ -344,6 +344,11 @@ def crowd(base, last):
           "concurrent snapshots: %s" % sorted(set(answers), key=str))
     print("crowd: %d streams replayed seq 1..%d and %d snapshots answered, at once"
           % (complete, last, len(answers)), flush=True)
+    # Every stream has hung up by now, on a quiet night: the gateway sees it
+    # (it looks for a hang-up every second) and lets their threads go.
+    wait_until("the gateway to see every stream hang up",
+               lambda: metrics(base)["tallyroom_gateway_subscribers"] == 0)
+    print("crowd: all hung up, subscribers back to 0", flush=True)
 
 
 def main():
