@@ -57,11 +57,24 @@ def read_watch(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def check_seen(events, final_seq, reference=None):
+def without_numbers(value):
+    """value without the sequence numbers a result carries (seq, ingest_seq):
+    what stays the same when crashes change the order declarations arrive in."""
+    if isinstance(value, dict):
+        return {key: without_numbers(item) for key, item in value.items()
+                if key not in ("seq", "ingest_seq")}
+    if isinstance(value, list):
+        return [without_numbers(item) for item in value]
+    return value
+
+
+def check_seen(events, final_seq, reference=None, results=None):
     """Checks that the subscriber applied every seq 1..final_seq exactly once,
-    live or inside a snapshot, in order; and that each live message equals
-    the reference run's message with the same seq (the tally is deterministic).
-    Returns (live, snapshots): how many of each."""
+    live or inside a snapshot, in order. With reference (by_seq of another
+    run), each live message must equal that run's message with the same seq:
+    the tally is deterministic. With results (by_seat of another run), each
+    live result must equal that run's result of the same seat and kind, but
+    for its numbers. Returns (live, snapshots): how many of each."""
     have, live, snapshots = 0, 0, 0
     for event in events:
         if event["type"] == "snapshot":
@@ -76,6 +89,11 @@ def check_seen(events, final_seq, reference=None):
             assert event == reference[event["seq"]], \
                 "seq %d differs from the undisturbed night:\n%s\n%s" % (
                     event["seq"], event, reference[event["seq"]])
+        if results is not None and event["type"] == "result":
+            expected = results[(event["id"], event["kind"])]
+            assert without_numbers(event) == without_numbers(expected), \
+                "the result of %s differs from the undisturbed night's:\n%s\n%s" % (
+                    event["id"], event, expected)
     assert have == final_seq, "ended at seq %d, the tally at %d" % (have, final_seq)
     return live, snapshots
 
@@ -84,9 +102,18 @@ def by_seq(events):
     return {event["seq"]: event for event in events if event["type"] != "snapshot"}
 
 
-def same_state(left_path, right_path):
+def by_seat(events):
+    return {(event["id"], event["kind"]): event for event in events
+            if event["type"] == "result"}
+
+
+def same_state(left_path, right_path, numbers=True):
+    """Are the two snapshot documents equal? numbers=False: but for the seats'
+    sequence numbers (the document's own seq must still agree)."""
     with open(left_path, encoding="utf-8") as f:
         left = json.load(f)
     with open(right_path, encoding="utf-8") as f:
         right = json.load(f)
-    return left == right
+    if numbers:
+        return left == right
+    return left["seq"] == right["seq"] and without_numbers(left) == without_numbers(right)
