@@ -2,9 +2,8 @@
     (gateway_probe.h).
 
     Ingest answers a heartbeat request on its ROUTER with a heartbeat
-    carrying its seq and its accepted and refused counters. The tally
-    answers any request on tally_snapshot with its state, whose seq is what
-    we want (a state of 650 seats, a few hundred KB, once a second). The
+    carrying its seq and its accepted and refused counters; the tally
+    answers one on tally_snapshot with a heartbeat carrying its seq. The
     publisher is not asked: its heartbeats reach the gateway on
     publisher_pub anyway (gateway_hub_apply notes them). Ingest's door may
     want a Curve key (tr_curve.h): the gateway asks with its own, as the
@@ -59,13 +58,14 @@ s_probe_ingest (s_probe_args_t *args)
 static void
 s_probe_tally (s_probe_args_t *args)
 {
-    tr_msg_t request = { .type = TR_MSG_SNAPSHOT_REQUEST };
-    TR_COPY (request.u.snapshot_request.sender, "gateway");
+    tr_msg_t request = { .type = TR_MSG_HEARTBEAT };
+    request.u.heartbeat.sent_at = tr_wire_now_ms ();
+    TR_COPY (request.u.heartbeat.sender, "gateway");
     tr_msg_t reply;
     bool up = s_ask (args, TR_CURVE_INTERNAL, args->config->endpoints.tally_snapshot,
-                     &request, &reply, TR_MSG_SNAPSHOT_REPLY);
+                     &request, &reply, TR_MSG_HEARTBEAT);
     gateway_hub_set_service (args->hub, GATEWAY_SERVICE_TALLY, up,
-                             up ? reply.u.snapshot_reply.seq : 0, 0, 0);
+                             up ? reply.u.heartbeat.seq : 0, 0, 0);
     tr_msg_clear (&reply);
 }
 

@@ -205,14 +205,35 @@ s_handle_ingest (tally_server_t *self)
     tr_msg_clear (&msg);
 }
 
+//  A snapshot request gets the whole state; a heartbeat (a monitor asking
+//  how far the tally is, once a second) gets a heartbeat with its seq, not
+//  hundreds of KB of state.
 static void
 s_handle_snapshot (tally_server_t *self)
 {
-    tr_snapshot_reply_t reply;
-    tr_tally_snapshot (self->tally, &reply);
-    reply.upstream = self->upstream;
-    tr_wire_answer_snapshot (self->snapshot, &reply);
-    free (reply.results);
+    zmsg_t *request = zmsg_recv (self->snapshot);
+    if (!request)
+        return;
+    zframe_t *identity = zmsg_pop (request);
+    zframe_t *payload = zmsg_pop (request);
+    zmsg_destroy (&request);
+    tr_msg_t msg = { 0 };
+    bool heartbeat = payload
+        && tr_msg_decode (zframe_data (payload), zframe_size (payload), &msg,
+                          NULL, 0) == TR_MSG_OK
+        && msg.type == TR_MSG_HEARTBEAT;
+    tr_msg_clear (&msg);
+    zframe_destroy (&payload);
+    if (heartbeat)
+        tr_wire_heartbeat (self->snapshot, identity, "tally", tr_tally_seq (self->tally));
+    else {
+        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+        tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = self->upstream;
+        tr_wire_send (self->snapshot, identity, &answer);
+        tr_msg_clear (&answer);
+    }
+    zframe_destroy (&identity);
 }
 
 static void

@@ -6,6 +6,7 @@
     Usage: bench_latency [-c CONFIG] [-e NAME=URL]... NIGHT [COUNT]        */
 
 #include "proto/tr_nightlog.h"
+#include "services/lib/tr_curve.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
 #include <time.h>
@@ -71,8 +72,18 @@ main (int argc, char **argv)
         fprintf (stderr, "bench_latency: %s\n", night ? "no config" : error);
         return 1;
     }
-    zsock_t *sub = zsock_new_sub (config->endpoints.publisher_pub, "result.");
-    zsock_t *dealer = zsock_new_dealer (config->endpoints.ingest);
+    //  Both doors as a desk would use them: with its key when Curve is on.
+    zsock_t *sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
+                                        NULL, error, sizeof error);
+    zsock_t *dealer = sub ? tr_curve_client_new (ZMQ_DEALER, config, TR_CURVE_CENTRES,
+                                                 NULL, error, sizeof error) : NULL;
+    if (!dealer
+    ||  zsock_connect (sub, "%s", config->endpoints.publisher_pub) != 0
+    ||  zsock_connect (dealer, "%s", config->endpoints.ingest) != 0) {
+        fprintf (stderr, "bench_latency: %s\n", dealer ? "cannot connect" : error);
+        return 1;
+    }
+    zsock_set_subscribe (sub, "result.");
     zclock_sleep (500);         //  let the subscription reach the publisher
     double *pings = calloc (wanted, sizeof (double));
     double *results = calloc (wanted, sizeof (double));
