@@ -181,7 +181,7 @@ $(BUILD)/fuzz/make_seeds: tests/fuzz/make_seeds.c $(BUILD)/libtallyroom.a
 # Regenerates the seeds built from the shipped config and the fixtures.
 FUZZ_HOC := tests/fixtures/hoc
 fuzz-seeds: fuzz-build
-	@mkdir -p tests/fuzz/corpus/validate tests/fuzz/corpus/import_csv
+	@mkdir -p tests/fuzz/corpus/validate tests/fuzz/corpus/import_csv tests/fuzz/corpus/nightlog
 	@$(FUZZ_BUILD)/fuzz/make_seeds tests/fuzz/corpus
 	@join () { out=tests/fuzz/corpus/import_csv/$$1; shift; : >$$out; \
 	    for part in "$$@"; do [ -s $$out ] && printf '\n====\n' >>$$out; \

@@ -201,6 +201,11 @@ static bool
 s_read_header_map (tr_nightlog_t *self, const uint8_t *bytes, size_t size,
                    char *error, size_t error_size)
 {
+    //  msgpack-c reserves a container's claimed items before reading them:
+    //  a header of 4 KiB must not ask for gigabytes (tr_msg_claims.c).
+    char detail [256];
+    if (tr_msg_read_claims (bytes, size, detail, sizeof (detail)) != TR_MSG_OK)
+        return s_fail (error, error_size, self->path, MAGIC_SIZE, "header: %s", detail);
     msgpack_unpacked unpacked;
     msgpack_unpacked_init (&unpacked);
     size_t used = 0;

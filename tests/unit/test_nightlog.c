@@ -416,6 +416,27 @@ test_file_that_is_not_a_night_log_is_refused (void **state)
     free (bytes);
 }
 
+//  Found by tests/fuzz/fuzz_nightlog (corpus/nightlog/regress-header-map-
+//  claims-gigabytes): a header whose election, one byte changed, became a
+//  map claiming 2.8 billion pairs made msgpack-c ask for 45 GB before
+//  reading any. It is refused from the count, as the decoder refuses one.
+static void
+test_header_claiming_billions_of_items_is_refused_before_allocating (void **state)
+{
+    fixture_t *fixture = *state;
+    const uint8_t log [] = {
+        'T', 'R', 'N', 'I', 'G', 'H', 'T', '\n', 0x00, 0x00, 0x00, 0x19,
+        0x82, 0xa6, 'f', 'o', 'r', 'm', 'a', 't', 0x02,
+        0xa8, 'e', 'l', 'e', 'c', 't', 'i', 'o', 'n',
+        0xdf, 0xa6, 0x67, 0x65, 0x32, '2', '0', '2'     //  was "ge2024"
+    };
+    s_spit (fixture->path, log, sizeof (log));
+    assert_null (tr_nightlog_open_read (fixture->path, fixture->error,
+                                        sizeof (fixture->error)));
+    s_assert_error_names (fixture, 8);
+    assert_non_null (strstr (fixture->error, "header: byte 18: a map of 2791793970 pairs"));
+}
+
 static void
 test_log_of_another_election_is_not_appended_to (void **state)
 {
@@ -590,6 +611,7 @@ main (void)
         IN_TEMP_DIR (test_huge_length_is_refused_before_anything_is_allocated),
         IN_TEMP_DIR (test_record_that_is_not_a_declaration_is_refused),
         IN_TEMP_DIR (test_file_that_is_not_a_night_log_is_refused),
+        IN_TEMP_DIR (test_header_claiming_billions_of_items_is_refused_before_allocating),
         IN_TEMP_DIR (test_log_of_another_election_is_not_appended_to),
         IN_TEMP_DIR (test_bytes_missing_inside_an_earlier_record_refuse_to_start),
         IN_TEMP_DIR (test_zeros_after_the_last_record_are_a_torn_tail),
