@@ -418,7 +418,7 @@ test_file_that_is_not_a_night_log_is_refused (void **state)
 
 //  Found by tests/fuzz/fuzz_nightlog (corpus/nightlog/regress-header-map-
 //  claims-gigabytes): a header whose election, one byte changed, became a
-//  map claiming 2.8 billion pairs made msgpack-c ask for 45 GB before
+//  map claiming 2.8 billion pairs made msgpack-c ask for 128 GiB before
 //  reading any. It is refused from the count, as the decoder refuses one.
 static void
 test_header_claiming_billions_of_items_is_refused_before_allocating (void **state)
