@@ -172,6 +172,11 @@ gateway_hub_apply (gateway_hub_t *self, const tr_msg_t *msg)
     if (status == TR_VIEW_APPLIED && msg->type != TR_MSG_HEARTBEAT) {
         s_append (self, tr_view_seq (self->view), msg);
         pthread_cond_broadcast (&self->changed);
+        //  The publisher has sent at least this far, whatever its last
+        //  heartbeat (up to a second old) said.
+        s_service_t *publisher = &self->services [GATEWAY_SERVICE_PUBLISHER];
+        if (tr_view_seq (self->view) > publisher->seq)
+            publisher->seq = tr_view_seq (self->view);
     }
     pthread_mutex_unlock (&self->mutex);
     return status;
