@@ -20,6 +20,7 @@
       detail is cut on a character boundary, so details are UTF-8 too.
 */
 #include "tr_msg_schema.h"
+#include "tr_utf8.h"
 #include <assert.h>
 #include <inttypes.h>
 #include <math.h>
@@ -68,36 +69,12 @@ tr_msg_read_type_name (const msgpack_object *object)
     return "unknown";
 }
 
-//  Decodes one UTF-8 sequence at text [*pos] strictly (no overlong forms,
-//  no surrogates, nothing past U+10FFFF) and moves *pos past it.
-static bool
-s_utf8_next (const unsigned char *text, size_t size, size_t *pos)
-{
-    unsigned char lead = text [*pos];
-    size_t length = lead < 0x80? 1: (lead & 0xE0) == 0xC0? 2:
-                    (lead & 0xF0) == 0xE0? 3: (lead & 0xF8) == 0xF0? 4: 0;
-    if (length == 0 || length > size - *pos)
-        return false;
-    uint32_t value = length == 1? lead: lead & (0x7F >> length);
-    for (size_t index = 1; index < length; index++) {
-        if ((text [*pos + index] & 0xC0) != 0x80)
-            return false;
-        value = (value << 6) | (text [*pos + index] & 0x3F);
-    }
-    static const uint32_t smallest [] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (value < smallest [length] || value > 0x10FFFF
-    || (value >= 0xD800 && value <= 0xDFFF))
-        return false;
-    *pos += length;
-    return true;
-}
-
 bool
 tr_msg_read_utf8 (const char *text, size_t size)
 {
     size_t pos = 0;
     while (pos < size)
-        if (!s_utf8_next ((const unsigned char *) text, size, &pos))
+        if (!tr_utf8_next (text, size, &pos, NULL))
             return false;
     return true;
 }
@@ -108,7 +85,7 @@ tr_msg_read_echo_length (const char *text, size_t size, size_t max)
     size_t pos = 0;
     while (pos < size) {
         size_t next = pos;
-        if (!s_utf8_next ((const unsigned char *) text, size, &next) || next > max)
+        if (!tr_utf8_next (text, size, &next, NULL) || next > max)
             break;
         pos = next;
     }

@@ -8,6 +8,7 @@
     first (it is capped), which keeps the feeding loop trivial.
 */
 #include "tr_import_csv.h"
+#include "proto/tr_utf8.h"
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
@@ -37,42 +38,6 @@ struct _tr_import_csv_t {
     char header [TR_IMPORT_CSV_COLUMNS_MAX][TR_IMPORT_CSV_FIELD_MAX + 1];
 };
 
-//  Decodes one UTF-8 sequence at text [*pos], strictly: no overlong forms,
-//  no surrogates, nothing past U+10FFFF.
-static bool
-s_utf8_next (const unsigned char *text, size_t size, size_t *pos, uint32_t *point)
-{
-    unsigned char lead = text [*pos];
-    size_t length = lead < 0x80? 1: (lead & 0xE0) == 0xC0? 2:
-                    (lead & 0xF0) == 0xE0? 3: (lead & 0xF8) == 0xF0? 4: 0;
-    if (length == 0 || *pos + length > size)
-        return false;
-    uint32_t value = length == 1? lead: lead & (0x7F >> length);
-    for (size_t index = 1; index < length; index++) {
-        if ((text [*pos + index] & 0xC0) != 0x80)
-            return false;
-        value = (value << 6) | (text [*pos + index] & 0x3F);
-    }
-    static const uint32_t smallest [] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (value < smallest [length] || value > 0x10FFFF
-    || (value >= 0xD800 && value <= 0xDFFF))
-        return false;
-    *pos += length;
-    *point = value;
-    return true;
-}
-
-static bool
-s_utf8_valid (const char *text, size_t size)
-{
-    size_t pos = 0;
-    uint32_t point;
-    while (pos < size)
-        if (!s_utf8_next ((const unsigned char *) text, size, &pos, &point))
-            return false;
-    return true;
-}
-
 //  A name UTF-8-encoded twice reads as Latin-1 pairs ("Ã\u0081ine"): every
 //  code point is below U+0100 and, taken as bytes, they are valid UTF-8
 //  again. Decodes such a field once, in place; returns true if it did.
@@ -85,13 +50,13 @@ s_repair_double_encoding (char *field)
     bool high = false;
     while (pos < size) {
         uint32_t point;
-        if (!s_utf8_next ((const unsigned char *) field, size, &pos, &point)
+        if (!tr_utf8_next (field, size, &pos, &point)
         ||  point > 0xFF)
             return false;
         high |= point >= 0x80;
         bytes [count++] = (char) point;
     }
-    if (!high || !s_utf8_valid (bytes, count))
+    if (!high || !tr_utf8_valid (bytes, count))
         return false;
     memcpy (field, bytes, count);
     field [count] = '\0';
@@ -105,7 +70,7 @@ s_has_control (const char *field)
     size_t size = strlen (field), pos = 0;
     uint32_t point;
     while (pos < size) {
-        s_utf8_next ((const unsigned char *) field, size, &pos, &point);
+        tr_utf8_next (field, size, &pos, &point);
         if (point < 0x20 || (point >= 0x7F && point <= 0x9F))
             return true;
     }
@@ -143,7 +108,7 @@ s_set_problem (tr_import_csv_t *self, const char *format, ...)
 static void
 s_check_text (tr_import_csv_t *self, char *field, size_t column)
 {
-    if (!s_utf8_valid (field, strlen (field))) {
+    if (!tr_utf8_valid (field, strlen (field))) {
         s_set_problem (self, "column %zu ('%s') is not valid UTF-8",
                        column + 1, s_column_name (self, column));
         return;
