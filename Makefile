@@ -59,6 +59,9 @@ $(BUILD)/libtallyroom.a: $(LIB_OBJ)
 # is the daemon's name), so one daemon's broken file does not stop the rest.
 daemon_objects = $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/$(1)/*.c)) \
                  $(patsubst %.S,$(BUILD)/%.o,$(wildcard services/$(1)/*.S))
+# The objects such a pattern reaches are "intermediate" to make, which would
+# delete them after each build and rebuild them the next time: keep them.
+.SECONDARY:
 .SECONDEXPANSION:
 $(BIN)/tallyroom-%: $$(call daemon_objects,$$*) $(BUILD)/libtallyroom.a
 	@mkdir -p $(BIN)
