@@ -295,10 +295,11 @@ s_is_resubmission (ingest_server_t *self, const tr_declaration_t *declaration,
             s_hold_for_sync (self, identity, declaration, known->seq, true);
     }
     else {
+        //  Ids are not scoped by centre, so the id may be another centre's:
+        //  say nothing of its declaration.
         char reason [TR_REASON_MAX + 1];
         snprintf (reason, sizeof reason, "submission_id: '%s' was already used for "
-                  "another declaration (seq %llu); use a new id",
-                  declaration->submission_id, (unsigned long long) known->seq);
+                  "another declaration; use a new id", declaration->submission_id);
         s_refuse (self, identity, declaration->submission_id,
                   TR_NACK_SUBMISSION_CONFLICT, reason);
     }

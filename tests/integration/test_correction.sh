@@ -30,6 +30,16 @@ tr declare "$work/lough.yaml" | grep -q "accepted: E14000002 seq=1" || fail "fir
 tr declare "$work/lough.yaml" | grep -q "seq=1 .*counted once" || fail "resubmission not acked as seq 1"
 tr snapshot --json >"$work/before.json"
 
+# The same id for other content is refused, and says nothing of the
+# declaration that has it (it may be another centre's).
+sed -e 's/votes: 15000/votes: 15001/' "$work/lough.yaml" >"$work/reused.yaml"
+set +e
+tr declare "$work/reused.yaml" >"$work/reused.out"; status=$?
+set -e
+[ $status -eq 1 ] && grep -q "submission_conflict" "$work/reused.out" \
+    || fail "a reused submission id was not refused: $(cat "$work/reused.out")"
+grep -q "seq" "$work/reused.out" && fail "the conflict gives away a seq: $(cat "$work/reused.out")"
+
 sed -e 's/charnwood-lough-1/charnwood-lough-2/' -e 's/votes: 15000/votes: 17500/' \
     "$work/lough.yaml" >"$work/correction.yaml"
 set +e

@@ -1,0 +1,173 @@
+/*  fuzz_tally.c — libFuzzer target: a whole night of valid declarations,
+    chosen by the fuzzer, through the tally, checking its arithmetic.
+
+    fuzz_validate reaches the tally only with what survives decoding and
+    validation, so it rarely gets past a first declaration. Here the bytes
+    are a program instead: each step picks a seat of the built-in 2024
+    config, a kind (first, correction, recount) and votes for each of the
+    seat's nominees (sometimes ties, sometimes near 4 billion), builds the
+    declaration a count centre would, and applies it. After every step the
+    invariants a results page relies on must hold:
+    - the parties' seats add up to declared, and declared + to_go = seats;
+    - declared is the number of seats that have a result;
+    - the parties' votes add up to the valid votes of every declared seat's
+      latest result (a correction replaces, never adds);
+    - the result's winner is the party of the candidate elected;
+    - sequence numbers run on by one: result, totals, then each alert;
+    - a correction of a seat not yet declared is refused and changes
+      nothing (a recount of one counts as its first result, as at ingest).
+
+    Seeds: tests/fuzz/corpus/tally/ (any bytes make a night; the seeds are
+    a few short ones).
+*/
+#include "services/lib/tr_tally.h"
+#include "services/lib/tr_validate.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+#define STEP_BYTES  4       //  seat (2), kind (1), how votes are drawn (1)
+
+static tr_config_t *s_config;
+
+typedef struct {
+    const uint8_t *data;
+    size_t size, pos;
+} s_reader_t;
+
+static uint32_t
+s_take (s_reader_t *reader, size_t bytes)
+{
+    uint32_t value = 0;
+    for (size_t index = 0; index < bytes; index++)
+        value = value << 8 | (reader->pos < reader->size ? reader->data [reader->pos++] : 0);
+    return value;
+}
+
+#define CHECK(condition) \
+    do { if (!(condition)) { fprintf (stderr, "fuzz_tally: %s\n", #condition); abort (); } } while (0)
+
+//  The declaration of seat, its votes drawn from the reader: small, large
+//  (near UINT32_MAX between them), or all equal (a tie, decided by naming
+//  the elected candidate, as a returning officer does after lots).
+static void
+s_build (s_reader_t *reader, size_t seat, tr_kind_t kind, uint8_t style,
+         uint64_t step, tr_declaration_t *declaration)
+{
+    const tr_constituency_t *constituency = &s_config->constituencies [seat];
+    memset (declaration, 0, sizeof *declaration);
+    snprintf (declaration->submission_id, sizeof declaration->submission_id,
+              "fuzz-%llu", (unsigned long long) step);
+    snprintf (declaration->constituency, sizeof declaration->constituency, "%s",
+              constituency->id);
+    declaration->kind = kind;
+    declaration->declared_at = 1720130000 + (int64_t) step;
+    declaration->candidate_count = constituency->nominee_count;
+    uint64_t total = 0;
+    uint32_t tied = s_take (reader, 2);
+    size_t top = 0;
+    for (size_t index = 0; index < constituency->nominee_count; index++) {
+        tr_candidate_t *candidate = &declaration->candidates [index];
+        snprintf (candidate->name, sizeof candidate->name, "%s",
+                  constituency->nominees [index].name);
+        snprintf (candidate->party, sizeof candidate->party, "%s",
+                  constituency->nominees [index].party);
+        candidate->votes = style % 4 == 0 ? tied
+                         : style % 4 == 1 ? s_take (reader, 4) / (uint32_t) (constituency->nominee_count + 1)
+                         : s_take (reader, 2);
+        total += candidate->votes;
+        if (candidate->votes > declaration->candidates [top].votes)
+            top = index;
+    }
+    declaration->invalid_votes = s_take (reader, 1);
+    total += declaration->invalid_votes;
+    //  An electorate that holds everyone who voted, when one can.
+    declaration->electorate = total > UINT32_MAX ? UINT32_MAX
+                            : total < constituency->electorate ? constituency->electorate
+                            : (uint32_t) total;
+    snprintf (declaration->elected, sizeof declaration->elected, "%s",
+              declaration->candidates [top].name);
+}
+
+static void
+s_check_totals (const tr_tally_t *tally, const bool *declared,
+                const uint64_t *valid_votes)
+{
+    tr_totals_t totals;
+    tr_tally_totals (tally, &totals);
+    uint64_t seats = 0, votes = 0, declared_count = 0, expected_votes = 0;
+    for (size_t index = 0; index < totals.party_count; index++) {
+        seats += totals.parties [index].seats;
+        votes += totals.parties [index].votes;
+    }
+    for (size_t seat = 0; seat < s_config->constituency_count; seat++) {
+        declared_count += declared [seat];
+        expected_votes += valid_votes [seat];
+    }
+    CHECK (totals.declared == declared_count);
+    CHECK (seats == totals.declared);
+    CHECK (totals.declared + totals.to_go == totals.seats);
+    CHECK (votes == expected_votes);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+    if (!s_config) {
+        char error [512];
+        s_config = tr_config_load_default (error, sizeof error);
+        if (!s_config) {
+            fprintf (stderr, "fuzz_tally: %s\n", error);
+            abort ();
+        }
+    }
+    s_reader_t reader = { data, size, 0 };
+    tr_tally_t *tally = tr_tally_new (s_config);
+    bool *declared = calloc (s_config->constituency_count, sizeof (bool));
+    uint64_t *valid_votes = calloc (s_config->constituency_count, sizeof (uint64_t));
+    static tr_declaration_t declaration;
+    static tr_tally_update_t update;
+    for (uint64_t step = 1; reader.pos + STEP_BYTES <= reader.size; step++) {
+        size_t seat = s_take (&reader, 2) % s_config->constituency_count;
+        tr_kind_t kind = (tr_kind_t) (s_take (&reader, 1) % 3);
+        uint8_t style = (uint8_t) s_take (&reader, 1);
+        s_build (&reader, seat, kind, style, step, &declaration);
+        tr_nack_t nack;
+        if (!tr_validate_declaration (s_config, &declaration, &nack)) {
+            CHECK (*nack.code && *nack.reason);
+            continue;               //  e.g. more votes than 32 bits of electorate
+        }
+        uint64_t seq_before = tr_tally_seq (tally);
+        bool applied = tr_tally_apply (tally, &declaration, &update, &nack);
+        if (kind == TR_KIND_CORRECTION && !declared [seat]) {
+            CHECK (!applied);
+            CHECK (tr_tally_seq (tally) == seq_before);
+            continue;
+        }
+        CHECK (applied);
+        declared [seat] = true;
+        uint64_t sum = 0;
+        const char *elected_party = NULL;
+        for (size_t index = 0; index < declaration.candidate_count; index++) {
+            sum += declaration.candidates [index].votes;
+            if (strcmp (declaration.candidates [index].name, declaration.elected) == 0)
+                elected_party = declaration.candidates [index].party;
+        }
+        valid_votes [seat] = sum;
+        CHECK (update.result.valid_votes == sum);
+        CHECK (elected_party && strcmp (update.result.winner, elected_party) == 0);
+        CHECK (strcmp (update.result.winner_name, declaration.elected) == 0);
+        CHECK (update.result.seq == seq_before + 1);
+        CHECK (update.totals.seq == seq_before + 2);
+        for (size_t index = 0; index < update.alert_count; index++)
+            CHECK (update.alerts [index].seq == seq_before + 3 + index);
+        CHECK (tr_tally_seq (tally) == seq_before + 2 + update.alert_count);
+        s_check_totals (tally, declared, valid_votes);
+    }
+    free (valid_votes);
+    free (declared);
+    tr_tally_destroy (&tally);
+    return 0;
+}
