@@ -14,9 +14,11 @@ Needs only Debian's python3-zmq and python3-msgpack:
     ./subscriber.py --pub tcp://HOST:7405 --snapshot tcp://HOST:7406
 
 The publisher's doors are open by default; with `security.subscribers:
-curve` in the config they want a CurveZMQ key (README.md, "Security"),
-which this example does not show: pyzmq's curve_serverkey, curve_publickey
-and curve_secretkey socket options are where it would go.
+curve` in the config (a paid feed) they want a CurveZMQ key (README.md,
+"Security"): --cert names our key pair (NAME.cert_secret, from `tallyroom
+keygen NAME`, whose NAME.cert the desk installs in keys/subscribers/) and
+--server-cert the daemons' public key (keys/server.cert). pyzmq reads
+czmq's certificate files itself (zmq.auth.load_certificate).
 
 --until-complete exits once every seat has declared and a heartbeat says
 nothing newer is coming (the last seat's alerts follow its totals), or a
@@ -31,6 +33,7 @@ import time
 
 import msgpack
 import zmq
+import zmq.auth
 
 SILENCE_S = 3.5             # three heartbeats and a half
 SNAPSHOT_TIMEOUT_MS = 2000
@@ -62,10 +65,22 @@ def decode(payload):
     return message
 
 
-def request_snapshot(context, endpoint):
-    """Asks a snapshot endpoint (publisher_snapshot, or tally_snapshot) for
+def secure(socket, args):
+    """Makes socket a CurveZMQ client when we were given keys (--cert)."""
+    if args.cert:
+        public, secret = zmq.auth.load_certificate(args.cert)
+        server_public, _ = zmq.auth.load_certificate(args.server_cert)
+        socket.curve_publickey = public
+        socket.curve_secretkey = secret
+        socket.curve_serverkey = server_public
+    return socket
+
+
+def request_snapshot(context, args):
+    """Asks the snapshot endpoint (publisher_snapshot, or tally_snapshot) for
     the whole state; returns the snapshot_reply, or None without an answer."""
-    dealer = context.socket(zmq.DEALER)
+    endpoint = args.snapshot
+    dealer = secure(context.socket(zmq.DEALER), args)
     dealer.setsockopt(zmq.LINGER, 0)
     dealer.setsockopt(zmq.MAXMSGSIZE, MESSAGE_MAX)
     dealer.connect(endpoint)
@@ -120,19 +135,19 @@ def strip(message):
 
 def resnapshot(context, args, night, why):
     print(f"subscriber: {why}: taking a snapshot", file=sys.stderr)
-    snapshot = request_snapshot(context, args.snapshot)
+    snapshot = request_snapshot(context, args)
     return Night(snapshot) if snapshot else night
 
 
 def run(args):
     context = zmq.Context()
-    sub = context.socket(zmq.SUB)
+    sub = secure(context.socket(zmq.SUB), args)
     sub.setsockopt(zmq.SUBSCRIBE, b"")          # everything: seqs are shared by all topics
     sub.setsockopt(zmq.MAXMSGSIZE, MESSAGE_MAX)
     sub.connect(args.pub)                       # subscribe first, then snapshot
     night = None
     while night is None:                        # the publisher may not be up yet
-        night = request_snapshot(context, args.snapshot)
+        night = request_snapshot(context, args)
     night = Night(night)
     print(f"subscriber: snapshot seq={night.seq} declared={night.totals['declared']}",
           file=sys.stderr)
@@ -186,7 +201,14 @@ def main():
                         help="exit once every seat has declared and is received")
     parser.add_argument("--state", metavar="FILE",
                         help="on exit, write the state held (seq, totals, results) as JSON")
+    parser.add_argument("--cert", metavar="FILE",
+                        help="our CurveZMQ key pair (NAME.cert_secret), for a publisher "
+                             "whose config says security.subscribers: curve")
+    parser.add_argument("--server-cert", metavar="FILE",
+                        help="with --cert: the daemons' public key (keys/server.cert)")
     args = parser.parse_args()
+    if bool(args.cert) != bool(args.server_cert):
+        parser.error("--cert and --server-cert go together")
     try:
         return run(args)
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ Exits 1 with the list of what differs."""
 
 import glob
 import json
+import types
 import os
 import sys
 
@@ -79,7 +80,8 @@ def compare(state_path, endpoint):
     with open(state_path, encoding="utf-8") as f:
         state = json.load(f)
     context = zmq.Context()
-    snapshot = subscriber.request_snapshot(context, endpoint)
+    asking = types.SimpleNamespace(snapshot=endpoint, cert=None, server_cert=None)
+    snapshot = subscriber.request_snapshot(context, asking)
     context.term()
     if snapshot is None:
         problems.append(f"no snapshot from {endpoint}")

@@ -48,4 +48,37 @@ grep -q "snapshot seq=[1-9][0-9]* declared=650" "$work/late.err" || fail "late: 
 /usr/bin/python3 "$checks" compare "$work/late.json" "$tally_snapshot" \
     || fail "the late subscriber does not hold the tally's state"
 stack_stop_and_check
-echo "python client: vectors read; early and late subscribers hold the tally's state after the night"
+
+# A paid feed (security.subscribers: curve): with the desk's key pair the
+# example gets the state; with none it gets nothing at all.
+mv "$work/run" "$work/run-night"
+paid=$work/paid.yaml
+{ cat "$root/tests/fixtures/mini.yaml"; printf 'security:\n  curve: true\n  subscribers: curve\n'; } >"$paid"
+stack_start -c "$paid"
+pub=$(endpoint publisher_pub); snapshot=$(endpoint publisher_snapshot)
+cat >"$work/lough.yaml" <<'YAML'
+constituency: E14000002
+submission_id: paid-feed-1
+electorate: 80000
+candidates:
+  - {name: Dee Dunn, party: Con, votes: 15000}
+  - {name: Eve Ellis, party: Lab, votes: 17000}
+  - {name: Fay Ford, party: LD, votes: 3000}
+YAML
+"$bin/tallyroom" declare -c "$paid" "${endpoints[@]}" "$work/lough.yaml" >/dev/null || fail "declare on the paid feed's stack"
+for _ in $(seq 50); do      # until the publisher has it (the tool has the desk's key)
+    "$bin/tallyroom" snapshot -c "$paid" "${endpoints[@]}" --json 2>/dev/null | grep -q '"declared": 1' && break
+    sleep 0.1
+done
+timeout 4 /usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" \
+    --cert "$TALLYROOM_KEYS/desk.cert_secret" --server-cert "$TALLYROOM_KEYS/server.cert" \
+    >"$work/paid.out" 2>"$work/paid.err" || true
+grep -q "snapshot seq=[1-9][0-9]* declared=1" "$work/paid.err" \
+    || fail "with a trusted key: $(head -n 3 "$work/paid.err")"
+timeout 4 /usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" \
+    >"$work/unpaid.out" 2>"$work/unpaid.err" || true
+grep -q "snapshot seq" "$work/unpaid.err" && fail "without a key the example got a snapshot"
+grep -q "no snapshot" "$work/unpaid.err" || fail "without a key: $(head -n 3 "$work/unpaid.err")"
+[ -s "$work/unpaid.out" ] && fail "without a key the example printed: $(head -n 3 "$work/unpaid.out")"
+stack_stop_and_check
+echo "python client: vectors read; early and late subscribers hold the tally's state after the night; the paid feed needs a trusted key"
