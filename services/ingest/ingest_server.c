@@ -377,24 +377,15 @@ s_answer_heartbeat (ingest_server_t *self, zframe_t *identity)
 static void
 s_handle_request (ingest_server_t *self)
 {
-    zmsg_t *request = zmsg_recv (self->router);
-    if (!request)
-        return;
-    zframe_t *identity = zmsg_pop (request);
-    if (zmsg_size (request) != 1) {
-        s_refuse (self, identity, "", tr_msg_err_name (TR_MSG_ERR_MALFORMED),
-                  "expected one frame holding one MessagePack message");
-        zframe_destroy (&identity);
-        zmsg_destroy (&request);
-        return;
-    }
-    zframe_t *payload = zmsg_pop (request);
-    zmsg_destroy (&request);
+    zframe_t *identity, *payload;
     tr_msg_t msg;
     char detail [TR_REASON_MAX + 1] = "";
-    tr_msg_err_t err = tr_msg_decode (zframe_data (payload), zframe_size (payload),
-                                      &msg, detail, sizeof detail);
-    TR_COPY (self->centre, tr_curve_peer_name (payload));
+    tr_msg_err_t err = tr_wire_receive_request (self->router, &identity, &msg,
+                                                &payload, detail, sizeof detail);
+    if (!identity)
+        return;
+    if (payload)
+        TR_COPY (self->centre, tr_curve_peer_name (payload));
     zframe_destroy (&payload);
     if (err != TR_MSG_OK)
         s_refuse (self, identity, "", tr_msg_err_name (err), detail);
@@ -416,19 +407,13 @@ s_handle_request (ingest_server_t *self)
 static void
 s_handle_records_request (ingest_server_t *self)
 {
-    zmsg_t *request = zmsg_recv (self->records_router);
-    if (!request)
+    zframe_t *identity;
+    tr_msg_t msg;
+    char detail [256];
+    tr_msg_err_t err = tr_wire_receive_request (self->records_router, &identity, &msg,
+                                                NULL, detail, sizeof detail);
+    if (!identity)
         return;
-    zframe_t *identity = zmsg_pop (request);
-    zframe_t *payload = zmsg_size (request) == 1 ? zmsg_pop (request) : NULL;
-    zmsg_destroy (&request);
-    tr_msg_t msg = { 0 };
-    char detail [256] = "expected one frame";
-    tr_msg_err_t err = payload
-        ? tr_msg_decode (zframe_data (payload), zframe_size (payload), &msg,
-                         detail, sizeof detail)
-        : TR_MSG_ERR_MALFORMED;
-    zframe_destroy (&payload);
     if (err == TR_MSG_OK && msg.type == TR_MSG_RECORDS_REQUEST) {
         tr_msg_t reply = { .type = TR_MSG_RECORDS_REPLY };
         char error [512];

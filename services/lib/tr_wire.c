@@ -73,6 +73,36 @@ tr_wire_receive_published (zsock_t *sub, tr_msg_t *msg, zframe_t **payload,
     return err;
 }
 
+tr_msg_err_t
+tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
+                         zframe_t **payload, char *detail, size_t detail_size)
+{
+    memset (msg, 0, sizeof *msg);
+    if (payload)
+        *payload = NULL;
+    zmsg_t *request = zmsg_recv (router);
+    *identity = request ? zmsg_pop (request) : NULL;
+    if (!*identity) {
+        zmsg_destroy (&request);
+        snprintf (detail, detail_size, "nothing received");
+        return TR_MSG_ERR_MALFORMED;
+    }
+    if (zmsg_size (request) != 1) {
+        zmsg_destroy (&request);
+        snprintf (detail, detail_size, "expected one frame holding one MessagePack message");
+        return TR_MSG_ERR_MALFORMED;
+    }
+    zframe_t *body = zmsg_pop (request);
+    zmsg_destroy (&request);
+    tr_msg_err_t err = tr_msg_decode (zframe_data (body), zframe_size (body),
+                                      msg, detail, detail_size);
+    if (payload)
+        *payload = body;
+    else
+        zframe_destroy (&body);
+    return err;
+}
+
 int
 tr_wire_send (zsock_t *socket, zframe_t *identity, const tr_msg_t *msg)
 {

@@ -35,6 +35,15 @@ tr_msg_err_t
     tr_wire_receive_published (zsock_t *sub, tr_msg_t *msg, zframe_t **payload,
                                char *detail, size_t detail_size);
 
+//  Receives [identity, payload] from a ROUTER and decodes the payload.
+//  *identity is NULL if nothing was received (interrupted); otherwise the
+//  caller destroys it. A request of another shape is TR_MSG_ERR_MALFORMED
+//  with *payload NULL; else the payload's frame is returned in *payload if
+//  payload is not NULL (caller destroys: its metadata names the peer).
+tr_msg_err_t
+    tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
+                             zframe_t **payload, char *detail, size_t detail_size);
+
 //  Sends msg as one frame on a DEALER, or to identity on a ROUTER.
 int
     tr_wire_send (zsock_t *socket, zframe_t *identity, const tr_msg_t *msg);

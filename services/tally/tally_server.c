@@ -211,19 +211,15 @@ s_handle_ingest (tally_server_t *self)
 static void
 s_handle_snapshot (tally_server_t *self)
 {
-    zmsg_t *request = zmsg_recv (self->snapshot);
-    if (!request)
-        return;
-    zframe_t *identity = zmsg_pop (request);
-    zframe_t *payload = zmsg_pop (request);
-    zmsg_destroy (&request);
-    tr_msg_t msg = { 0 };
-    bool heartbeat = payload
-        && tr_msg_decode (zframe_data (payload), zframe_size (payload), &msg,
-                          NULL, 0) == TR_MSG_OK
-        && msg.type == TR_MSG_HEARTBEAT;
+    zframe_t *identity;
+    tr_msg_t msg;
+    char detail [256];
+    bool heartbeat = tr_wire_receive_request (self->snapshot, &identity, &msg, NULL,
+                                              detail, sizeof detail) == TR_MSG_OK
+                  && msg.type == TR_MSG_HEARTBEAT;
     tr_msg_clear (&msg);
-    zframe_destroy (&payload);
+    if (!identity)
+        return;
     if (heartbeat)
         tr_wire_heartbeat (self->snapshot, identity, "tally", tr_tally_seq (self->tally));
     else {

@@ -30,17 +30,21 @@ def start(run_dir, name, argv):
     return process
 
 
+def alive(pid):
+    """Is pid running? A zombie (dead, not yet reaped by its parent) is not."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split()[2] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+
+
 def kill(run_dir, name, how=signal.SIGKILL):
     """Kills the daemon; returns the command line to start it again."""
     pid, argv = command_line(run_dir, name)
     os.kill(pid, how)
-    for _ in range(100):                    # until it is gone (a zombie of
-        try:                                # ours is reaped by Popen later)
-            os.kill(pid, 0)
-            with open("/proc/%d/stat" % pid) as f:
-                if f.read().split()[2] == "Z":
-                    break
-        except (ProcessLookupError, FileNotFoundError):
+    for _ in range(100):                    # until it is gone
+        if not alive(pid):
             break
         time.sleep(0.05)
     return argv

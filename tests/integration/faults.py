@@ -17,15 +17,6 @@ NAMES = ("ingest", "tally", "publisher")
 KILLS_EACH = 4
 
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().split()[2] != "Z"
-
-
 def main():
     run_dir, feeder, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
@@ -36,7 +27,7 @@ def main():
     children = []
     for name in schedule:
         time.sleep(rng.uniform(0.8, 1.8))
-        if not alive(feeder):
+        if not daemons.alive(feeder):
             break
         argv = daemons.kill(run_dir, name)
         down = rng.uniform(0.1, 0.8)
