@@ -12,6 +12,16 @@
     carries its own checksum so that the two can be told apart (see
     "Records" below).
 
+    An ack promises the disk, not the page cache, so nothing in the file
+    is taken as durable until this process has synced it: open_append
+    syncs the file it read through (a record written by an ingest killed
+    before its fdatasync is in the page cache only, and would otherwise be
+    acked again on a resend and lost at a power cut). After a failed
+    fdatasync the kernel may have marked the pages clean without writing
+    them, and a later fdatasync reports success: tr_nightlog_cut_unsynced
+    cuts the file back to what the last good sync covered before ingest
+    exits, so a restart cannot read those bytes back as durable.
+
     Reads use pread at an offset we keep, so a log open for appending
     (O_APPEND) can be read through first without juggling the file
     position. Lengths are checked against their limits before anything is
@@ -46,6 +56,8 @@ struct _tr_nightlog_t {
     char election [ELECTION_MAX + 1];   //  from the header
     off_t offset;                       //  where the next record is read
     off_t end;                          //  writer: end of the last whole record
+    off_t synced_end;                   //  writer: end of what the last
+                                        //  successful fdatasync covered
     uint64_t last_seq;                  //  of the last record read or written
     tr_msg_t scratch;                   //  a message to decode and encode in,
                                         //  too big for a daemon's stack
@@ -275,6 +287,8 @@ s_write_header (tr_nightlog_t *self, const char *election,
                    (uint32_t) (buffer.size - MAGIC_SIZE - 4));
         written = s_write_whole (self, (const uint8_t *) buffer.data, buffer.size) == 0
                && fdatasync (self->fd) == 0;
+        if (written)
+            self->synced_end = self->end;
     }
     msgpack_sbuffer_destroy (&buffer);
     if (!written)
@@ -375,6 +389,90 @@ s_read_through (tr_nightlog_t *self, uint64_t *last_seq, long *truncated,
     return err == TR_NIGHTLOG_END;
 }
 
+//  The offset just past the last non-zero byte of the file (0 if it is
+//  all zeros), or -1 if it cannot be read.
+static off_t
+s_content_end (int fd)
+{
+    uint8_t block [4096];
+    off_t offset = 0, content_end = 0;
+    ssize_t got;
+    while ((got = s_read_at (fd, block, sizeof block, offset)) > 0) {
+        for (ssize_t index = got; index > 0; index--)
+            if (block [index - 1]) {
+                content_end = offset + index;
+                break;
+            }
+        offset += got;
+    }
+    return got < 0? -1: content_end;
+}
+
+//  True if the file holds the start of a header and nothing after it:
+//  empty, all zeros, or cut (or zeros) before the header's last byte.
+//  The header is written in one write and synced before any record is
+//  appended, so such a file holds no record and nothing was ever acked.
+//  A complete header that does not read, or bytes that are not the start
+//  of one, is damage and is not torn.
+static bool
+s_header_torn (int fd)
+{
+    off_t content_end = s_content_end (fd);
+    if (content_end < 0)
+        return false;
+    uint8_t start [MAGIC_SIZE + 4];
+    ssize_t got = s_read_at (fd, start, sizeof start, 0);
+    if (got < 0 || got < (content_end < (off_t) sizeof start? content_end:
+                                                               (off_t) sizeof start))
+        return false;
+    size_t magic_present = content_end < MAGIC_SIZE? (size_t) content_end: MAGIC_SIZE;
+    if (memcmp (start, MAGIC, magic_present) != 0)
+        return false;
+    if (content_end < (off_t) sizeof start)
+        return true;
+    uint32_t length = s_get_u32 (start + MAGIC_SIZE);
+    return length >= 1 && length <= HEADER_MAX
+        && content_end < (off_t) (sizeof start + length);
+}
+
+bool
+tr_nightlog_header_torn (const char *path)
+{
+    assert (path);
+    int fd = open (path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool torn = s_header_torn (fd);
+    close (fd);
+    return torn;
+}
+
+//  A torn header: creation stopped before its header was on disk. Start
+//  the night again in the same file.
+static bool
+s_rewrite_header (tr_nightlog_t *self, const char *election,
+                  char *error, size_t error_size)
+{
+    if (ftruncate (self->fd, 0) != 0)
+        return s_fail (error, error_size, self->path, 0,
+                       "cannot cut off the torn header: %s", strerror (errno));
+    self->end = 0;
+    return s_write_header (self, election, error, error_size);
+}
+
+//  What the file holds may be in the page cache only (the ingest that
+//  wrote it was killed before its fdatasync): make it durable before
+//  anyone takes it as such.
+static bool
+s_sync_at_open (tr_nightlog_t *self, char *error, size_t error_size)
+{
+    if (fdatasync (self->fd) != 0)
+        return s_fail (error, error_size, self->path, -1,
+                       "cannot sync what the log holds: %s", strerror (errno));
+    self->synced_end = self->end;
+    return true;
+}
+
 tr_nightlog_t *
 tr_nightlog_open_append (const char *path, const char *election,
                          uint64_t *last_seq, long *truncated,
@@ -389,12 +487,18 @@ tr_nightlog_open_append (const char *path, const char *election,
     if (!self)
         return NULL;
 
-    //  An empty file is a log whose creation stopped before its header:
-    //  start it again rather than refuse it.
+    //  An empty file, or a torn header, is a log whose creation stopped
+    //  before its header was on disk: start it again rather than refuse
+    //  it. An empty file is not worth a word; a torn one is (*truncated 0).
     struct stat status;
-    if (fstat (self->fd, &status) == 0 && status.st_size == 0 && election) {
-        if (!s_write_header (self, election, error, error_size))
+    bool empty = fstat (self->fd, &status) == 0 && status.st_size == 0;
+    if (election && (empty || (!s_read_header (self, NULL, 0)
+                               && s_header_torn (self->fd)))) {
+        if (!s_rewrite_header (self, election, error, error_size))
             tr_nightlog_destroy (&self);
+        else
+        if (!empty)
+            *truncated = 0;
         return self;
     }
     if (!s_read_header (self, error, error_size))
@@ -406,7 +510,8 @@ tr_nightlog_open_append (const char *path, const char *election,
         tr_nightlog_destroy (&self);
     }
     else
-    if (!s_read_through (self, last_seq, truncated, error, error_size))
+    if (!s_read_through (self, last_seq, truncated, error, error_size)
+    ||  !s_sync_at_open (self, error, error_size))
         tr_nightlog_destroy (&self);
     return self;
 }
@@ -641,7 +746,29 @@ tr_nightlog_sync (tr_nightlog_t *self)
     assert (self);
     //  fdatasync flushes the file's size with its data: enough for a log
     //  that only grows.
-    return fdatasync (self->fd) == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
+    if (fdatasync (self->fd) != 0)
+        return TR_NIGHTLOG_ERR_IO;
+    self->synced_end = self->end;
+    return TR_NIGHTLOG_OK;
+}
+
+tr_nightlog_err_t
+tr_nightlog_cut_unsynced (tr_nightlog_t *self)
+{
+    assert (self);
+    assert (self->writable);
+    int saved = 0;
+    if (ftruncate (self->fd, self->synced_end) != 0)
+        saved = errno;
+    else
+        self->end = self->synced_end;
+    //  The new size must reach the disk too; if this sync fails as well,
+    //  the truncation still holds in this boot's page cache, which is what
+    //  a restarted ingest reads.
+    if (fdatasync (self->fd) != 0 && !saved)
+        saved = errno;
+    errno = saved;
+    return saved? TR_NIGHTLOG_ERR_IO: TR_NIGHTLOG_OK;
 }
 
 const char *

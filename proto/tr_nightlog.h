@@ -53,7 +53,12 @@ tr_nightlog_t *
 //  Opens an existing log to append to it, after reading it through: the
 //  last record's seq is in *last_seq. A torn last record is cut off (and
 //  *truncated set to its offset, else -1); a bad checksum anywhere else
-//  fails with the offset in error. A missing file is created.
+//  fails with the offset in error. A missing file is created; an empty
+//  one, or one whose header is torn (tr_nightlog_header_torn), is started
+//  again with a new header (*truncated 0 if it was torn). Everything the
+//  file holds is fdatasynced before this returns: it may have been
+//  written by a process killed before its own sync, and the caller will
+//  take it all as on disk.
 tr_nightlog_t *
     tr_nightlog_open_append (const char *path, const char *election,
                              uint64_t *last_seq, long *truncated,
@@ -61,6 +66,14 @@ tr_nightlog_t *
 
 void
     tr_nightlog_destroy (tr_nightlog_t **self_p);
+
+//  True if path holds only the start of a night log's header: empty, all
+//  zeros, or cut (or zeroed) before the header's end. The header is
+//  synced before any record is written, so such a file never held an
+//  acked declaration; open_append starts it again. A complete header that
+//  does not read is damage: false.
+bool
+    tr_nightlog_header_torn (const char *path);
 
 //  The election named in the header.
 const char *
@@ -95,5 +108,14 @@ tr_nightlog_err_t
 //  fsync: everything appended so far is on disk when it returns OK.
 tr_nightlog_err_t
     tr_nightlog_sync (tr_nightlog_t *self);
+
+//  Call after tr_nightlog_sync failed, before exiting: cuts the file back
+//  to the end of what the last successful sync covered, and syncs that.
+//  After an fsync error the kernel may keep the unwritten pages as clean
+//  and report success to a later fsync, so a restarted ingest would read
+//  them back as durable; cut off, they are plainly not in the log, and the
+//  clients' resends are appended again. The log takes no more appends.
+tr_nightlog_err_t
+    tr_nightlog_cut_unsynced (tr_nightlog_t *self);
 
 #endif

@@ -110,7 +110,11 @@ s_open_log (ingest_server_t *self, const char *log_path)
         zsys_error ("ingest: cannot open night log: %s", error);
         return -1;
     }
-    if (truncated >= 0)
+    if (truncated == 0)
+        zsys_warning ("ingest: night log %s had a torn header (a crash while it was "
+                      "created; nothing was acked): started again", log_path);
+    else
+    if (truncated > 0)
         zsys_warning ("ingest: night log %s ended in a torn record at offset %ld: "
                       "cut off (it was never acked)", log_path, truncated);
     self->records = ingest_records_new (log_path, error, sizeof error);
@@ -448,6 +452,8 @@ s_commit_batch (ingest_server_t *self)
     if (tr_nightlog_sync (self->log) != TR_NIGHTLOG_OK) {
         zsys_error ("ingest: fsync of the night log failed: %s; stopping with "
                     "%zu declarations unacked", strerror (errno), self->pending_count);
+        if (tr_nightlog_cut_unsynced (self->log) != TR_NIGHTLOG_OK)
+            zsys_error ("ingest: cannot cut the unsynced records off: %s", strerror (errno));
         return -1;
     }
     self->synced_seq = self->seq;

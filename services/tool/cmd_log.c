@@ -5,7 +5,10 @@
     verdict is ingest's: whole, a torn tail ingest would cut off, or damage
     ingest would refuse to start on. It also counts what a night should
     not hold, which ingest never writes: a seat declared twice as "first",
-    a correction of a seat not yet declared, a submission id used twice.
+    a correction of a seat not yet declared, a submission id used twice,
+    an accepted_at earlier than the record's before it (ingest stamps each
+    record as it accepts it, in seq order: time going backwards means the
+    clock was stepped back, or records were edited or spliced in).
 */
 
 #include "commands.h"
@@ -41,8 +44,11 @@ s_usage (FILE *stream)
         "          prints a summary: records, seqs, kinds, seats, times.\n"
         "          Exit status: 0 whole; 1 damaged (a checksum or a record is\n"
         "          wrong: ingest refuses to start on it; the offset is named);\n"
-        "          3 a torn last record (a crash mid-write: ingest cuts it off\n"
-        "          when it starts; it was never acked); 2 bad usage or no file.\n"
+        "          3 a torn last record or a torn header (a crash mid-write:\n"
+        "          ingest cuts it off when it starts; it was never acked); 2 bad\n"
+        "          usage or no file. Anomalies (a seat declared twice, a\n"
+        "          correction before the seat declared, a submission id used\n"
+        "          twice, accepted_at going backwards) also exit 1.\n"
         "  cat     prints each record: seq, accepted time (UTC), kind, seat,\n"
         "          winner, submission id; with --json one JSON object a line\n"
         "          (the declaration's fields, as on the wire).\n\n"
@@ -76,6 +82,14 @@ s_count (log_summary_t *summary, const tr_declaration_t *declaration)
     if (summary->records++ == 0) {
         summary->first_seq = declaration->seq;
         summary->first_accepted = declaration->accepted_at;
+    }
+    else
+    if (declaration->accepted_at < summary->last_accepted) {
+        printf ("anomaly: seq %" PRIu64 ": accepted_at %" PRId64 " is %" PRId64
+                " ms before the previous record's\n", declaration->seq,
+                declaration->accepted_at,
+                summary->last_accepted - declaration->accepted_at);
+        summary->anomalies++;
     }
     summary->last_seq = declaration->seq;
     summary->last_accepted = declaration->accepted_at;
@@ -232,6 +246,12 @@ tr_cmd_log (int argc, char **argv)
     const char *action = argv [optind], *path = argv [optind + 1];
     char error [512];
     tr_nightlog_t *night = tr_nightlog_open_read (path, error, sizeof error);
+    if (!night && streq (action, "check") && tr_nightlog_header_torn (path)) {
+        printf ("%s: no whole header\n", path);
+        printf ("verdict: torn header (a crash while the log was created; nothing "
+                "was acked, and ingest starts the night again): %s\n", error);
+        return LOG_EXIT_TORN;
+    }
     if (!night) {
         fprintf (stderr, "tallyroom log: %s\n", error);
         return LOG_EXIT_USAGE;

@@ -596,6 +596,137 @@ test_missing_file_cannot_be_read (void **state)
     tr_nightlog_destroy (&log);         //  destroying nothing is fine
 }
 
+//  Issue 11, finding 1: after an fsync error the kernel may keep the
+//  unwritten pages as clean, and a later fsync says all is well. Ingest
+//  cuts the file back to what its last good sync covered before it exits,
+//  so a restart does not read the unsynced records back as durable.
+static void
+test_records_after_the_last_good_sync_are_cut_after_an_fsync_error (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 3);
+    struct stat synced;
+    assert_int_equal (stat (fixture->path, &synced), 0);
+    uint64_t last_seq;
+    long truncated;
+    tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                                  &truncated, NULL, 0);
+    assert_non_null (log);
+    for (uint64_t seq = 4; seq <= 5; seq++) {
+        tr_declaration_t declaration = s_declaration (seq);
+        assert_int_equal (tr_nightlog_append (log, &declaration), TR_NIGHTLOG_OK);
+    }
+    struct stat written;
+    assert_int_equal (stat (fixture->path, &written), 0);
+    assert_true (written.st_size > synced.st_size);
+    //  (the sync that failed is not called here: what it leaves is the
+    //  file as it is now, which is what the cut must deal with)
+    assert_int_equal (tr_nightlog_cut_unsynced (log), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    struct stat cut;
+    assert_int_equal (stat (fixture->path, &cut), 0);
+    assert_int_equal (cut.st_size, synced.st_size);
+    assert_int_equal (s_read_night (fixture), 3);
+
+    //  A sync that worked moves the mark: only what follows it is cut.
+    log = tr_nightlog_open_append (fixture->path, ELECTION, &last_seq, &truncated,
+                                   NULL, 0);
+    assert_non_null (log);
+    assert_int_equal (last_seq, 3);
+    tr_declaration_t fourth = s_declaration (4), fifth = s_declaration (5);
+    assert_int_equal (tr_nightlog_append (log, &fourth), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_sync (log), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_append (log, &fifth), TR_NIGHTLOG_OK);
+    assert_int_equal (tr_nightlog_cut_unsynced (log), TR_NIGHTLOG_OK);
+    tr_nightlog_destroy (&log);
+    assert_int_equal (s_read_night (fixture), 4);
+}
+
+//  Issue 11, finding 7: a crash while ingest created the log, at every
+//  byte of its header (and a header whose bytes never left the cache:
+//  zeros). Nothing was acked: the night starts again, and says so.
+static void
+test_torn_header_at_every_byte_starts_the_night_again (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 0);
+    size_t size;
+    uint8_t *header = s_slurp (fixture->path, &size);
+    assert_int_equal (size, 12 + s_u32 (header + 8));
+    for (size_t cut = 1; cut < size + 3 * 4096; cut++) {
+        //  Cut inside the header; past it, the file grew but its data never
+        //  reached the disk: zeros after the magic and length, or all zeros.
+        uint8_t torn [4 * 4096] = { 0 };
+        size_t length = cut;
+        if (cut < size)
+            memcpy (torn, header, cut);
+        else
+        if (cut < size + 4096)
+            memcpy (torn, header, 12);
+        else
+            length = cut - size - 4096 + 1;
+        s_spit (fixture->path, torn, length);
+        assert_true (tr_nightlog_header_torn (fixture->path));
+        assert_null (tr_nightlog_open_read (fixture->path, NULL, 0));
+        uint64_t last_seq = 99;
+        long truncated = -1;
+        tr_nightlog_t *log = tr_nightlog_open_append (fixture->path, ELECTION,
+                                                      &last_seq, &truncated,
+                                                      fixture->error,
+                                                      sizeof (fixture->error));
+        if (!log)
+            fail_msg ("cut at %zu: %s", cut, fixture->error);
+        assert_int_equal (last_seq, 0);
+        assert_int_equal (truncated, 0);
+        tr_declaration_t first = s_declaration (1);
+        assert_int_equal (tr_nightlog_append (log, &first), TR_NIGHTLOG_OK);
+        assert_int_equal (tr_nightlog_sync (log), TR_NIGHTLOG_OK);
+        tr_nightlog_destroy (&log);
+        assert_int_equal (s_read_night (fixture), 1);
+        if (cut >= size)
+            cut += 509;         //  zeros: a few lengths are enough
+    }
+    free (header);
+}
+
+//  A whole header that does not read was changed on disk, not cut by a
+//  crash: ingest refuses it as before, and leaves the file alone.
+static void
+test_damaged_whole_header_still_refuses_to_start (void **state)
+{
+    fixture_t *fixture = *state;
+    s_write_night (fixture, 2);
+    size_t size;
+    uint8_t *bytes = s_slurp (fixture->path, &size);
+    for (size_t offset = 0; offset < 12 + s_u32 (bytes + 8); offset++) {
+        uint8_t saved = bytes [offset];
+        bytes [offset] ^= 0x5a;
+        s_spit (fixture->path, bytes, size);
+        bytes [offset] = saved;
+        if (tr_nightlog_open_read (fixture->path, NULL, 0) != NULL)
+            continue;       //  a flip the header survives (none expected)
+        assert_false (tr_nightlog_header_torn (fixture->path));
+        uint64_t last_seq;
+        long truncated;
+        assert_null (tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                              &truncated, NULL, 0));
+        size_t after;
+        uint8_t *left = s_slurp (fixture->path, &after);
+        assert_int_equal (after, size);
+        free (left);
+    }
+    //  A header missing its last byte, with records after it: damage too.
+    size_t header_end = 12 + s_u32 (bytes + 8);
+    memmove (bytes + header_end - 1, bytes + header_end, size - header_end);
+    s_spit (fixture->path, bytes, size - 1);
+    assert_false (tr_nightlog_header_torn (fixture->path));
+    uint64_t last_seq;
+    long truncated;
+    assert_null (tr_nightlog_open_append (fixture->path, ELECTION, &last_seq,
+                                          &truncated, NULL, 0));
+    free (bytes);
+}
+
 int
 main (void)
 {
@@ -619,6 +750,9 @@ main (void)
         IN_TEMP_DIR (test_seek_to_a_remembered_offset_reads_on_from_there),
         IN_TEMP_DIR (test_log_of_an_older_format_is_refused_with_its_format),
         IN_TEMP_DIR (test_missing_file_cannot_be_read),
+        IN_TEMP_DIR (test_records_after_the_last_good_sync_are_cut_after_an_fsync_error),
+        IN_TEMP_DIR (test_torn_header_at_every_byte_starts_the_night_again),
+        IN_TEMP_DIR (test_damaged_whole_header_still_refuses_to_start),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
