@@ -703,8 +703,11 @@ test_damaged_whole_header_still_refuses_to_start (void **state)
         bytes [offset] ^= 0x5a;
         s_spit (fixture->path, bytes, size);
         bytes [offset] = saved;
-        if (tr_nightlog_open_read (fixture->path, NULL, 0) != NULL)
-            continue;       //  a flip the header survives (none expected)
+        tr_nightlog_t *readable = tr_nightlog_open_read (fixture->path, NULL, 0);
+        if (readable) {     //  a flip the header survives: a letter of the
+            tr_nightlog_destroy (&readable);     //  election's name
+            continue;
+        }
         assert_false (tr_nightlog_header_torn (fixture->path));
         uint64_t last_seq;
         long truncated;
