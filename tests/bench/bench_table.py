@@ -1,0 +1,336 @@
+#!/usr/bin/python3
+"""bench_table.py BENCH_DIR BIN OUT — the benchmark table (issue 9): every
+figure from this one run, each beside the baseline it is divided by,
+measured in the same run (the machine is shared and noisy: only ratios
+travel). Called by scripts/bench (make bench); writes the table to OUT
+(markdown, for BENCHMARKS.md) and prints it.
+
+What runs, in order, each on a fresh stack and a fresh night log:
+  ceiling   bench_ceiling: 100,000 512-byte messages PUB -> 3 do-nothing
+            forwarders (each a process) -> SUB, and PUB -> SUB alone; a
+            plain DEALER -> ROUTER echo round trip
+  peer      tests/bench/reference: the same three-process job in Python
+  stream    bench_stream: the 2024 night then 15 rounds of recounts (10,400
+            declarations), 4 clients each with 64 unacked, one subscriber
+            counting results; tallyroom with Curve off (as the peer and
+            the ceiling) and as shipped (Curve on at ingest)
+  latency   bench_stream latency: 1,300 declarations at 200 a second, send
+            -> the first alert naming the seat
+  tally     bench_tally (per declaration at 100, 650 and 1,000 seats)
+  fan-out   bench_subs: 100 subscribers on one process against 1, and a
+            plain PUB (bench_ceiling fanout) sending what the publisher
+            sent to the 100
+  memory    VmHWM of each daemon (/proc) after the stream, against its
+            VmRSS when it had started (an empty night)
+"""
+import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
+
+BENCH, BIN, OUT = sys.argv[1:4]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+NIGHT = os.path.join(ROOT, "config", "ge2024.night")
+SHIPPED = os.path.join(ROOT, "config", "ge2024.yaml")
+STACK = os.path.join(ROOT, "scripts", "stack")
+PYTHON = "/usr/bin/python3"
+ROUNDS, CLIENTS, WINDOW = 16, 4, 64
+work = tempfile.mkdtemp(prefix="tallyroom-bench.")
+env = dict(os.environ, TALLYROOM_BIN=BIN)
+children = []
+
+
+def log(text):
+    print("bench: " + text, file=sys.stderr, flush=True)
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+NAMES = ["ingest", "ingest_pub", "tally_pub", "tally_snapshot", "publisher_pub",
+         "publisher_snapshot", "ingest_records"]
+
+
+def endpoints():
+    urls = dict(zip(NAMES, ("tcp://127.0.0.1:%d" % p for p in free_ports(7))))
+    options = []
+    for name in NAMES:
+        options += ["-e", "%s=%s" % (name, urls[name])]
+    return urls, options + ["-k", os.path.join(work, "keys")]
+
+
+def run(argv, timeout=300):
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        log("%s: exit %d: %s" % (os.path.basename(argv[0]), result.returncode,
+                                  result.stderr.strip()[-500:]))
+    return result.stdout
+
+
+def fields(line):
+    """'a 1 b 2.5' -> {'a': 1.0, 'b': 2.5}"""
+    words = line.split()
+    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)
+            if re.match(r"^-?[0-9.]+$", words[i + 1])}
+
+
+class Stack:
+    """A fresh tallyroom stack (scripts/stack) with its own night log."""
+    def __init__(self, name, config):
+        self.dir = os.path.join(work, name)
+        self.urls, self.options = endpoints()
+        self.config = config
+        out = run([STACK, "up", "-c", config] + self.options +
+                  ["--dir", self.dir, "--log", os.path.join(self.dir, "night.log")])
+        if "stack: up" not in out:
+            raise SystemExit("bench: the stack did not come up: " + out)
+        self.pids = {d: int(open(os.path.join(self.dir, d + ".pid")).read())
+                     for d in ("ingest", "tally", "publisher")}
+        self.idle = {d: status(pid, "VmRSS") for d, pid in self.pids.items()}
+
+    def peaks(self):
+        return {d: status(pid, "VmHWM") for d, pid in self.pids.items()}
+
+    def down(self):
+        run([STACK, "down", "--dir", self.dir])
+
+
+def status(pid, key):
+    """A /proc/PID/status figure in kB."""
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def stream(stack, mode, *arguments, config=None):
+    return run([os.path.join(BENCH, "bench_stream"), "-c", config or stack.config] +
+               stack.options + [NIGHT, mode] + [str(a) for a in arguments])
+
+
+def throughput(stack, rounds=ROUNDS, config=None):
+    out = stream(stack, "throughput", CLIENTS, rounds, WINDOW, config=config)
+    figures = fields(out)
+    if figures.get("results") != figures.get("declarations"):
+        log("stream: %s" % out.strip())
+    return figures
+
+
+# ---------------------------------------------------------------------------
+
+def ceiling():
+    log("ceiling: plain libzmq, 3 forwarders and 1 hop; echo round trip")
+    chain = fields(run([os.path.join(BENCH, "bench_ceiling"), "chain", "3", "100000", "512"]))
+    hop = fields(run([os.path.join(BENCH, "bench_ceiling"), "chain", "0", "100000", "512"]))
+    rtt = fields(run([os.path.join(BENCH, "bench_ceiling"), "rtt", "5000", "512"]))
+    return chain.get("rate", 0), hop.get("rate", 0), rtt
+
+
+def peer(config):
+    log("peer: the Python reference, %d declarations" % (650 * ROUNDS))
+    urls, options = endpoints()
+    here = os.path.join(ROOT, "tests", "bench", "reference")
+    peer_log = os.path.join(work, "peer.night")
+    processes = {
+        "ingest": [PYTHON, os.path.join(here, "ingest.py"), config, peer_log,
+                   urls["ingest"], urls["ingest_pub"]],
+        "tally": [PYTHON, os.path.join(here, "tally.py"), config, urls["ingest_pub"],
+                  urls["tally_pub"]],
+        "publisher": [PYTHON, os.path.join(here, "publisher.py"), urls["tally_pub"],
+                      urls["publisher_pub"]],
+    }
+    running = {name: subprocess.Popen(argv) for name, argv in processes.items()}
+    children.extend(running.values())
+    time.sleep(1.5)
+    idle = {name: status(p.pid, "VmRSS") for name, p in running.items()}
+
+    class Peer:
+        pass
+    fake = Peer()
+    fake.config, fake.options = config, options
+    figures = throughput(fake)
+    peaks = {name: status(p.pid, "VmHWM") for name, p in running.items()}
+    for p in running.values():
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+    return figures, peaks, idle
+
+
+def latency(config):
+    log("latency: 1,300 declarations at 200/s, send -> alert")
+    stack = Stack("latency", config)
+    figures = fields(stream(stack, "latency", 200, 1300))
+    stack.down()
+    return figures
+
+
+def end_to_end(config, name):
+    log("stream: tallyroom, %s, %d declarations" % (name, 650 * ROUNDS))
+    stack = Stack("stream-" + name, config)
+    figures = throughput(stack)
+    peaks = stack.peaks()
+    idle = stack.idle
+    stack.down()
+    return figures, peaks, idle
+
+
+def fan_out(config):
+    rounds = 4
+    expected = 650 * rounds
+    log("fan-out: %d declarations to 1 and to 100 subscribers, and a plain PUB" % expected)
+    subs = os.path.join(BENCH, "bench_subs")
+    capture = os.path.join(work, "capture.bin")
+    results = {}
+    for count in (1, 100):
+        stack = Stack("fanout-%d" % count, config)
+        argv = [subs, stack.urls["publisher_pub"], str(count), str(expected), "5"]
+        harness = subprocess.Popen(argv + ([capture] if count == 1 else []),
+                                   stdout=subprocess.PIPE, text=True)
+        children.append(harness)
+        harness.stdout.readline()                   # "ready"
+        driver = throughput(stack, rounds)
+        done = fields(harness.communicate(timeout=120)[0])
+        stack.down()
+        done["seconds"] = done.get("done_last", 0) - driver.get("start", 0)
+        results[count] = done
+    port = free_ports(1)[0]
+    plain = subprocess.Popen([os.path.join(BENCH, "bench_ceiling"), "fanout",
+                              "tcp://127.0.0.1:%d" % port, capture, "100"],
+                             stdout=subprocess.PIPE, text=True)
+    children.append(plain)
+    harness = subprocess.run([subs, "tcp://127.0.0.1:%d" % port, "100", str(expected), "5"],
+                             capture_output=True, text=True, timeout=120)
+    started = plain.stdout.readline()
+    plain.kill()
+    done = fields(harness.stdout)
+    done["seconds"] = done.get("done_last", 0) - fields(started).get("start", 0)
+    results["plain"] = done
+    return results, expected
+
+
+def tally_cost():
+    log("tally: bench_tally at 100, 650 and 1,000 seats")
+    rows = {}
+    tally = os.path.join(BENCH, "bench_tally")
+    for seats in (100, 650, 1000):
+        out = subprocess.run([tally, "--seats", str(seats), "20"], capture_output=True,
+                             text=True, env=env)
+        if out.returncode != 0 and seats == 650:
+            # bench_tally without --seats (before it learnt it): the 2024 night
+            out = subprocess.run([tally, SHIPPED, NIGHT, "20"], capture_output=True,
+                                 text=True, env=env)
+        if out.returncode != 0:
+            continue
+        tally_us = re.search(r"tally .*?([0-9.]+) us/declaration", out.stdout)
+        base_us = re.search(r"baseline .*?([0-9.]+) us/declaration", out.stdout)
+        if tally_us and base_us:
+            rows[seats] = (float(tally_us.group(1)), float(base_us.group(1)),
+                           re.sub(r"\s+", " ", re.search(r"baseline\s+(.*?)\s+[0-9.]+ us",
+                                                         out.stdout).group(1)))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "-"
+
+
+def main():
+    open_config = os.path.join(work, "bench.yaml")
+    with open(SHIPPED) as source, open(open_config, "w") as out:
+        out.write(re.sub(r"(?m)^  curve: true$", "  curve: false", source.read()))
+    started = time.time()
+    chain, hop, rtt = ceiling()
+    peer_figures, peer_peaks, peer_idle = peer(open_config)
+    alerts = latency(open_config)
+    e2e, peaks, idle = end_to_end(open_config, "open")
+    e2e_curve, _, _ = end_to_end(SHIPPED, "curve")
+    fan, fan_declarations = fan_out(open_config)
+    tally = tally_cost()
+
+    rows = []
+    def row(what, figure, baseline, against, target=""):
+        rows.append((what, figure, baseline, against, target))
+    n = 650 * ROUNDS
+    rate, peer_rate = e2e.get("rate", 0), peer_figures.get("rate", 0)
+    row("ceiling: PUB -> 3 forwarders -> SUB, 512 B", "%.0f msg/s" % chain,
+        "1 hop alone: %.0f msg/s" % hop, ratio(chain, hop))
+    row("reference peer (Python), end to end", "%.0f decl/s" % peer_rate,
+        "3-hop ceiling", ratio(peer_rate, chain))
+    row("tallyroom end to end (Curve off)", "%.0f decl/s" % rate,
+        "3-hop ceiling", ratio(rate, chain), ">= 0.25")
+    row("tallyroom end to end (Curve off)", "%.0f decl/s" % rate,
+        "Python peer: %.0f decl/s" % peer_rate, ratio(rate, peer_rate))
+    row("tallyroom end to end (Curve on, as shipped)", "%.0f decl/s" % e2e_curve.get("rate", 0),
+        "Curve off: %.0f decl/s" % rate, ratio(e2e_curve.get("rate", 0), rate))
+    for key, name, target in (("p50", "p50", "<= 4"), ("p99", "p99", ""), ("p999", "p99.9", "")):
+        row("send -> alert at a subscriber, 200/s, %s" % name,
+            "%.0f us" % alerts.get(key, 0),
+            "plain round trip %s: %.0f us" % (name, rtt.get(key, 0)),
+            ratio(alerts.get(key, 0), rtt.get(key, 0)), target)
+    for seats, (tally_us, base_us, base_name) in sorted(tally.items()):
+        row("tally: cost per declaration, %d seats" % seats, "%.2f us" % tally_us,
+            "%s: %.2f us" % (base_name, base_us), ratio(tally_us, base_us),
+            "< 10 us, flat")
+    if 100 in tally and 1000 in tally:
+        row("tally: cost at 1,000 seats / at 100", "%.2f us" % tally[1000][0],
+            "%.2f us" % tally[100][0], ratio(tally[1000][0], tally[100][0]), "~1")
+    one, many, plain = fan[1], fan[100], fan["plain"]
+    row("fan-out: slowest of 100 subscribers has all", "%.3f s" % many["seconds"],
+        "1 subscriber alone: %.3f s" % one["seconds"], ratio(many["seconds"], one["seconds"]))
+    row("fan-out: slowest of 100 subscribers has all", "%.3f s" % many["seconds"],
+        "plain PUB, same messages, same 100: %.3f s" % plain["seconds"],
+        ratio(many["seconds"], plain["seconds"]), "<= 1.2")
+    row("fan-out: bytes per declaration to each subscriber",
+        "%.0f B" % (many.get("bytes_mean", 0) / fan_declarations),
+        "", "", "< 1,536 B")
+    if many.get("results_min", 0) < fan_declarations or plain.get("results_min", 0) < fan_declarations:
+        row("fan-out: fewest results at one subscriber (of %d)" % fan_declarations,
+            "%d" % many.get("results_min", 0), "plain PUB: %d" % plain.get("results_min", 0), "")
+    for daemon in ("ingest", "tally", "publisher"):
+        growth = peaks[daemon] - idle[daemon]
+        row("memory: %s peak (VmHWM) after %d declarations" % (daemon, n),
+            "%d kB" % peaks[daemon], "at start: %d kB" % idle[daemon],
+            ratio(peaks[daemon], idle[daemon]),
+            "growth %.0f B/seat (< 2 KB)" % (growth * 1024 / 650))
+    for daemon in ("ingest", "tally", "publisher"):
+        row("memory: Python peer's %s peak" % daemon, "%d kB" % peer_peaks[daemon],
+            "at start: %d kB" % peer_idle[daemon], ratio(peer_peaks[daemon], peer_idle[daemon]))
+
+    lines = ["| measure | figure | baseline (same run) | ratio | target |",
+             "|---|---:|---|---:|---|"]
+    lines += ["| %s | %s | %s | %s | %s |" % r for r in rows]
+    notes = [
+        "",
+        "One run of `make bench`, %s, %d s. Stream: the 2024 night then %d rounds of recounts "
+        "(%d declarations), %d clients with %d unacked each, one subscriber. "
+        "Fan-out: %d declarations. Ceiling messages: 512 bytes." % (
+            time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), time.time() - started,
+            ROUNDS - 1, n, CLIENTS, WINDOW, fan_declarations),
+        "Stream results received: tallyroom %d/%d, Curve on %d/%d, peer %d/%d; "
+        "alert samples: %d." % (e2e.get("results", 0), n, e2e_curve.get("results", 0), n,
+                                 peer_figures.get("results", 0), n, alerts.get("samples", 0)),
+    ]
+    table = "\n".join(lines + notes) + "\n"
+    with open(OUT, "w") as out:
+        out.write(table)
+    print(table)
+
+
+try:
+    main()
+finally:
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+    for name in os.listdir(work):
+        if os.path.isdir(os.path.join(work, name)) and os.path.exists(
+                os.path.join(work, name, "ingest.pid")):
+            subprocess.run([STACK, "down", "--dir", os.path.join(work, name)], env=env,
+                           capture_output=True)
+    shutil.rmtree(work, ignore_errors=True)
