@@ -195,7 +195,8 @@ def fan_out(config):
         driver = throughput(stack, rounds)
         done = fields(harness.communicate(timeout=120)[0])
         stack.down()
-        done["seconds"] = done.get("done_last", 0) - driver.get("start", 0)
+        done["seconds"] = done["done_last"] - driver.get("start", 0) \
+            if done.get("done_last") else 0     # none had them all
         results[count] = done
     port = free_ports(1)[0]
     plain = subprocess.Popen([os.path.join(BENCH, "bench_ceiling"), "fanout",
@@ -206,8 +207,9 @@ def fan_out(config):
                              capture_output=True, text=True, timeout=120)
     started = plain.stdout.readline()
     plain.kill()
-    done = fields(harness.stdout)
-    done["seconds"] = done.get("done_last", 0) - fields(started).get("start", 0)
+    done = fields(harness.stdout.strip().splitlines()[-1] if harness.stdout.strip() else "")
+    done["seconds"] = done["done_last"] - fields(started).get("start", 0) \
+        if done.get("done_last") else 0
     results["plain"] = done
     return results, expected
 
@@ -316,6 +318,13 @@ def main():
         "alert samples: %d." % (e2e.get("results", 0), n, e2e_curve.get("results", 0), n,
                                  peer_figures.get("results", 0), n, alerts.get("samples", 0)),
     ]
+    # Another helper's per-seat memory script (the difference between 650
+    # and 1,000 seats), when it is there.
+    per_seat = os.path.join(ROOT, "tests", "bench", "rss_per_seat.sh")
+    if os.path.exists(per_seat):
+        log("memory: %s" % per_seat)
+        notes += ["", "tests/bench/rss_per_seat.sh:", "", "```",
+                  run([per_seat, BENCH, BIN]).rstrip(), "```"]
     table = "\n".join(lines + notes) + "\n"
     with open(OUT, "w") as out:
         out.write(table)
