@@ -5,8 +5,9 @@
     written with plain open/write/fdatasync and no stdio buffer: each
     record goes out in one write(2) call, and after a crash the file ends
     either after a whole record or inside the last one (a torn record).
-    A torn tail is the one damage a crash can do, so open_append cuts it
-    off and carries on; anything else (a bad checksum, a record that does
+    A torn tail is the one damage a crash can do to a log (and a torn
+    header the one it can do to a log being created, before anything was
+    acked), so open_append cuts it off and carries on; anything else (a bad checksum, a record that does
     not decode, a seq out of order) means the file was changed behind our
     back, and we stop and say where rather than guess. Each record's prefix
     carries its own checksum so that the two can be told apart (see

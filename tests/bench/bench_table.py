@@ -33,7 +33,7 @@ STACK = os.path.join(ROOT, "scripts", "stack")
 PYTHON = "/usr/bin/python3"
 ROUNDS, CLIENTS, WINDOW = 16, 4, 64
 work = tempfile.mkdtemp(prefix="tallyroom-bench.")
-env = dict(os.environ, TALLYROOM_BIN=BIN)
+env = dict(os.environ, TALLYROOM_BIN=BIN, PYTHONDONTWRITEBYTECODE="1")
 children = []
 
 
@@ -143,7 +143,7 @@ def peer(config):
         "publisher": [PYTHON, os.path.join(here, "publisher.py"), urls["tally_pub"],
                       urls["publisher_pub"]],
     }
-    running = {name: subprocess.Popen(argv) for name, argv in processes.items()}
+    running = {name: subprocess.Popen(argv, env=env) for name, argv in processes.items()}
     children.extend(running.values())
     time.sleep(1.5)
     idle = {name: status(p.pid, "VmRSS") for name, p in running.items()}
