@@ -200,6 +200,8 @@ typedef struct {
     char sender [TR_CODE_MAX + 1];          /*  "ingest", "tally", …          */
     uint64_t accepted;                      /*  ingest only: declarations     */
     uint64_t refused;                       /*  accepted, refused since start */
+    bool upstream;                          /*  linked to its upstream daemon */
+    uint64_t upstream_seq;                  /*  the upstream's seq applied    */
 } tr_heartbeat_t;
 
 typedef struct {
