@@ -113,8 +113,9 @@ test-asan:
 bench: all $(BENCHES)
 	@scripts/bench $(BUILD)/bench
 
+# NIGHT_ARGS: options for scripts/night, e.g. "--ports 17400 --http 127.0.0.1:18080".
 night: all
-	@scripts/night
+	@scripts/night $(NIGHT_ARGS)
 
 clean:
 	rm -rf build bin

@@ -160,7 +160,8 @@ typedef struct {
     uint32_t electorate;
     uint32_t valid_votes;
     uint32_t invalid_votes;
-    double turnout;                         /*  (valid+invalid)/electorate    */
+    double turnout;                         /*  valid / electorate, as the    */
+                                            /*  Library reports it            */
     size_t candidate_count;
     tr_result_candidate_t candidates [TR_CANDIDATES_MAX];  /*  by votes, desc */
 } tr_result_t;

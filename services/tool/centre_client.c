@@ -47,7 +47,15 @@ centre_client_new (const tr_config_t *config, const char *cert_path,
     zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, TR_CURVE_CENTRES,
                                            cert_path, error, sizeof error);
     if (!dealer) {
+        //  No --cert: the desk's key was looked for in the keys directory.
+        //  Say which, and where `scripts/stack up` puts its keys, before
+        //  anyone makes a new key pair that ingest would not trust.
         fprintf (stderr, "cannot connect to ingest: %s\n", error);
+        if (!cert_path)
+            fprintf (stderr, "(the keys directory is %s: -k DIR names another; "
+                     "`scripts/stack up` makes its keys in ./keys unless given "
+                     "-k, and --cert FILE names a count centre's own key)\n",
+                     config->security.keys);
         return NULL;
     }
     centre_client_t *self = (centre_client_t *) calloc (1, sizeof (centre_client_t));
