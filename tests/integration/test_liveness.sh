@@ -29,7 +29,8 @@ import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 /usr/bin/python3 "$root/tests/integration/delay_proxy.py" "$proxy_port" "${ingest_endpoint##*:}" 150 \
     >"$work/proxy.out" 2>&1 &
-background_pids+=($!)
+proxy_pid=$!
+background_pids+=($proxy_pid)
 wait_for "$work/proxy.out" 10 ready
 slow=("${endpoints[@]}" -e "ingest=tcp://127.0.0.1:$proxy_port")
 "$bin/tallyroom" status "${slow[@]}" --timeout 1000 >"$work/status-1s.out" \
@@ -40,6 +41,7 @@ started=$(date +%s%N)
     || fail "status at 150 ms one way: $(cat "$work/status-slow.out")"
 echo "liveness: at 150 ms one way, status --timeout 1000: $(grep '^ingest' "$work/status-1s.out")"
 echo "liveness: at 150 ms one way, status (default --timeout): ingest up, $(( ($(date +%s%N) - started) / 1000000 )) ms for two asks"
+kill "$proxy_pid"
 
 ingest_pid=$(cat "$work/run/ingest.pid")
 tally_pid=$(cat "$work/run/tally.pid")
