@@ -22,6 +22,10 @@ BIN     ?= bin
 
 LIB_SRC    := $(wildcard proto/*.c config/*.c services/lib/*.c)
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/config/embedded.o
+# The House of Commons importer (services/importer/README.md): only the
+# tool, its unit test and its fuzz target link it, after libtallyroom.a.
+IMPORT_LIB := $(BUILD)/libtrimport.a
+IMPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/importer/*.c))
 DAEMONS    := ingest tally publisher gateway
 PROGRAMS   := $(DAEMONS:%=$(BIN)/tallyroom-%) $(BIN)/tallyroom
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -52,8 +56,12 @@ $(BUILD)/config/embedded.o: config/embedded.S $(DEFAULT_CONFIG)
 # compiler's dependency files do not see).
 $(BUILD)/services/gateway/gateway_static.o: $(wildcard services/gateway/static/*)
 
+# Made afresh (ar would keep members whose sources have moved away).
 $(BUILD)/libtallyroom.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
+
+$(IMPORT_LIB): $(IMPORT_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 # Each daemon links its own directory's objects only (second expansion: $$*
 # is the daemon's name), so one daemon's broken file does not stop the rest.
@@ -67,13 +75,17 @@ $(BIN)/tallyroom-%: $$(call daemon_objects,$$*) $(BUILD)/libtallyroom.a
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(filter $(BUILD)/services/$*/%,$^) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BIN)/tallyroom: $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/tool/*.c)) $(BUILD)/libtallyroom.a
+$(BIN)/tallyroom: $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/tool/*.c)) $(IMPORT_LIB) $(BUILD)/libtallyroom.a
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(filter $(BUILD)/services/tool/%,$^) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(filter $(BUILD)/services/tool/%,$^) $(IMPORT_LIB) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDLIBS) -o $@
+
+$(BUILD)/tests/test_import_hoc: tests/unit/test_import_hoc.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(IMPORT_LIB) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDLIBS) -o $@
 
 BENCH_SRC  := $(wildcard tests/bench/bench_*.c)
 BENCHES    := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
@@ -101,8 +113,9 @@ test-asan:
 bench: all $(BENCHES)
 	@scripts/bench $(BUILD)/bench
 
+# NIGHT_ARGS: options for scripts/night, e.g. "--ports 17400 --http 127.0.0.1:18080".
 night: all
-	@scripts/night
+	@scripts/night $(NIGHT_ARGS)
 
 clean:
 	rm -rf build bin
@@ -176,6 +189,10 @@ fuzz-build: deps
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/fuzz/fuzz_import_csv: tests/fuzz/fuzz_import_csv.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(IMPORT_LIB) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz/make_seeds: tests/fuzz/make_seeds.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)

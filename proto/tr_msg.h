@@ -160,7 +160,8 @@ typedef struct {
     uint32_t electorate;
     uint32_t valid_votes;
     uint32_t invalid_votes;
-    double turnout;                         /*  (valid+invalid)/electorate    */
+    double turnout;                         /*  valid / electorate, as the    */
+                                            /*  Library reports it            */
     size_t candidate_count;
     tr_result_candidate_t candidates [TR_CANDIDATES_MAX];  /*  by votes, desc */
 } tr_result_t;
@@ -200,6 +201,8 @@ typedef struct {
     char sender [TR_CODE_MAX + 1];          /*  "ingest", "tally", …          */
     uint64_t accepted;                      /*  ingest only: declarations     */
     uint64_t refused;                       /*  accepted, refused since start */
+    bool upstream;                          /*  linked to its upstream daemon */
+    uint64_t upstream_seq;                  /*  the upstream's seq applied    */
 } tr_heartbeat_t;
 
 typedef struct {

@@ -185,6 +185,8 @@ static const tr_field_t s_heartbeat_fields [] = {
     F_STR (tr_heartbeat_t, sender, TR_CODE_MAX, REQUIRED),
     F_NUM (tr_heartbeat_t, accepted, TR_FIELD_U64, OPTIONAL),
     F_NUM (tr_heartbeat_t, refused, TR_FIELD_U64, OPTIONAL),
+    F_NUM (tr_heartbeat_t, upstream, TR_FIELD_BOOL, OPTIONAL),
+    F_NUM (tr_heartbeat_t, upstream_seq, TR_FIELD_U64, OPTIONAL),
     F_END
 };
 

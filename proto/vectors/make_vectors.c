@@ -115,7 +115,8 @@ s_fill (tr_msg_t *msg)
             };
             break;
         case TR_MSG_HEARTBEAT:
-            msg->u.heartbeat = (tr_heartbeat_t) { 1209, 1720145651000, "publisher" };
+            msg->u.heartbeat = (tr_heartbeat_t) { 1209, 1720145651000, "publisher",
+                                                  0, 0, true, 1209 };
             break;
         case TR_MSG_SNAPSHOT_REQUEST:
             strcpy (msg->u.snapshot_request.sender, "watch");

@@ -195,18 +195,29 @@ s_snapshot (gateway_http_t *self, struct MHD_Connection *connection)
                            text, size);
 }
 
+//  200 ok; 503 before the publisher's state, or while its feed is stale
+//  (silent past GATEWAY_STALE_MS: the publisher is down or cut off, and
+//  what the gateway serves may be behind), 200 again when it speaks.
 static enum MHD_Result
 s_healthz (gateway_http_t *self, struct MHD_Connection *connection)
 {
     bool ready = gateway_hub_ready (self->hub);
-    json_t *status = json_pack ("{s:s, s:I}", "status",
-                                ready ? "ok" : "waiting for the publisher's snapshot",
-                                "seq", (json_int_t) gateway_hub_seq (self->hub));
+    gateway_counters_t counters;
+    gateway_hub_counters (self->hub, &counters);
+    bool stale = ready && gateway_metrics_stale (&counters);
+    json_t *status = stale
+        ? json_pack ("{s:s, s:I, s:I, s:I}", "status", "stale",
+                     "seq", (json_int_t) gateway_hub_seq (self->hub),
+                     "silence_ms", (json_int_t) counters.silence_ms,
+                     "bound_ms", (json_int_t) GATEWAY_STALE_MS)
+        : json_pack ("{s:s, s:I}", "status",
+                     ready ? "ok" : "waiting for the publisher's snapshot",
+                     "seq", (json_int_t) gateway_hub_seq (self->hub));
     char *text = json_dumps (status, JSON_COMPACT);
     json_decref (status);
     assert (text);
     return s_answer_owned (self, connection,
-                           ready ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
+                           ready && !stale ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE,
                            "application/json", text, strlen (text));
 }
 

@@ -52,6 +52,12 @@ s_per_service (zchunk_t *out, const char *name, const char *help,
         s_sample (out, name, "{service=\"gateway\"}", gateway);
 }
 
+bool
+gateway_metrics_stale (const gateway_counters_t *counters)
+{
+    return counters->silence_ms > GATEWAY_STALE_MS;
+}
+
 char *
 gateway_metrics_text (const gateway_counters_t *counters)
 {
@@ -67,6 +73,9 @@ gateway_metrics_text (const gateway_counters_t *counters)
     uint64_t upstream = 0;
     for (int service = 0; service < GATEWAY_SERVICE_COUNT; service++) {
         up [service] = counters->up [service];
+        //  The publisher is not asked: it is up while its feed is not stale.
+        if (service == GATEWAY_SERVICE_PUBLISHER && gateway_metrics_stale (counters))
+            up [service] = 0;
         seq [service] = (double) counters->service_seq [service];
         if (service != GATEWAY_SERVICE_INGEST
         &&  counters->service_seq [service] > upstream)
@@ -103,6 +112,10 @@ gateway_metrics_text (const gateway_counters_t *counters)
     s_single (out, "tallyroom_gateway_silence_seconds", "gauge",
               "Seconds since the last message from the publisher (-1: none yet).",
               counters->silence_ms < 0 ? -1 : (double) counters->silence_ms / 1000.0);
+    s_single (out, "tallyroom_gateway_feed_stale", "gauge",
+              "1 while the publisher's feed has been silent past the bound "
+              "(/healthz answers 503 stale), else 0.",
+              gateway_metrics_stale (counters));
     s_metric (out, "tallyroom_gateway_http_responses_total", "counter",
               "HTTP answers by status class.");
     for (int class = 2; class < GATEWAY_STATUS_CLASSES; class++) {

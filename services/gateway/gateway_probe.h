@@ -1,7 +1,9 @@
 /*  gateway_probe.h — asks ingest and the tally once a second how far they
     are (their sequence numbers; ingest's accepted and refused counters)
     and writes the answers into the hub for /metrics. An actor of its own,
-    so a daemon that does not answer delays nobody's events.              */
+    so a daemon that does not answer delays nobody's events; it asks both
+    at once through tr_prober (the check `tallyroom status` makes), and a
+    $TERM ends it at once, even while an answer is out.                   */
 #ifndef GATEWAY_PROBE_H_INCLUDED
 #define GATEWAY_PROBE_H_INCLUDED
 

@@ -189,10 +189,20 @@ int64_t
 tr_wire_heartbeat (zsock_t *socket, zframe_t *identity, const char *sender,
                    uint64_t seq)
 {
+    return tr_wire_heartbeat_state (socket, identity, sender, seq, false, 0);
+}
+
+int64_t
+tr_wire_heartbeat_state (zsock_t *socket, zframe_t *identity,
+                         const char *sender, uint64_t seq, bool upstream,
+                         uint64_t upstream_seq)
+{
     tr_msg_t msg = { .type = TR_MSG_HEARTBEAT };
     msg.u.heartbeat.seq = seq;
     msg.u.heartbeat.sent_at = tr_wire_now_ms ();
     TR_COPY (msg.u.heartbeat.sender, sender);
+    msg.u.heartbeat.upstream = upstream;
+    msg.u.heartbeat.upstream_seq = upstream_seq;
     if (identity)
         tr_wire_send (socket, identity, &msg);
     else

@@ -65,10 +65,20 @@ int
 
 //  A heartbeat from sender carrying seq, its latest sequence number: on a
 //  PUB socket when identity is NULL, else as the answer to a request on a
-//  ROUTER. Returns the time it was sent, Unix ms.
+//  ROUTER. Returns the time it was sent, Unix ms. Says nothing of the
+//  sender's upstream (upstream false, upstream_seq 0): a daemon that has one
+//  says it with tr_wire_heartbeat_state.
 int64_t
     tr_wire_heartbeat (zsock_t *socket, zframe_t *identity, const char *sender,
                        uint64_t seq);
+
+//  The same, also saying whether the sender is linked to its upstream and
+//  the upstream's seq it has applied (proto/README.md, "heartbeat"): what a
+//  door answers a heartbeat request with (tr_prober.h asks).
+int64_t
+    tr_wire_heartbeat_state (zsock_t *socket, zframe_t *identity,
+                             const char *sender, uint64_t seq, bool upstream,
+                             uint64_t upstream_seq);
 
 //  Answers the snapshot request waiting on router with reply; whatever was
 //  asked, the answer is the state (a request is only a knock).

@@ -221,7 +221,9 @@ s_handle_snapshot (tally_server_t *self)
     if (!identity)
         return;
     if (heartbeat)
-        tr_wire_heartbeat (self->snapshot, identity, "tally", tr_tally_seq (self->tally));
+        tr_wire_heartbeat_state (self->snapshot, identity, "tally",
+                                 tr_tally_seq (self->tally), self->upstream,
+                                 self->ingest_seq);
     else {
         tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
         tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);

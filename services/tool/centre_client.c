@@ -2,12 +2,20 @@
 
 #include "centre_client.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_validate.h"
 #include "services/lib/tr_wire.h"
+
+//  After an `unavailable` (ingest could not write its night log: a full
+//  disk, a slow one), wait this long before the first resend, then twice
+//  as long each time, up to the cap: a struggling ingest is not hammered.
+#define CENTRE_BACKOFF_MS       250
+#define CENTRE_BACKOFF_MAX_MS   8000
 
 typedef struct {
     tr_declaration_t declaration;   //  what to resend
     int64_t deadline;               //  resend when no answer by then, ms
-    int attempts;                   //  sends so far
+    int attempts;                   //  sends since the last answer
+    int unavailable;                //  `unavailable` answers so far
 } waiting_t;
 
 struct _centre_client_t {
@@ -17,8 +25,10 @@ struct _centre_client_t {
                                     //  no answer comes
     int timeout_ms;                 //  before a resend
     int retries;                    //  resends before giving up
+    int unavailable_retries;        //  resends after `unavailable`
     zhashx_t *waiting;              //  submission id -> waiting_t *
     size_t resends;                 //  how many so far
+    size_t unavailable;             //  `unavailable` answers backed off
 };
 
 static void
@@ -37,7 +47,15 @@ centre_client_new (const tr_config_t *config, const char *cert_path,
     zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, TR_CURVE_CENTRES,
                                            cert_path, error, sizeof error);
     if (!dealer) {
+        //  No --cert: the desk's key was looked for in the keys directory.
+        //  Say which, and where `scripts/stack up` puts its keys, before
+        //  anyone makes a new key pair that ingest would not trust.
         fprintf (stderr, "cannot connect to ingest: %s\n", error);
+        if (!cert_path)
+            fprintf (stderr, "(the keys directory is %s: -k DIR names another; "
+                     "`scripts/stack up` makes its keys in ./keys unless given "
+                     "-k, and --cert FILE names a count centre's own key)\n",
+                     config->security.keys);
         return NULL;
     }
     centre_client_t *self = (centre_client_t *) calloc (1, sizeof (centre_client_t));
@@ -47,6 +65,7 @@ centre_client_new (const tr_config_t *config, const char *cert_path,
     self->dealer = dealer;
     self->timeout_ms = timeout_ms;
     self->retries = retries;
+    self->unavailable_retries = retries;
     self->waiting = zhashx_new ();
     zhashx_set_destructor (self->waiting, s_free_waiting);
     zsock_set_linger (self->dealer, 0);
@@ -134,6 +153,30 @@ s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
     return 0;
 }
 
+void
+centre_client_set_unavailable_retries (centre_client_t *self, int retries)
+{
+    self->unavailable_retries = retries;
+}
+
+//  An `unavailable` for waiting: true if it is to be sent again (the same
+//  submission id, so ingest counts it once) after a backoff.
+static bool
+s_back_off (centre_client_t *self, waiting_t *waiting)
+{
+    if (waiting->unavailable >= self->unavailable_retries)
+        return false;
+    int64_t backoff = CENTRE_BACKOFF_MS;
+    for (int step = 0; step < waiting->unavailable && backoff < CENTRE_BACKOFF_MAX_MS; step++)
+        backoff *= 2;
+    if (backoff > CENTRE_BACKOFF_MAX_MS)
+        backoff = CENTRE_BACKOFF_MAX_MS;
+    waiting->unavailable++;
+    waiting->attempts = 0;          //  ingest answered: not a lost message
+    waiting->deadline = tr_wire_now_ms () + backoff;
+    return true;
+}
+
 //  Takes one answer off the socket: 1 if it answered a waiting declaration.
 static int
 s_receive (centre_client_t *self, tr_msg_t *reply)
@@ -162,6 +205,11 @@ s_receive (centre_client_t *self, tr_msg_t *reply)
             return 1;
         }
         return 0;               //  a late answer to a resend already answered
+    }
+    if (reply->type == TR_MSG_NACK && streq (reply->u.nack.code, TR_NACK_UNAVAILABLE)
+    &&  s_back_off (self, (waiting_t *) zhashx_lookup (self->waiting, id))) {
+        self->unavailable++;
+        return 0;               //  resent when its backoff is over
     }
     zhashx_delete (self->waiting, id);
     return 1;
@@ -200,4 +248,10 @@ size_t
 centre_client_resends (centre_client_t *self)
 {
     return self->resends;
+}
+
+size_t
+centre_client_unavailable (centre_client_t *self)
+{
+    return self->unavailable;
 }

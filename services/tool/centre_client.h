@@ -40,4 +40,15 @@ size_t
 size_t
     centre_client_resends (centre_client_t *self);
 
+//  A declaration answered `unavailable` (ingest could not write its night
+//  log) is sent again with the same submission id after a backoff (250 ms,
+//  doubling, at most 8 s), up to retries times (default: the client's
+//  retries); after that the nack is handed to the caller.
+void
+    centre_client_set_unavailable_retries (centre_client_t *self, int retries);
+
+//  `unavailable` answers backed off and resent so far.
+size_t
+    centre_client_unavailable (centre_client_t *self);
+
 #endif

@@ -5,6 +5,7 @@
 #include "centre_client.h"
 #include "config/tr_declaration_yaml.h"
 #include "services/lib/tr_options.h"
+#include "services/lib/tr_validate.h"
 #include "services/lib/tr_wire.h"
 #include <unistd.h>
 
@@ -16,9 +17,13 @@ s_usage (FILE *stream)
         "Sends the declaration in FILE (YAML; see config/README.md) to ingest and\n"
         "prints the answer. Resends with the same submission id when no answer\n"
         "comes, so it is counted once.\n"
-        "Exit status: 0 accepted, 1 refused (the reason is printed), 2 bad usage,\n"
-        "an unreadable FILE or key, 3 no answer from ingest (with Curve on, also\n"
-        "what a key ingest does not trust gets).\n\n"
+        "A declaration answered `unavailable` (ingest could not write its night\n"
+        "log) is sent again after a backoff (250 ms, doubling), --retries times.\n"
+        "Exit status: 0 accepted, 1 refused (the reason is printed: fix the\n"
+        "declaration), 2 bad usage, an unreadable FILE or key, 3 no answer from\n"
+        "ingest (with Curve on, also what a key ingest does not trust gets),\n"
+        "4 unavailable: ingest could not record it, nothing was counted: send it\n"
+        "again later.\n\n"
         "Options:\n"
         "  -t, --timeout MS         wait this long for an answer before resending\n"
         "                           (default 2000)\n"
@@ -91,6 +96,13 @@ tr_cmd_declare (int argc, char **argv)
                 (unsigned long long) reply.u.ack.seq, reply.u.ack.submission_id,
                 reply.u.ack.duplicate ? " (a resubmission: counted once)" : "");
         return 0;
+    }
+    if (rc == 1 && reply.type == TR_MSG_NACK
+    &&  streq (reply.u.nack.code, TR_NACK_UNAVAILABLE)) {
+        printf ("unavailable: %s: %s (sent %d times; nothing counted: send it "
+                "again later)\n", declaration.constituency, reply.u.nack.reason,
+                retries + 1);
+        return 4;
     }
     if (rc == 1 && reply.type == TR_MSG_NACK) {
         printf ("refused: %s: %s\n", reply.u.nack.code, reply.u.nack.reason);

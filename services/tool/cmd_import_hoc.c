@@ -1,11 +1,11 @@
 /*  tallyroom import-hoc — prepares an election from the House of Commons
     Library's results CSVs: writes DIR/NAME.yaml (the config) and
     DIR/NAME.night (the night, in declaration order). A thin shell over
-    tr_import_hoc_run (services/lib/tr_import_hoc.h); README-import-hoc.md
-    beside this file is the manual.                                       */
+    tr_import_hoc_run (services/importer/tr_import_hoc.h);
+    services/importer/README.md is the manual.                                       */
 
 #include "commands.h"
-#include "services/lib/tr_import_hoc.h"
+#include "services/importer/tr_import_hoc.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,9 @@
     the night (a prepared night sets it to the declaration time). Each
     declaration keeps its submission id, so a replay that is interrupted
     and run again into the same stack is acked, not counted twice; into a
-    fresh stack it reproduces the night message for message.             */
+    fresh stack it reproduces the night message for message. A declaration
+    answered `unavailable` (ingest could not write its night log) is not
+    refused: it is sent again, same submission id, after a backoff.      */
 
 #include "commands.h"
 #include "centre_client.h"
@@ -16,6 +18,8 @@
 #include "services/lib/tr_wire.h"
 
 #define REPLAY_WINDOW       32      //  declarations in flight at full speed
+#define REPLAY_UNAVAILABLE  10      //  resends after `unavailable` (backoff
+                                    //  250 ms doubling to 8 s: ~48 s in all)
 
 typedef struct {
     double speed;                   //  0 = as fast as it goes
@@ -31,6 +35,9 @@ s_usage (FILE *stream)
         "Usage: tallyroom replay [OPTIONS] NIGHT\n"
         "Feeds the declarations of NIGHT (a night log: config/ge2024.night, or the\n"
         "log ingest wrote) into ingest in order, with progress on stderr.\n"
+        "A declaration answered `unavailable` (ingest could not write its night\n"
+        "log) is sent again with the same submission id after a backoff (250 ms,\n"
+        "doubling, at most 8 s; 10 times), not counted as refused.\n"
         "Exit status: 0 all accepted, 1 some refused or unanswered, 2 bad usage.\n\n"
         "Options:\n"
         "  -s, --speed N|max        N times the recorded pace (default max)\n"
@@ -49,8 +56,9 @@ s_progress (replay_t *replay, centre_client_t *client, bool final)
         return;
     replay->progress_at = now + 1000;
     fprintf (stderr, "replay: sent %zu, accepted %zu, refused %zu, "
-             "unanswered %zu, resent %zu%s\n", replay->sent, replay->accepted,
-             replay->refused, replay->lost, centre_client_resends (client),
+             "unanswered %zu, resent %zu (%zu after unavailable)%s\n",
+             replay->sent, replay->accepted, replay->refused, replay->lost,
+             centre_client_resends (client), centre_client_unavailable (client),
              final ? " — done" : "");
 }
 
@@ -197,6 +205,8 @@ tr_cmd_replay (int argc, char **argv)
                  "is %s\n", argv [optind], tr_nightlog_election (night), config->name);
     centre_client_t *client = centre_client_new (config, options.cert_path,
                                                  timeout_ms, 5);
+    if (client)
+        centre_client_set_unavailable_retries (client, REPLAY_UNAVAILABLE);
     tr_config_destroy (&config);
     int rc = client ? s_play (&replay, night, client) : 1;
     centre_client_destroy (&client);

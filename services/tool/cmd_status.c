@@ -1,13 +1,25 @@
 /*  tallyroom status — do the three daemons answer, and is each linked to
     the one upstream of it? `scripts/stack up` waits on this before it
     says the stack is up: a subscriber that has not yet heard its publisher
-    would miss the first declarations of the night.                       */
+    would miss the first declarations of the night.
+
+    Each door is asked for a heartbeat (tr_prober.h, the gateway's check
+    too), all three at once. An answer may take a while on a slow link (a
+    TCP connect and Curve's handshake are several round trips before the
+    request is even read: over 1 s at 150 ms one way), so each ask waits
+    --timeout, and --wait asks again until all are up or it has passed. */
 
 #include "commands.h"
-#include "services/lib/tr_curve.h"
 #include "services/lib/tr_options.h"
+#include "services/lib/tr_prober.h"
 #include "services/lib/tr_wire.h"
 #include <unistd.h>
+
+#define STATUS_TIMEOUT_MS   5000    //  one ask, by default
+#define STATUS_TIMEOUT_MAX  600000
+
+enum { S_INGEST, S_TALLY, S_PUBLISHER, S_DOORS };
+static const char *s_names [S_DOORS] = { "ingest", "tally", "publisher" };
 
 static void
 s_usage (FILE *stream)
@@ -15,70 +27,58 @@ s_usage (FILE *stream)
     fprintf (stream,
         "Usage: tallyroom status [OPTIONS]\n"
         "Asks ingest, tally and publisher whether they are up and linked.\n"
+        "Each is asked for a heartbeat; it answers with its seq and, for the\n"
+        "tally and the publisher, whether it is linked to the one upstream.\n"
         "Exit status: 0 all up and linked, 1 otherwise.\n\n"
         "Options:\n"
         "  -w, --wait SECONDS       keep asking until all are, up to SECONDS\n"
+        "  -t, --timeout MS         how long one ask waits for the answers\n"
+        "                           (default 5000: a slow link needs several\n"
+        "                           round trips before the first answer)\n"
         "  -q, --quiet              print nothing\n"
         TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
 }
 
-//  Asks one daemon at its door (with our key where the config wants one);
-//  true if it answered (and, for tally and publisher, has heard from
-//  upstream).
+//  Is this door's answer good enough: up, and linked upstream for the
+//  tally and the publisher (ingest has no upstream).
 static bool
-s_ask (const tr_config_t *config, const char *cert_path, tr_curve_door_t door,
-       const char *name, const char *endpoint, tr_msg_type_t type, bool quiet)
+s_ok (int door, const tr_probe_result_t *result)
 {
-    tr_msg_t request = { .type = type };
-    if (type == TR_MSG_HEARTBEAT)
-        TR_COPY (request.u.heartbeat.sender, "status");
-    else
-        TR_COPY (request.u.snapshot_request.sender, "status");
-    tr_msg_t reply;
-    char error [256];
-    bool ok = false;
-    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
-                                           error, sizeof error);
-    if (!dealer)
-        memset (&reply, 0, sizeof reply);
-    if (!dealer
-    ||  tr_wire_request_on (&dealer, endpoint, &request, &reply, 1000,
-                            error, sizeof error) != 0) {
-        if (!quiet)
-            printf ("%-10s down: %s\n", name, error);
-    }
-    else
-    if (reply.type == TR_MSG_HEARTBEAT) {
-        ok = true;
-        if (!quiet)
-            printf ("%-10s up at %s, seq %llu\n", name, endpoint,
-                    (unsigned long long) reply.u.heartbeat.seq);
-    }
-    else
-    if (reply.type == TR_MSG_SNAPSHOT_REPLY) {
-        ok = reply.u.snapshot_reply.upstream;
-        if (!quiet)
-            printf ("%-10s up at %s, seq %llu, %s\n", name, endpoint,
-                    (unsigned long long) reply.u.snapshot_reply.seq,
-                    ok ? "linked upstream" : "not yet linked upstream");
-    }
-    tr_msg_clear (&reply);
-    return ok;
+    return result->up && (door == S_INGEST || result->linked);
 }
 
-//  Asks all three, every one even when an earlier one is down.
-static bool
-s_ask_all (const tr_config_t *config, const char *cert_path, bool quiet)
+static void
+s_print (int door, const char *endpoint, const tr_probe_result_t *result)
 {
-    bool ingest = s_ask (config, cert_path, TR_CURVE_CENTRES, "ingest",
-                         config->endpoints.ingest, TR_MSG_HEARTBEAT, quiet);
-    bool tally = s_ask (config, cert_path, TR_CURVE_INTERNAL, "tally",
-                        config->endpoints.tally_snapshot, TR_MSG_SNAPSHOT_REQUEST, quiet);
-    bool publisher = s_ask (config, cert_path, TR_CURVE_SUBSCRIBERS, "publisher",
-                            config->endpoints.publisher_snapshot,
-                            TR_MSG_SNAPSHOT_REQUEST, quiet);
-    return ingest && tally && publisher;
+    if (!result->up)
+        printf ("%-10s down: %s\n", s_names [door], result->error);
+    else
+    if (door == S_INGEST)
+        printf ("%-10s up at %s, seq %llu\n", s_names [door], endpoint,
+                (unsigned long long) result->seq);
+    else
+        printf ("%-10s up at %s, seq %llu, %s%s\n", s_names [door], endpoint,
+                (unsigned long long) result->seq,
+                result->linked ? "linked upstream" : "not yet linked upstream",
+                result->snapshot ? " (answered with a snapshot)" : "");
+}
+
+//  Asks all three at once, every one even when an earlier one is down.
+static bool
+s_ask_all (tr_prober_t **probers, const char **endpoints, int timeout_ms,
+           bool quiet)
+{
+    tr_probe_result_t results [S_DOORS];
+    if (!tr_prober_ask_all (probers, S_DOORS, timeout_ms, NULL, results))
+        return false;
+    bool all = true;
+    for (int door = 0; door < S_DOORS; door++) {
+        all = all && s_ok (door, &results [door]);
+        if (!quiet)
+            s_print (door, endpoints [door], &results [door]);
+    }
+    return all;
 }
 
 int
@@ -86,25 +86,34 @@ tr_cmd_status (int argc, char **argv)
 {
     tr_options_t options = { 0 };
     int wait_seconds = 0;
+    int timeout_ms = STATUS_TIMEOUT_MS;
     bool quiet = false;
     struct option long_options [] = {
         TR_OPTIONS_LONG,
         { "wait", required_argument, NULL, 'w' },
+        { "timeout", required_argument, NULL, 't' },
         { "quiet", no_argument, NULL, 'q' },
         TR_OPTIONS_CLIENT_LONG,
         { 0 }
     };
     int option;
-    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "w:q",
+    while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "w:t:q",
                                   long_options, NULL)) != -1) {
         if (tr_options_take (&options, option, optarg))
             continue;
         if (option == 'w' && atoi (optarg) >= 0)
             wait_seconds = atoi (optarg);
         else
+        if (option == 't' && atoi (optarg) > 0
+        &&  atoi (optarg) <= STATUS_TIMEOUT_MAX)
+            timeout_ms = atoi (optarg);
+        else
         if (option == 'q')
             quiet = true;
         else {
+            if (option == 't')
+                fprintf (stderr, "tallyroom status: --timeout '%s': 1 to %d ms\n",
+                         optarg, STATUS_TIMEOUT_MAX);
             s_usage (stderr);
             return 2;
         }
@@ -116,13 +125,34 @@ tr_cmd_status (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom status");
     if (!config)
         return 2;
+    const char *endpoints [S_DOORS] = {
+        config->endpoints.ingest, config->endpoints.tally_snapshot,
+        config->endpoints.publisher_snapshot
+    };
+    const tr_curve_door_t doors [S_DOORS] = {
+        TR_CURVE_CENTRES, TR_CURVE_INTERNAL, TR_CURVE_SUBSCRIBERS
+    };
+    tr_prober_t *probers [S_DOORS];
+    for (int door = 0; door < S_DOORS; door++)
+        probers [door] = tr_prober_new (config, doors [door], endpoints [door],
+                                        options.cert_path, "status");
+    //  Quiet asks until all are up or the wait has passed; unless --quiet,
+    //  one more ask prints what it finds.
     int64_t give_up = tr_wire_now_ms () + wait_seconds * 1000LL;
     bool all_up;
-    while (!(all_up = s_ask_all (config, options.cert_path, true))
-        && tr_wire_now_ms () < give_up && !zsys_interrupted)
-        usleep (200 * 1000);
+    int64_t asked_at = tr_wire_now_ms ();
+    while (!(all_up = s_ask_all (probers, endpoints, timeout_ms, true))
+        && tr_wire_now_ms () < give_up && !zsys_interrupted) {
+        //  A refused connection is no reason to ask again at once.
+        int64_t took = tr_wire_now_ms () - asked_at;
+        if (took < 200)
+            usleep ((useconds_t) (200 - took) * 1000);
+        asked_at = tr_wire_now_ms ();
+    }
     if (!quiet)
-        all_up = s_ask_all (config, options.cert_path, false);
+        all_up = s_ask_all (probers, endpoints, timeout_ms, false);
+    for (int door = 0; door < S_DOORS; door++)
+        tr_prober_destroy (&probers [door]);
     tr_config_destroy (&config);
     return all_up ? 0 : 1;
 }

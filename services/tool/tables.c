@@ -3,6 +3,8 @@
 #include "tables.h"
 #include "services/lib/tr_json.h"
 
+#define TABLES_NAME_MAX     48      //  a longer party name is cut
+
 //  Prints text in a column of width characters, cut or padded. printf's
 //  widths count bytes, and "Sinn Féin" has one more byte than letters.
 static void
@@ -18,6 +20,34 @@ s_print_column (FILE *stream, const char *text, size_t width)
     }
     for (; shown < width; shown++)
         fputc (' ', stream);
+}
+
+//  Characters (not bytes) in a UTF-8 string.
+static size_t
+s_characters (const char *text)
+{
+    size_t count = 0;
+    for (const unsigned char *at = (const unsigned char *) text; *at; at++)
+        count += (*at & 0xC0) != 0x80;
+    return count;
+}
+
+//  value with thousands separators, "9,708,716", into buffer (27 bytes
+//  hold any uint64_t). Not the locale's: a results table reads the same
+//  on every desk.
+static const char *
+s_thousands (uint64_t value, char *buffer, size_t size)
+{
+    char digits [24];
+    int length = snprintf (digits, sizeof digits, "%llu", (unsigned long long) value);
+    size_t out = 0;
+    for (int index = 0; index < length && out + 2 < size; index++) {
+        if (index > 0 && (length - index) % 3 == 0)
+            buffer [out++] = ',';
+        buffer [out++] = digits [index];
+    }
+    buffer [out] = 0;
+    return buffer;
 }
 
 void
@@ -46,15 +76,29 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
     const tr_party_t *leader = tr_config_party (config, totals->majority_party);
     if (leader)
         fprintf (stream, "; %s have a majority", leader->headline_name);
-    fprintf (stream, "\n\n%-24s %6s %7s\n", "", "Seats", "Change");
+    //  The name column is as wide as the longest name shown ("Democratic
+    //  Unionist Party" whole), at most TABLES_NAME_MAX characters.
+    size_t width = 24;
+    for (size_t group = 0; group < config->group_count; group++)
+        if (s_characters (config->groups [group].name) > width)
+            width = s_characters (config->groups [group].name);
+    for (size_t index = 0; index < totals->party_count; index++) {
+        const tr_party_total_t *party = &totals->parties [index];
+        if ((party->seats || party->change) && s_characters (party->name) > width)
+            width = s_characters (party->name);
+    }
+    if (width > TABLES_NAME_MAX)
+        width = TABLES_NAME_MAX;
+    fprintf (stream, "\n\n%-*s %6s %7s\n", (int) width, "", "Seats", "Change");
     for (size_t group = 0; group < config->group_count; group++) {
-        s_print_column (stream, config->groups [group].name, 24);
+        s_print_column (stream, config->groups [group].name, width);
         fprintf (stream, " %6u %+7d\n", seats [group], change [group]);
     }
-    fprintf (stream, "\n%-6s %-24s %6s %7s %11s %7s\n", "Party", "", "Seats",
-             "Change", "Votes", "Share");
+    fprintf (stream, "\n%-6s %-*s %6s %7s %11s %7s\n", "Party", (int) width, "",
+             "Seats", "Change", "Votes", "Share");
     size_t unseated = 0;
     uint64_t unseated_votes = 0;
+    char votes [32];
     for (size_t index = 0; index < totals->party_count; index++) {
         const tr_party_total_t *party = &totals->parties [index];
         if (party->seats == 0 && party->change == 0) {
@@ -63,14 +107,15 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
             continue;
         }
         fprintf (stream, "%-6s ", party->party);
-        s_print_column (stream, party->name, 24);
-        fprintf (stream, " %6u %+7d %11llu %6.1f%%\n", party->seats, party->change,
-                 (unsigned long long) party->votes, party->share * 100.0);
+        s_print_column (stream, party->name, width);
+        fprintf (stream, " %6u %+7d %11s %6.1f%%\n", party->seats, party->change,
+                 s_thousands (party->votes, votes, sizeof votes),
+                 party->share * 100.0);
     }
     if (unseated)
-        fprintf (stream, "\n%zu other parties won no seat, with %llu votes between "
+        fprintf (stream, "\n%zu other parties won no seat, with %s votes between "
                  "them (tallyroom snapshot --json lists every party)\n",
-                 unseated, (unsigned long long) unseated_votes);
+                 unseated, s_thousands (unseated_votes, votes, sizeof votes));
 }
 
 void

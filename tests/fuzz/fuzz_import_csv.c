@@ -12,7 +12,7 @@
     Seeds: tests/fuzz/corpus/import_csv/ (tests/fixtures/hoc's files,
     joined; tests/fuzz/make_seeds.c).
 */
-#include "services/lib/tr_import_model.h"
+#include "services/importer/tr_import_model.h"
 #include "fuzz_memfile.h"
 #include <string.h>
 

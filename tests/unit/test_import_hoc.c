@@ -10,9 +10,9 @@
     the config through tr_config_load, the night through tr_nightlog_read.
     Each test writes into its own mkdtemp directory, removed after.
 */
-#include "services/lib/tr_import_hoc.h"
-#include "services/lib/tr_import_model.h"
-#include "services/lib/tr_import_csv.h"
+#include "services/importer/tr_import_hoc.h"
+#include "services/importer/tr_import_model.h"
+#include "services/importer/tr_import_csv.h"
 #include "config/tr_config.h"
 #include "proto/tr_nightlog.h"
 #include <dirent.h>

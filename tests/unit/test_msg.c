@@ -320,11 +320,14 @@ test_alert_heartbeat_and_snapshot_request_round_trip (void **state)
     free (back);
 
     tr_msg_t *heartbeat = s_new_msg (TR_MSG_HEARTBEAT);
-    heartbeat->u.heartbeat = (tr_heartbeat_t) { 412, 1720145650999, "ingest", 0, 0 };
+    heartbeat->u.heartbeat = (tr_heartbeat_t) { 412, 1720145650999, "ingest", 0, 0,
+                                                       true, 411 };
     back = s_round_trip (heartbeat);
     assert_int_equal (back->u.heartbeat.seq, 412);
     assert_int_equal (back->u.heartbeat.sent_at, 1720145650999);
     assert_string_equal (back->u.heartbeat.sender, "ingest");
+    assert_true (back->u.heartbeat.upstream);
+    assert_int_equal (back->u.heartbeat.upstream_seq, 411);
     free (back);
 
     tr_msg_t *request = s_new_msg (TR_MSG_SNAPSHOT_REQUEST);
@@ -335,6 +338,42 @@ test_alert_heartbeat_and_snapshot_request_round_trip (void **state)
     free (alert);
     free (heartbeat);
     free (request);
+}
+
+//  A heartbeat from a sender built before `upstream` and `upstream_seq`
+//  (packed by hand: no such fields) still decodes, as not linked and 0.
+static void
+test_heartbeat_without_upstream_fields_decodes (void **state)
+{
+    (void) state;
+    msgpack_sbuffer buffer;
+    msgpack_sbuffer_init (&buffer);
+    msgpack_packer packer;
+    msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
+    msgpack_pack_map (&packer, 5);
+    const char *keys [] = { "v", "type", "seq", "sent_at", "sender" };
+    msgpack_pack_str_with_body (&packer, keys [0], 1);
+    msgpack_pack_uint64 (&packer, 1);
+    msgpack_pack_str_with_body (&packer, keys [1], 4);
+    msgpack_pack_str_with_body (&packer, "heartbeat", 9);
+    msgpack_pack_str_with_body (&packer, keys [2], 3);
+    msgpack_pack_uint64 (&packer, 77);
+    msgpack_pack_str_with_body (&packer, keys [3], 7);
+    msgpack_pack_int64 (&packer, 1720145651000);
+    msgpack_pack_str_with_body (&packer, keys [4], 6);
+    msgpack_pack_str_with_body (&packer, "publisher", 9);
+    tr_msg_t *back = s_new_msg (0);
+    back->u.heartbeat.upstream = true;      //  decoding must clear it
+    back->u.heartbeat.upstream_seq = 5;
+    char detail [256];
+    assert_int_equal (tr_msg_decode ((const uint8_t *) buffer.data, buffer.size,
+                                     back, detail, sizeof (detail)), TR_MSG_OK);
+    assert_int_equal (back->type, TR_MSG_HEARTBEAT);
+    assert_int_equal (back->u.heartbeat.seq, 77);
+    assert_false (back->u.heartbeat.upstream);
+    assert_int_equal (back->u.heartbeat.upstream_seq, 0);
+    free (back);
+    msgpack_sbuffer_destroy (&buffer);
 }
 
 static void
@@ -641,6 +680,7 @@ main (void)
         cmocka_unit_test (test_result_round_trips_with_every_field),
         cmocka_unit_test (test_totals_round_trip_with_every_party_the_bound_allows),
         cmocka_unit_test (test_alert_heartbeat_and_snapshot_request_round_trip),
+        cmocka_unit_test (test_heartbeat_without_upstream_fields_decodes),
         cmocka_unit_test (test_snapshot_reply_round_trips_with_its_results),
         cmocka_unit_test (test_empty_snapshot_reply_has_no_results_to_free),
         cmocka_unit_test (test_records_request_and_reply_round_trip_with_the_bound),

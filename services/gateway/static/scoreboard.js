@@ -7,9 +7,16 @@
 // reconnects by itself with Last-Event-ID, and the gateway replays what was
 // missed or sends a snapshot; if the browser gives up (an HTTP error), the
 // page opens a new stream itself, passing the last number it saw.
+//
+// An open stream is not a live feed: if the publisher dies, the gateway
+// keeps the stream open but has nothing to send. So the page also asks
+// /healthz every HEALTH_MS; while it answers 503 "stale" (the publisher has
+// been silent past the gateway's bound) the page says "stale", not "live",
+// and says "live" again once /healthz is 200.
 "use strict";
 
 const RECONNECT_MS = 1000;      // after the browser gave up on the stream
+const HEALTH_MS = 1000;         // how often /healthz is asked
 const TICKER_MAX = 4;           // breaking alerts shown
 const RESULTS_MAX = 2;          // latest results shown
 const CANDIDATES_MAX = 4;       // candidates shown per result
@@ -268,6 +275,31 @@ function setState(state, text) {
     $("status-text").textContent = text;
 }
 
+// What the stream and /healthz say together: the status line.
+const link = { open: false, stale: null };     // stale: /healthz's body, or null
+
+function showLink() {
+    if (!link.open)
+        setState("reconnecting", "reconnecting…");
+    else
+    if (link.stale)
+        setState("stale", "stale: no word from the publisher for "
+                 + Math.round(link.stale.silence_ms / 1000) + " s");
+    else
+        setState("live", "live");
+}
+
+async function checkHealth() {
+    try {
+        const response = await fetch("healthz", { cache: "no-store" });
+        const body = await response.json();
+        link.stale = response.status === 503 && body.status === "stale" ? body : null;
+    }
+    catch (error) { /* the gateway is away: the stream says so */ }
+    showLink();
+    setTimeout(checkHealth, HEALTH_MS);
+}
+
 function handle(apply) {
     return message => {
         const data = JSON.parse(message.data);
@@ -280,14 +312,12 @@ function handle(apply) {
 function connect() {
     const url = night.seq === null ? "events" : "events?last_event_id=" + night.seq;
     source = new EventSource(url);
-    source.onopen = () => setState("live", "live");
+    source.onopen = () => { link.open = true; showLink(); };
     source.onerror = () => {
-        if (source.readyState === EventSource.CLOSED) {
-            setState("reconnecting", "reconnecting…");
+        link.open = false;
+        showLink();
+        if (source.readyState === EventSource.CLOSED)
             setTimeout(connect, RECONNECT_MS);
-        }
-        else
-            setState("reconnecting", "reconnecting…");
     };
     source.addEventListener("snapshot", handle(applySnapshot));
     source.addEventListener("totals", handle(applyTotals));
@@ -318,6 +348,7 @@ async function start() {
     buildMap(await fetchJson("hexmap.json"));
     draw();
     connect();
+    checkHealth();
 }
 
 start();

@@ -89,7 +89,7 @@ typedef struct {
     size_t order [TR_SEATS_MAX];            /*  seat indexes, as declared     */
 } tr_import_t;
 
-//  tr_import_hoc.c: the model.
+//  tr_import_hoc.c: the model (tr_import_run.c calls the steps below).
 tr_import_t *tr_import_new (FILE *log);
 void tr_import_destroy (tr_import_t **self_p);
 tr_import_seat_t *tr_import_seat (tr_import_t *self, const char *id);

@@ -348,7 +348,7 @@ tr_import_write_config (tr_import_t *self, const char *path,
     fprintf (file, "# %s\n", S_LICENCE);
     fprintf (file, "# The %s election, written by `tallyroom import-hoc` from "
              "the House of Commons\n# Library's results "
-             "(services/tool/README-import-hoc.md).\n", self->name);
+             "(services/importer/README.md).\n", self->name);
     fputs (s_key_legend, file);
     s_writer_t writer = { .ok = true };
     yaml_emitter_initialize (&writer.emitter);

@@ -3,9 +3,9 @@
     election config, config/tr_config.h) and DIR/NAME.night (the night's
     declarations in the order they were declared, proto/tr_nightlog.h).
 
-    `tallyroom import-hoc` is a thin shell over tr_import_hoc_run;
-    services/tool/README-import-hoc.md says which columns are read, what is
-    derived from them and how.
+    `tallyroom import-hoc` is a thin shell over tr_import_hoc_run
+    (tr_import_run.c); README.md beside this file says which columns are
+    read, what is derived from them and how.
 */
 #ifndef TR_IMPORT_HOC_H_INCLUDED
 #define TR_IMPORT_HOC_H_INCLUDED
