@@ -604,6 +604,10 @@ s_records_ready (zloop_t *loop, zsock_t *records_router, void *argument)
                         msg.u.records_request.sender, error);
         tr_msg_clear (&reply);
     }
+    else
+    if (err == TR_MSG_OK && msg.type == TR_MSG_HEARTBEAT)
+        //  Every door answers a liveness check, with the last seq on disk.
+        tr_wire_heartbeat (records_router, identity, "ingest", self->synced_seq);
     else {
         //  Not for us: say so in the log; the asker times out.
         zsys_warning ("ingest: ignored a request on ingest_records: %s",

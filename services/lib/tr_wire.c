@@ -107,9 +107,12 @@ tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
     zframe_t *body = zframe_more (*identity) ? zframe_recv (router) : NULL;
     if (!body || zframe_more (body)) {
         size_t frames = (body ? 1 : 0) + s_drop_rest (router);
-        zframe_destroy (&body);
         snprintf (detail, detail_size, "expected one frame holding one MessagePack "
                   "message, got %zu", frames);
+        if (payload)
+            *payload = body;        //  its metadata still names the peer
+        else
+            zframe_destroy (&body);
         return TR_MSG_ERR_MALFORMED;
     }
     tr_msg_err_t err = tr_msg_decode (zframe_data (body), zframe_size (body),

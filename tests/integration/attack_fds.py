@@ -55,9 +55,10 @@ def main():
     closed = 0
     for s in sockets:
         s.setblocking(False)
-        try:
-            if s.recv(1) == b"":
-                closed += 1
+        try:        # past ingest's ZMTP greeting, to the end if it closed
+            while s.recv(4096):
+                pass
+            closed += 1
         except BlockingIOError:
             pass
         except OSError:
