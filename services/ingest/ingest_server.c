@@ -10,10 +10,19 @@
     it asks for the records after the last one it has on a second ROUTER,
     ingest_records, which answers from the log (ingest_records.c) and never
     with a record that is not yet on disk.
+
+    One loop (zloop, on the monotonic clock) serves both doors and the
+    heartbeat; nothing in it waits on another daemon. A batch is made
+    durable when it is full, when the door has nothing more, or 2 ms after
+    its first entry, and the loop takes at most 256 messages a turn: a
+    trusted centre flooding the door delays another's ack by a batch, not
+    by the flood (README.md, "Security"). What is refused is logged at most
+    once a second per centre (ingest_refusals.c).
 */
 
 #include "ingest_server.h"
 #include "ingest_records.h"
+#include "ingest_refusals.h"
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_authorise.h"
 #include "services/lib/tr_curve.h"
@@ -28,8 +37,6 @@
 #define INGEST_TURN_MAX         256     //  messages taken off the door in one
                                         //  turn of the loop
 #define INGEST_HEARTBEAT_MS     1000
-#define INGEST_LOG_WINDOW_MS    1000    //  refusals of one centre logged at
-                                        //  most once a window, then summed
 #define INGEST_HANDSHAKE_MS     5000    //  a connection that has not finished
                                         //  its Curve handshake by then is
                                         //  closed (libzmq's default: 30 s)
@@ -46,17 +53,6 @@ typedef struct {
 //  The longest key of the submissions table: a length byte, the centre's
 //  name and the id.
 #define INGEST_KEY_MAX  (1 + TR_CODE_MAX + TR_SUBMISSION_MAX + 1)
-
-/*  What the log has been told of one centre's refusals: the first in a
-    window is logged in full, the rest are counted and summed in one line.
-    One per certificate name (all of them "" with Curve off), so the table
-    is as small as the trust store.                                         */
-typedef struct {
-    int64_t window_at;          //  when the current window opened (mono ms);
-                                //  0: no window open
-    uint64_t unlogged;          //  refusals since, not yet in the log
-    char code [TR_CODE_MAX + 1];    //  the last of them
-} ingest_peer_t;
 
 /*  A declaration accepted in the current batch, waiting for the fsync.      */
 typedef struct {
@@ -81,7 +77,7 @@ struct _ingest_server_t {
     uint64_t seq;               //  last sequence number given
     uint64_t synced_seq;        //  last sequence number known on disk
     zhashx_t *submissions;      //  s_key (centre, id) -> ingest_submission_t *
-    zhashx_t *peers;            //  centre name -> ingest_peer_t *
+    ingest_refusals_t *refusals;    //  what the log says of them
     bool *declared;             //  per constituency (config order)
     uint64_t accepted;          //  declarations accepted since start (a
                                 //  resubmission is not counted again)
@@ -91,6 +87,16 @@ struct _ingest_server_t {
     size_t pending_count;
     ingest_pending_t pending [INGEST_BATCH_MAX];
 };
+
+//  Copies src into dst (size bytes), cut at its size: TR_COPY without the
+//  formatting, for the path every declaration takes.
+static void
+s_copy (char *dst, size_t size, const char *src)
+{
+    size_t length = strnlen (src, size - 1);
+    memcpy (dst, src, length);
+    dst [length] = '\0';
+}
 
 //  CRC-32 of the declaration's content: what the count centre sent, not
 //  what ingest added (seq, accepted_at, centre).
@@ -126,7 +132,7 @@ s_key (char *key, const char *centre, const char *submission_id)
 //  Records what the night now holds: the id (scoped by the centre that
 //  sent it), the seat declared, the last number given.
 static void
-s_remember (ingest_server_t *self, const tr_declaration_t *declaration, size_t seat)
+s_remember (ingest_server_t *self, const tr_declaration_t *declaration, int seat)
 {
     ingest_submission_t *submission =
         (ingest_submission_t *) malloc (sizeof (ingest_submission_t));
@@ -136,7 +142,8 @@ s_remember (ingest_server_t *self, const tr_declaration_t *declaration, size_t s
     char key [INGEST_KEY_MAX];
     s_key (key, declaration->centre, declaration->submission_id);
     zhashx_update (self->submissions, key, submission);
-    self->declared [seat] = true;
+    if (seat >= 0)
+        self->declared [seat] = true;
     if (declaration->seq > self->seq)
         self->seq = declaration->seq;
 }
@@ -166,15 +173,8 @@ s_open_log (ingest_server_t *self, const char *log_path)
     while (rc > 0
        && (rc = ingest_records_next (self->records, &declaration, error,
                                      sizeof error)) > 0) {
-        int seat = tr_config_constituency_index (self->config,
-                                                 declaration.constituency);
-        if (seat < 0) {
-            zsys_error ("ingest: night log record seq=%llu declares %s, which is "
-                        "not a seat of %s", (unsigned long long) declaration.seq,
-                        declaration.constituency, self->config->name);
-            return -1;
-        }
-        s_remember (self, &declaration, (size_t) seat);
+        s_remember (self, &declaration, tr_config_constituency_index (
+                                            self->config, declaration.constituency));
     }
     if (rc < 0) {
         zsys_error ("ingest: cannot read night log back: %s", error);
@@ -241,8 +241,7 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     self->verbose = verbose;
     self->submissions = zhashx_new ();
     zhashx_set_destructor (self->submissions, s_free_item);
-    self->peers = zhashx_new ();
-    zhashx_set_destructor (self->peers, s_free_item);
+    self->refusals = ingest_refusals_new ();
     self->declared = (bool *) calloc (config->constituency_count, sizeof (bool));
     assert (self->declared);
     if (s_open_log (self, log_path) != 0 || s_open_doors (self) != 0) {
@@ -268,70 +267,10 @@ ingest_server_destroy (ingest_server_t **self_p)
         ingest_records_destroy (&self->records);
         tr_nightlog_destroy (&self->log);
         zhashx_destroy (&self->submissions);
-        zhashx_destroy (&self->peers);
+        ingest_refusals_destroy (&self->refusals);
         free (self->declared);
         free (self);
         *self_p = NULL;
-    }
-}
-
-static ingest_peer_t *
-s_peer (ingest_server_t *self, const char *centre)
-{
-    ingest_peer_t *peer = (ingest_peer_t *) zhashx_lookup (self->peers, centre);
-    if (!peer) {
-        peer = (ingest_peer_t *) calloc (1, sizeof (ingest_peer_t));
-        assert (peer);
-        zhashx_insert (self->peers, centre, peer);
-    }
-    return peer;
-}
-
-//  Logs a refusal, at most one line a window for each centre: the first in
-//  full, the others summed when the window closes (s_log_summaries). A
-//  flood of bad messages would otherwise write a line each, megabytes a
-//  second. Refusals of a seat that is not the sender's are warnings.
-static void
-s_log_refusal (ingest_server_t *self, const tr_nack_t *nack, const char *detail)
-{
-    ingest_peer_t *peer = s_peer (self, self->centre);
-    if (peer->window_at) {
-        peer->unlogged++;
-        TR_COPY (peer->code, nack->code);
-        return;
-    }
-    peer->window_at = zclock_mono ();
-    const char *centre = *self->centre ? self->centre : "-";
-    const char *id = *nack->submission_id ? nack->submission_id : "-";
-    if (detail)
-        zsys_warning ("ingest: refused submission=%s code=%s centre=%s %s "
-                      "reason=\"%s\"", id, nack->code, centre, detail, nack->reason);
-    else
-        zsys_info ("ingest: refused submission=%s code=%s centre=%s reason=\"%s\"",
-                   id, nack->code, centre, nack->reason);
-}
-
-//  Closes the windows that are over, logging what each held back.
-static void
-s_log_summaries (ingest_server_t *self)
-{
-    int64_t now = zclock_mono ();
-    for (ingest_peer_t *peer = (ingest_peer_t *) zhashx_first (self->peers);
-         peer; peer = (ingest_peer_t *) zhashx_next (self->peers)) {
-        if (!peer->window_at || now - peer->window_at < INGEST_LOG_WINDOW_MS)
-            continue;
-        if (peer->unlogged) {
-            const char *centre = (const char *) zhashx_cursor (self->peers);
-            zsys_warning ("ingest: refused %llu more messages from centre=%s in the "
-                          "last %.1f s (the last: code=%s)",
-                          (unsigned long long) peer->unlogged, *centre ? centre : "-",
-                          (double) (now - peer->window_at) / 1000.0, peer->code);
-            //  The summary is this window's line: the next refusal counts.
-            peer->window_at = now;
-            peer->unlogged = 0;
-        }
-        else
-            peer->window_at = 0;
     }
 }
 
@@ -343,7 +282,7 @@ s_send_nack (ingest_server_t *self, zframe_t *identity, const tr_nack_t *nack,
     reply.u.nack = *nack;
     tr_wire_send (self->router, identity, &reply);
     self->refused++;
-    s_log_refusal (self, nack, detail);
+    ingest_refusals_log (self->refusals, self->centre, nack, detail);
 }
 
 static void
@@ -351,10 +290,23 @@ s_send_ack (ingest_server_t *self, zframe_t *identity, const char *submission_id
             uint64_t seq, bool duplicate)
 {
     tr_msg_t reply = { .type = TR_MSG_ACK };
-    TR_COPY (reply.u.ack.submission_id, submission_id);
+    s_copy (reply.u.ack.submission_id, sizeof reply.u.ack.submission_id, submission_id);
     reply.u.ack.seq = seq;
     reply.u.ack.duplicate = duplicate;
     tr_wire_send (self->router, identity, &reply);
+}
+
+//  Publishes a declaration to the tally, under its topic.
+static void
+s_publish (ingest_server_t *self, const tr_declaration_t *declaration)
+{
+    tr_msg_t msg = { .type = TR_MSG_DECLARATION };
+    msg.u.declaration = *declaration;
+    size_t size;
+    uint8_t *payload = tr_msg_encode (&msg, &size);
+    assert (payload);       //  it was validated: it encodes
+    tr_wire_publish_raw (self->pub, "declaration", payload, size);
+    free (payload);
 }
 
 //  Makes the batch durable, then publishes and acks each declaration in it.
@@ -378,9 +330,7 @@ s_commit_batch (ingest_server_t *self)
         ingest_pending_t *pending = &self->pending [index];
         const tr_declaration_t *declaration = &pending->declaration;
         if (!pending->duplicate) {
-            tr_msg_t msg = { .type = TR_MSG_DECLARATION };
-            msg.u.declaration = *declaration;
-            tr_wire_publish (self->pub, &msg);
+            s_publish (self, declaration);
             self->accepted++;
             if (self->verbose)
                 zsys_info ("ingest: accepted constituency=%s seq=%llu submission=%s "
@@ -403,6 +353,7 @@ static void
 s_hold_for_sync (ingest_server_t *self, zframe_t *identity,
                  const tr_declaration_t *declaration, uint64_t seq, bool duplicate)
 {
+    assert (self->pending_count < INGEST_BATCH_MAX);
     if (self->pending_count == 0)
         self->batch_at = zclock_mono ();
     ingest_pending_t *pending = &self->pending [self->pending_count++];
@@ -490,7 +441,7 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
     }
     declaration->seq = self->seq + 1;
     declaration->accepted_at = tr_wire_now_ms ();
-    TR_COPY (declaration->centre, self->centre);
+    s_copy (declaration->centre, sizeof declaration->centre, self->centre);
     if (tr_nightlog_append (self->log, declaration) != TR_NIGHTLOG_OK) {
         zsys_error ("ingest: cannot append to night log: %s", strerror (errno));
         tr_nack_fill (&nack, declaration->submission_id, TR_NACK_UNAVAILABLE,
@@ -498,7 +449,7 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
         s_send_nack (self, identity, &nack, NULL);
         return;
     }
-    s_remember (self, declaration, seat);
+    s_remember (self, declaration, (int) seat);
     s_hold_for_sync (self, identity, declaration, declaration->seq, false);
 }
 
@@ -530,7 +481,7 @@ s_handle_request (ingest_server_t *self)
         return;
     self->centre [0] = '\0';
     if (payload)
-        TR_COPY (self->centre, tr_curve_peer_name (payload));
+        s_copy (self->centre, sizeof self->centre, tr_curve_peer_name (payload));
     zframe_destroy (&payload);
     tr_nack_t nack;
     if (err != TR_MSG_OK) {
@@ -626,7 +577,7 @@ s_heartbeat_due (zloop_t *loop, int timer_id, void *argument)
     (void) timer_id;
     ingest_server_t *self = (ingest_server_t *) argument;
     tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq);
-    s_log_summaries (self);
+    ingest_refusals_flush (self->refusals);
     return 0;
 }
 
@@ -640,7 +591,7 @@ ingest_server_run (ingest_server_t *self)
     zloop_timer (self->loop, INGEST_HEARTBEAT_MS, 0, s_heartbeat_due, self);
     tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq);
     zloop_start (self->loop);
-    s_log_summaries (self);
+    ingest_refusals_flush (self->refusals);
     zsys_info ("ingest: stopping seq=%llu", (unsigned long long) self->seq);
     return self->failed ? 1 : 0;
 }
