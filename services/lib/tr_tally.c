@@ -244,12 +244,17 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
                 tr_tally_update_t *update, tr_nack_t *nack)
 {
     assert (self && declaration && update && nack);
-    //  The same rules as ingest's (tr_validate.h), on what the tally has.
+    //  The rules are tr_validate's, ingest's too. A first declaration of a
+    //  seat already declared is applied as a replacement, as it always was
+    //  (ingest never logs one), so of the night's rules only a correction's
+    //  is checked here.
     size_t seat;
-    if (!tr_validate_against_night (self->config, declaration, self->has_result,
-                                    &seat, nack))
+    if (!tr_validate_seat (self->config, declaration, &seat, nack))
         return false;
     bool first_of_seat = !self->has_result [seat];
+    if (declaration->kind == TR_KIND_CORRECTION
+    &&  !tr_validate_night (self->config, seat, !first_of_seat, declaration, nack))
+        return false;
     memset (update, 0, sizeof *update);
     s_compute_result (&self->config->constituencies [seat], declaration,
                       &update->result);

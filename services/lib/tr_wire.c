@@ -80,14 +80,16 @@ static size_t
 s_drop_rest (zsock_t *socket)
 {
     size_t dropped = 0;
-    while (zsock_rcvmore (socket)) {
+    void *handle = zsock_resolve (socket);
+    bool more = zsock_rcvmore (socket);
+    while (more) {
         zmq_msg_t frame;
         zmq_msg_init (&frame);
-        int rc = zmq_msg_recv (&frame, zsock_resolve (socket), 0);
+        int rc = zmq_msg_recv (&frame, handle, 0);
+        more = rc >= 0 && zmq_msg_more (&frame);
         zmq_msg_close (&frame);
-        if (rc < 0)
-            break;
-        dropped++;
+        if (rc >= 0)
+            dropped++;
     }
     return dropped;
 }
