@@ -100,8 +100,9 @@ typedef struct {
     uint32_t votes;
 } tr_candidate_t;
 
-/*  A count centre's declaration. seq and accepted_at are 0 from a count
-    centre; ingest fills them in when it accepts and publishes it.           */
+/*  A count centre's declaration. seq, accepted_at and centre are 0 or ""
+    from a count centre (whatever it sends is overwritten); ingest fills them
+    in when it accepts, logs and publishes it.                               */
 typedef struct {
     char submission_id [TR_SUBMISSION_MAX + 1];
     char constituency [TR_ID_MAX + 1];      /*  ONS code                      */
@@ -115,6 +116,9 @@ typedef struct {
     tr_candidate_t candidates [TR_CANDIDATES_MAX];
     uint64_t seq;                           /*  ingest's sequence, 0 = none   */
     int64_t accepted_at;                    /*  Unix ms when ingest accepted  */
+    char centre [TR_CODE_MAX + 1];          /*  who sent it: the name in its  */
+                                            /*  trusted certificate, set by   */
+                                            /*  ingest; "" with Curve off     */
 } tr_declaration_t;
 
 typedef struct {

@@ -76,6 +76,7 @@ static const tr_field_t s_declaration_fields [] = {
             TR_CANDIDATES_MAX, &s_candidate, REQUIRED),
     F_NUM (tr_declaration_t, seq, TR_FIELD_U64, OPTIONAL),
     F_NUM (tr_declaration_t, accepted_at, TR_FIELD_I64, OPTIONAL),
+    F_STR (tr_declaration_t, centre, TR_CODE_MAX, OPTIONAL),
     F_END
 };
 static const tr_record_t s_declaration = {

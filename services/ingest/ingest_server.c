@@ -10,10 +10,19 @@
     it asks for the records after the last one it has on a second ROUTER,
     ingest_records, which answers from the log (ingest_records.c) and never
     with a record that is not yet on disk.
+
+    One loop (zloop, on the monotonic clock) serves both doors and the
+    heartbeat; nothing in it waits on another daemon. A batch is made
+    durable when it is full, when the door has nothing more, or 2 ms after
+    its first entry, and the loop takes at most 256 messages a turn: a
+    trusted centre flooding the door delays another's ack by a batch, not
+    by the flood (README.md, "Security"). What is refused is logged at most
+    once a second per centre (ingest_refusals.c).
 */
 
 #include "ingest_server.h"
 #include "ingest_records.h"
+#include "ingest_refusals.h"
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_authorise.h"
 #include "services/lib/tr_curve.h"
@@ -22,15 +31,28 @@
 #include <zlib.h>
 
 #define INGEST_BATCH_MAX        64      //  declarations sharing one fsync
+#define INGEST_BATCH_WAIT_MS    2       //  the longest the first of a batch
+                                        //  waits for company while more
+                                        //  messages keep arriving
+#define INGEST_TURN_MAX         256     //  messages taken off the door in one
+                                        //  turn of the loop
 #define INGEST_HEARTBEAT_MS     1000
+#define INGEST_HANDSHAKE_MS     5000    //  a connection that has not finished
+                                        //  its Curve handshake by then is
+                                        //  closed (libzmq's default: 30 s)
 
 /*  What ingest remembers of each submission id, so that a resubmission is
-    acked again with the same number and counted once.                      */
+    acked again with the same number and counted once. Ids are a centre's
+    own: the key is the centre's certificate name and the id (s_key).      */
 typedef struct {
     uint64_t seq;               //  the number it was given
     uint32_t digest;            //  CRC-32 of its content, to tell a true
                                 //  resubmission from a reused id
 } ingest_submission_t;
+
+//  The longest key of the submissions table: a length byte, the centre's
+//  name and the id.
+#define INGEST_KEY_MAX  (1 + TR_CODE_MAX + TR_SUBMISSION_MAX + 1)
 
 /*  A declaration accepted in the current batch, waiting for the fsync.      */
 typedef struct {
@@ -43,6 +65,7 @@ typedef struct {
 struct _ingest_server_t {
     const tr_config_t *config;  //  the election; not owned
     bool verbose;               //  log every accepted declaration
+    zloop_t *loop;              //  readers and timers, on the monotonic clock
     zsock_t *router;            //  count centres connect here
     tr_curve_server_t *curve;   //  its keys and ZAP handler; NULL: Curve off
     char centre [TR_CODE_MAX + 1];  //  certificate name of the request
@@ -53,18 +76,30 @@ struct _ingest_server_t {
     ingest_records_t *records;  //  and read it back from here
     uint64_t seq;               //  last sequence number given
     uint64_t synced_seq;        //  last sequence number known on disk
-    zhashx_t *submissions;      //  submission id -> ingest_submission_t *
+    zhashx_t *submissions;      //  s_key (centre, id) -> ingest_submission_t *
+    ingest_refusals_t *refusals;    //  what the log says of them
     bool *declared;             //  per constituency (config order)
-    int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     uint64_t accepted;          //  declarations accepted since start (a
                                 //  resubmission is not counted again)
     uint64_t refused;           //  nacks sent since start
+    bool failed;                //  the disk failed us: stop
+    int64_t batch_at;           //  when the batch's first entry came, mono ms
     size_t pending_count;
     ingest_pending_t pending [INGEST_BATCH_MAX];
 };
 
+//  Copies src into dst (size bytes), cut at its size: TR_COPY without the
+//  formatting, for the path every declaration takes.
+static void
+s_copy (char *dst, size_t size, const char *src)
+{
+    size_t length = strnlen (src, size - 1);
+    memcpy (dst, src, length);
+    dst [length] = '\0';
+}
+
 //  CRC-32 of the declaration's content: what the count centre sent, not
-//  what ingest added (seq, accepted_at).
+//  what ingest added (seq, accepted_at, centre).
 static uint32_t
 s_digest (const tr_declaration_t *declaration)
 {
@@ -72,6 +107,7 @@ s_digest (const tr_declaration_t *declaration)
     msg.u.declaration = *declaration;
     msg.u.declaration.seq = 0;
     msg.u.declaration.accepted_at = 0;
+    msg.u.declaration.centre [0] = '\0';
     size_t size;
     uint8_t *bytes = tr_msg_encode (&msg, &size);
     uint32_t digest = bytes ? (uint32_t) crc32 (0, bytes, (uInt) size) : 0;
@@ -79,16 +115,33 @@ s_digest (const tr_declaration_t *declaration)
     return digest;
 }
 
+//  The submissions table's key: the centre's name, prefixed by its length
+//  so no two (centre, id) pairs make the same key, then the id. No
+//  formatting: this is on every declaration's path.
 static void
-s_remember (ingest_server_t *self, const tr_declaration_t *declaration)
+s_key (char *key, const char *centre, const char *submission_id)
+{
+    size_t centre_length = strlen (centre);
+    size_t id_length = strlen (submission_id);
+    assert (centre_length <= TR_CODE_MAX && id_length <= TR_SUBMISSION_MAX);
+    key [0] = (char) ('A' + centre_length);
+    memcpy (key + 1, centre, centre_length);
+    memcpy (key + 1 + centre_length, submission_id, id_length + 1);
+}
+
+//  Records what the night now holds: the id (scoped by the centre that
+//  sent it), the seat declared, the last number given.
+static void
+s_remember (ingest_server_t *self, const tr_declaration_t *declaration, int seat)
 {
     ingest_submission_t *submission =
         (ingest_submission_t *) malloc (sizeof (ingest_submission_t));
     assert (submission);
     submission->seq = declaration->seq;
     submission->digest = s_digest (declaration);
-    zhashx_update (self->submissions, declaration->submission_id, submission);
-    int seat = tr_config_constituency_index (self->config, declaration->constituency);
+    char key [INGEST_KEY_MAX];
+    s_key (key, declaration->centre, declaration->submission_id);
+    zhashx_update (self->submissions, key, submission);
     if (seat >= 0)
         self->declared [seat] = true;
     if (declaration->seq > self->seq)
@@ -97,7 +150,8 @@ s_remember (ingest_server_t *self, const tr_declaration_t *declaration)
 
 //  Opens the log for appending (which checks every record and cuts off a
 //  torn tail), then reads the night so far back, so numbering and duplicate
-//  detection carry on where they stopped.
+//  detection carry on where they stopped. A record written before ingest
+//  logged the centre has centre "" (proto/README.md, "The night log").
 static int
 s_open_log (ingest_server_t *self, const char *log_path)
 {
@@ -122,8 +176,10 @@ s_open_log (ingest_server_t *self, const char *log_path)
     int rc = self->records ? 1 : -1;
     while (rc > 0
        && (rc = ingest_records_next (self->records, &declaration, error,
-                                     sizeof error)) > 0)
-        s_remember (self, &declaration);
+                                     sizeof error)) > 0) {
+        s_remember (self, &declaration, tr_config_constituency_index (
+                                            self->config, declaration.constituency));
+    }
     if (rc < 0) {
         zsys_error ("ingest: cannot read night log back: %s", error);
         return -1;
@@ -136,10 +192,48 @@ s_open_log (ingest_server_t *self, const char *log_path)
 }
 
 static void
-s_free_submission (void **item)
+s_free_item (void **item)
 {
     free (*item);
     *item = NULL;
+}
+
+//  Makes the three sockets and binds them, one at a time so that a taken
+//  port is named. Only the count centres' door is guarded by Curve here;
+//  the other two are internal links.
+static int
+s_open_doors (ingest_server_t *self)
+{
+    const tr_config_t *config = self->config;
+    self->router = zsock_new (ZMQ_ROUTER);
+    self->pub = zsock_new (ZMQ_PUB);
+    self->records_router = zsock_new (ZMQ_ROUTER);
+    assert (self->router && self->pub && self->records_router);
+    zsock_set_maxmsgsize (self->records_router, 4096);     //  requests are tiny
+    zsock_set_maxmsgsize (self->router, TR_NIGHTLOG_RECORD_MAX);  //  a declaration is ~5 KB at most
+    //  A connection that never says anything is closed, so idle ones cannot
+    //  hold the door's file descriptors (README.md, "Security").
+    zsock_set_handshake_ivl (self->router, INGEST_HANDSHAKE_MS);
+    tr_wire_unbounded (self->pub);
+    zsock_set_maxmsgsize (self->pub, 64 * 1024);    //  subscriptions come in
+    if (tr_curve_server_start (config, "ingest", TR_CURVE_CENTRES, self->verbose,
+                               &self->curve) != 0)
+        return -1;
+    tr_curve_server_apply (self->curve, self->router);
+    struct { zsock_t *socket; const char *name, *endpoint; } doors [] = {
+        { self->router, "ingest", config->endpoints.ingest },
+        { self->pub, "ingest_pub", config->endpoints.ingest_pub },
+        { self->records_router, "ingest_records", config->endpoints.ingest_records }
+    };
+    for (size_t index = 0; index < sizeof doors / sizeof doors [0]; index++)
+        if (zsock_bind (doors [index].socket, "%s", doors [index].endpoint) < 0) {
+            zsys_error ("ingest: cannot bind %s=%s: %s", doors [index].name,
+                        doors [index].endpoint, zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+    zsys_info ("ingest: listening ingest=%s ingest_pub=%s election=%s",
+               config->endpoints.ingest, config->endpoints.ingest_pub, config->name);
+    return 0;
 }
 
 ingest_server_t *
@@ -150,39 +244,14 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     self->config = config;
     self->verbose = verbose;
     self->submissions = zhashx_new ();
-    zhashx_set_destructor (self->submissions, s_free_submission);
+    zhashx_set_destructor (self->submissions, s_free_item);
+    self->refusals = ingest_refusals_new ();
     self->declared = (bool *) calloc (config->constituency_count, sizeof (bool));
     assert (self->declared);
-    if (s_open_log (self, log_path) != 0) {
+    if (s_open_log (self, log_path) != 0 || s_open_doors (self) != 0) {
         ingest_server_destroy (&self);
         return NULL;
     }
-    self->router = zsock_new (ZMQ_ROUTER);
-    self->pub = zsock_new (ZMQ_PUB);
-    self->records_router = zsock_new (ZMQ_ROUTER);
-    assert (self->router && self->pub && self->records_router);
-    zsock_set_maxmsgsize (self->records_router, 4096);     //  requests are tiny
-    zsock_set_maxmsgsize (self->router, TR_NIGHTLOG_RECORD_MAX);  //  a declaration is ~5 KB at most
-    tr_wire_unbounded (self->pub);
-    zsock_set_maxmsgsize (self->pub, 64 * 1024);    //  subscriptions come in
-    //  Only the count centres' door is guarded: the other two are internal.
-    if (tr_curve_server_start (config, "ingest", TR_CURVE_CENTRES, verbose,
-                               &self->curve) != 0) {
-        ingest_server_destroy (&self);
-        return NULL;
-    }
-    tr_curve_server_apply (self->curve, self->router);
-    if (zsock_bind (self->router, "%s", config->endpoints.ingest) < 0
-    ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0
-    ||  zsock_bind (self->records_router, "%s", config->endpoints.ingest_records) < 0) {
-        zsys_error ("ingest: cannot bind %s, %s or %s: %s", config->endpoints.ingest,
-                    config->endpoints.ingest_pub, config->endpoints.ingest_records,
-                    zmq_strerror (zmq_errno ()));
-        ingest_server_destroy (&self);
-        return NULL;
-    }
-    zsys_info ("ingest: listening ingest=%s ingest_pub=%s election=%s",
-               config->endpoints.ingest, config->endpoints.ingest_pub, config->name);
     return self;
 }
 
@@ -194,6 +263,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         ingest_server_t *self = *self_p;
         for (size_t index = 0; index < self->pending_count; index++)
             zframe_destroy (&self->pending [index].identity);
+        zloop_destroy (&self->loop);
         zsock_destroy (&self->router);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->records_router);
@@ -201,6 +271,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         ingest_records_destroy (&self->records);
         tr_nightlog_destroy (&self->log);
         zhashx_destroy (&self->submissions);
+        ingest_refusals_destroy (&self->refusals);
         free (self->declared);
         free (self);
         *self_p = NULL;
@@ -208,27 +279,14 @@ ingest_server_destroy (ingest_server_t **self_p)
 }
 
 static void
-s_send_nack (ingest_server_t *self, zframe_t *identity, const tr_nack_t *nack)
+s_send_nack (ingest_server_t *self, zframe_t *identity, const tr_nack_t *nack,
+             const char *detail)
 {
     tr_msg_t reply = { .type = TR_MSG_NACK };
     reply.u.nack = *nack;
     tr_wire_send (self->router, identity, &reply);
     self->refused++;
-    zsys_info ("ingest: refused submission=%s code=%s reason=\"%s\"",
-               *nack->submission_id ? nack->submission_id : "-", nack->code,
-               nack->reason);
-}
-
-static void
-s_refuse (ingest_server_t *self, zframe_t *identity, const char *submission_id,
-          const char *code, const char *reason)
-{
-    tr_nack_t nack;
-    memset (&nack, 0, sizeof nack);
-    TR_COPY (nack.submission_id, submission_id);
-    TR_COPY (nack.code, code);
-    TR_COPY (nack.reason, reason);
-    s_send_nack (self, identity, &nack);
+    ingest_refusals_log (self->refusals, self->centre, nack, detail);
 }
 
 static void
@@ -236,60 +294,95 @@ s_send_ack (ingest_server_t *self, zframe_t *identity, const char *submission_id
             uint64_t seq, bool duplicate)
 {
     tr_msg_t reply = { .type = TR_MSG_ACK };
-    TR_COPY (reply.u.ack.submission_id, submission_id);
+    s_copy (reply.u.ack.submission_id, sizeof reply.u.ack.submission_id, submission_id);
     reply.u.ack.seq = seq;
     reply.u.ack.duplicate = duplicate;
     tr_wire_send (self->router, identity, &reply);
 }
 
-//  The checks that need the night so far: a seat declares once, unless
-//  the new declaration says it is a correction or a recount.
-static bool
-s_check_against_night (ingest_server_t *self, const tr_declaration_t *declaration,
-                       zframe_t *identity)
+//  Publishes a declaration to the tally, under its topic.
+static void
+s_publish (ingest_server_t *self, const tr_declaration_t *declaration)
 {
-    int seat = tr_config_constituency_index (self->config, declaration->constituency);
-    const char *name = self->config->constituencies [seat].name;
-    char reason [TR_REASON_MAX + 1];
-    if (self->declared [seat] && declaration->kind == TR_KIND_FIRST) {
-        snprintf (reason, sizeof reason, "constituency: %s (%s) has already declared; "
-                  "send kind: correction or kind: recount to replace its result",
-                  name, declaration->constituency);
-        s_refuse (self, identity, declaration->submission_id,
-                  TR_NACK_ALREADY_DECLARED, reason);
-        return false;
+    tr_msg_t msg = { .type = TR_MSG_DECLARATION };
+    msg.u.declaration = *declaration;
+    size_t size;
+    uint8_t *payload = tr_msg_encode (&msg, &size);
+    assert (payload);       //  it was validated: it encodes
+    tr_wire_publish_raw (self->pub, "declaration", payload, size);
+    free (payload);
+}
+
+//  Makes the batch durable, then publishes and acks each declaration in it.
+//  If the disk will not sync, nothing in the batch is acked and ingest
+//  stops: an ack must mean "on disk", and after a failed fsync the kernel
+//  may have dropped the pages, so retrying proves nothing. Clients resend
+//  what was not acked to the restarted ingest.
+static void
+s_commit_batch (ingest_server_t *self)
+{
+    if (self->pending_count == 0 || self->failed)
+        return;
+    if (tr_nightlog_sync (self->log) != TR_NIGHTLOG_OK) {
+        zsys_error ("ingest: fsync of the night log failed: %s; stopping with "
+                    "%zu declarations unacked", strerror (errno), self->pending_count);
+        if (tr_nightlog_cut_unsynced (self->log) != TR_NIGHTLOG_OK)
+            zsys_error ("ingest: cannot cut the unsynced records off: %s", strerror (errno));
+        self->failed = true;
+        return;
     }
-    if (!self->declared [seat] && declaration->kind == TR_KIND_CORRECTION) {
-        snprintf (reason, sizeof reason, "kind: a correction for %s (%s), which has "
-                  "not declared yet", name, declaration->constituency);
-        s_refuse (self, identity, declaration->submission_id,
-                  TR_NACK_NOT_DECLARED, reason);
-        return false;
+    self->synced_seq = self->seq;
+    for (size_t index = 0; index < self->pending_count; index++) {
+        ingest_pending_t *pending = &self->pending [index];
+        const tr_declaration_t *declaration = &pending->declaration;
+        if (!pending->duplicate) {
+            s_publish (self, declaration);
+            self->accepted++;
+            if (self->verbose)
+                zsys_info ("ingest: accepted constituency=%s seq=%llu submission=%s "
+                           "centre=%s", declaration->constituency,
+                           (unsigned long long) declaration->seq,
+                           declaration->submission_id,
+                           *declaration->centre ? declaration->centre : "-");
+        }
+        s_send_ack (self, pending->identity, declaration->submission_id,
+                    declaration->seq, pending->duplicate);
+        zframe_destroy (&pending->identity);
     }
-    return true;
+    self->pending_count = 0;
 }
 
 //  Holds an accepted declaration (or a resubmission of one) for the
-//  batch's fsync: nothing is acked before it is on disk.
+//  batch's fsync: nothing is acked before it is on disk. A full batch is
+//  committed at once.
 static void
 s_hold_for_sync (ingest_server_t *self, zframe_t *identity,
                  const tr_declaration_t *declaration, uint64_t seq, bool duplicate)
 {
+    assert (self->pending_count < INGEST_BATCH_MAX);
+    if (self->pending_count == 0)
+        self->batch_at = zclock_mono ();
     ingest_pending_t *pending = &self->pending [self->pending_count++];
     pending->identity = zframe_dup (identity);
     pending->duplicate = duplicate;
     pending->declaration = *declaration;
     pending->declaration.seq = seq;
+    if (self->pending_count == INGEST_BATCH_MAX)
+        s_commit_batch (self);
 }
 
-//  A resubmission (the same id again) is acked with its first number; the
-//  same id for other content is refused rather than silently dropped.
+//  A resubmission (the same id again from the same centre) is acked with
+//  its first number; the same id for other content is refused rather than
+//  silently dropped. Ids are scoped by the centre, so this says nothing of
+//  any other centre's ids.
 static bool
 s_is_resubmission (ingest_server_t *self, const tr_declaration_t *declaration,
                    zframe_t *identity)
 {
-    ingest_submission_t *known = (ingest_submission_t *)
-        zhashx_lookup (self->submissions, declaration->submission_id);
+    char key [INGEST_KEY_MAX];
+    s_key (key, self->centre, declaration->submission_id);
+    ingest_submission_t *known =
+        (ingest_submission_t *) zhashx_lookup (self->submissions, key);
     if (!known)
         return false;
     if (known->digest == s_digest (declaration)) {
@@ -299,77 +392,81 @@ s_is_resubmission (ingest_server_t *self, const tr_declaration_t *declaration,
             s_hold_for_sync (self, identity, declaration, known->seq, true);
     }
     else {
-        //  Ids are not scoped by centre, so the id may be another centre's:
-        //  say nothing of its declaration.
-        char reason [TR_REASON_MAX + 1];
-        snprintf (reason, sizeof reason, "submission_id: '%s' was already used for "
-                  "another declaration; use a new id", declaration->submission_id);
-        s_refuse (self, identity, declaration->submission_id,
-                  TR_NACK_SUBMISSION_CONFLICT, reason);
+        tr_nack_t nack;
+        tr_nack_fill (&nack, declaration->submission_id, TR_NACK_SUBMISSION_CONFLICT,
+                      "submission_id: '%s' was already used for another of your "
+                      "declarations; use a new id", declaration->submission_id);
+        s_send_nack (self, identity, &nack, NULL);
     }
     return true;
 }
 
-//  With Curve on, a centre declares only its own seats (tr_authorise.h),
-//  checked before anything else so a refused centre learns nothing of the
-//  night; the attempt is logged as a warning with the centre's name.
+//  With Curve on, a centre declares only its own seats (tr_authorise.h).
+//  Checked before anything that depends on the night, so a refused centre
+//  learns nothing of it; the attempt is logged as a warning with the
+//  centre's name and the seat's own centre (for the desk, not the sender).
 static bool
 s_authorised (ingest_server_t *self, zframe_t *identity,
-              const tr_declaration_t *declaration)
+              const tr_declaration_t *declaration, size_t seat)
 {
     char reason [TR_REASON_MAX + 1];
     if (!self->curve
-    ||  tr_authorise_declaration (self->config, self->centre,
-                                  declaration->constituency, reason, sizeof reason))
+    ||  tr_authorise_seat (self->config, self->centre, seat, reason, sizeof reason))
         return true;
-    tr_msg_t reply = { .type = TR_MSG_NACK };
-    TR_COPY (reply.u.nack.submission_id, declaration->submission_id);
-    TR_COPY (reply.u.nack.code, TR_NACK_NOT_YOUR_SEAT);
-    TR_COPY (reply.u.nack.reason, reason);
-    tr_wire_send (self->router, identity, &reply);
-    self->refused++;
-    zsys_warning ("ingest: refused submission=%s code=%s centre=%s constituency=%s "
-                  "reason=\"%s\"", declaration->submission_id, TR_NACK_NOT_YOUR_SEAT,
-                  *self->centre ? self->centre : "-", declaration->constituency,
+    tr_nack_t nack;
+    tr_nack_fill (&nack, declaration->submission_id, TR_NACK_NOT_YOUR_SEAT, "%s",
                   reason);
+    char detail [TR_ID_MAX + TR_CODE_MAX + 64];
+    snprintf (detail, sizeof detail, "constituency=%s count_centre=%s",
+              declaration->constituency, self->config->constituencies [seat].count_centre);
+    s_send_nack (self, identity, &nack, detail);
     return false;
 }
 
-//  Validates and logs one declaration, holding it for the batch's fsync.
+//  Takes one declaration, in an order that reveals nothing to the wrong
+//  sender: the config's rules (public: the seat is resolved once, here),
+//  the sender's right to the seat, its own submission ids, the night's
+//  rules; then numbers it, logs it and holds it for the batch's fsync.
 static void
 s_take_declaration (ingest_server_t *self, zframe_t *identity,
                     tr_declaration_t *declaration)
 {
-    if (!s_authorised (self, identity, declaration))
-        return;
-    if (s_is_resubmission (self, declaration, identity))
-        return;
     tr_nack_t nack;
-    if (!tr_validate_declaration (self->config, declaration, &nack)) {
-        s_send_nack (self, identity, &nack);
+    size_t seat;
+    if (!tr_validate_seat (self->config, declaration, &seat, &nack)) {
+        s_send_nack (self, identity, &nack, NULL);
         return;
     }
-    if (!s_check_against_night (self, declaration, identity))
+    if (!s_authorised (self, identity, declaration, seat)
+    ||  s_is_resubmission (self, declaration, identity))
         return;
+    if (!tr_validate_night (self->config, seat, self->declared [seat], declaration,
+                            &nack)) {
+        s_send_nack (self, identity, &nack, NULL);
+        return;
+    }
     declaration->seq = self->seq + 1;
     declaration->accepted_at = tr_wire_now_ms ();
+    s_copy (declaration->centre, sizeof declaration->centre, self->centre);
     if (tr_nightlog_append (self->log, declaration) != TR_NIGHTLOG_OK) {
         zsys_error ("ingest: cannot append to night log: %s", strerror (errno));
-        s_refuse (self, identity, declaration->submission_id, TR_NACK_UNAVAILABLE,
-                  "ingest cannot write its night log; try again");
+        tr_nack_fill (&nack, declaration->submission_id, TR_NACK_UNAVAILABLE,
+                      "ingest cannot write its night log; try again");
+        s_send_nack (self, identity, &nack, NULL);
         return;
     }
-    s_remember (self, declaration);
+    s_remember (self, declaration, (int) seat);
     s_hold_for_sync (self, identity, declaration, declaration->seq, false);
 }
 
 //  The answer to a liveness check carries the counters a monitor (the
-//  gateway's /metrics) wants: what was accepted and refused.
+//  gateway's /metrics) wants: what was accepted and refused, and the last
+//  seq on disk (ingest has no upstream: it is the start of the chain).
 static void
 s_answer_heartbeat (ingest_server_t *self, zframe_t *identity)
 {
     tr_msg_t reply = { .type = TR_MSG_HEARTBEAT };
-    reply.u.heartbeat.seq = self->seq;
+    reply.u.heartbeat.seq = self->synced_seq;
     reply.u.heartbeat.sent_at = tr_wire_now_ms ();
     TR_COPY (reply.u.heartbeat.sender, "ingest");
     reply.u.heartbeat.accepted = self->accepted;
@@ -388,134 +485,119 @@ s_handle_request (ingest_server_t *self)
                                                 &payload, detail, sizeof detail);
     if (!identity)
         return;
+    self->centre [0] = '\0';
     if (payload)
-        TR_COPY (self->centre, tr_curve_peer_name (payload));
+        s_copy (self->centre, sizeof self->centre, tr_curve_peer_name (payload));
     zframe_destroy (&payload);
-    if (err != TR_MSG_OK)
-        s_refuse (self, identity, "", tr_msg_err_name (err), detail);
+    tr_nack_t nack;
+    if (err != TR_MSG_OK) {
+        tr_nack_fill (&nack, "", tr_msg_err_name (err), "%s", detail);
+        s_send_nack (self, identity, &nack, NULL);
+    }
     else
     if (msg.type == TR_MSG_DECLARATION)
         s_take_declaration (self, identity, &msg.u.declaration);
     else
     if (msg.type == TR_MSG_HEARTBEAT || msg.type == TR_MSG_SNAPSHOT_REQUEST)
         s_answer_heartbeat (self, identity);
-    else
-        s_refuse (self, identity, "", TR_NACK_NOT_A_DECLARATION,
-                  "ingest takes declarations only");
+    else {
+        tr_nack_fill (&nack, "", TR_NACK_NOT_A_DECLARATION,
+                      "ingest takes declarations only");
+        s_send_nack (self, identity, &nack, NULL);
+    }
     tr_msg_clear (&msg);
     zframe_destroy (&identity);
 }
 
+//  The door is ready: take what has arrived, at most INGEST_TURN_MAX
+//  messages, so the loop's timers and the other door get their turn.
+//  libzmq's ROUTER takes messages from its peers in turn, so one peer's
+//  flood delays another's message by a turn, not by the flood. The batch
+//  is committed when it is full, when the door is empty, or when its first
+//  entry has waited INGEST_BATCH_WAIT_MS: a flood cannot hold an ack back.
+static int
+s_door_ready (zloop_t *loop, zsock_t *router, void *argument)
+{
+    (void) loop;
+    ingest_server_t *self = (ingest_server_t *) argument;
+    for (int taken = 0; taken < INGEST_TURN_MAX && !self->failed; taken++) {
+        if (!(zsock_events (router) & ZMQ_POLLIN))
+            break;
+        s_handle_request (self);
+        if (self->pending_count
+        &&  zclock_mono () - self->batch_at >= INGEST_BATCH_WAIT_MS)
+            s_commit_batch (self);
+    }
+    if (self->pending_count
+    &&  (!(zsock_events (router) & ZMQ_POLLIN)
+    ||   zclock_mono () - self->batch_at >= INGEST_BATCH_WAIT_MS))
+        s_commit_batch (self);
+    return self->failed ? -1 : 0;
+}
+
 //  The tally's request for the records after a seq: answered from the log,
 //  durable records only, TR_RECORDS_MAX at a time (it asks again for more).
-static void
-s_handle_records_request (ingest_server_t *self)
+static int
+s_records_ready (zloop_t *loop, zsock_t *records_router, void *argument)
 {
+    (void) loop;
+    ingest_server_t *self = (ingest_server_t *) argument;
     zframe_t *identity;
     tr_msg_t msg;
     char detail [256];
-    tr_msg_err_t err = tr_wire_receive_request (self->records_router, &identity, &msg,
+    tr_msg_err_t err = tr_wire_receive_request (records_router, &identity, &msg,
                                                 NULL, detail, sizeof detail);
     if (!identity)
-        return;
+        return 0;
     if (err == TR_MSG_OK && msg.type == TR_MSG_RECORDS_REQUEST) {
         tr_msg_t reply = { .type = TR_MSG_RECORDS_REPLY };
         char error [512];
         if (ingest_records_after (self->records, msg.u.records_request.after,
                                   self->synced_seq, &reply.u.records_reply,
                                   error, sizeof error) == 0)
-            tr_wire_send (self->records_router, identity, &reply);
+            tr_wire_send (records_router, identity, &reply);
         else
             zsys_error ("ingest: cannot read records for %s: %s",
                         msg.u.records_request.sender, error);
         tr_msg_clear (&reply);
     }
+    else
+    if (err == TR_MSG_OK && msg.type == TR_MSG_HEARTBEAT)
+        //  Every door answers a liveness check, with the last seq on disk.
+        tr_wire_heartbeat (records_router, identity, "ingest", self->synced_seq);
     else {
-        //  Not for us: say so once in the log; the asker times out.
+        //  Not for us: say so in the log; the asker times out.
         zsys_warning ("ingest: ignored a request on ingest_records: %s",
                       err == TR_MSG_OK ? tr_msg_type_name (msg.type) : detail);
     }
     tr_msg_clear (&msg);
     zframe_destroy (&identity);
-}
-
-//  Makes the batch durable, then publishes and acks each declaration in it.
-//  If the disk will not sync, nothing in the batch is acked and ingest
-//  stops (-1): an ack must mean "on disk", and after a failed fsync the
-//  kernel may have dropped the pages, so retrying proves nothing. Clients
-//  resend what was not acked to the restarted ingest.
-static int
-s_commit_batch (ingest_server_t *self)
-{
-    if (self->pending_count == 0)
-        return 0;
-    if (tr_nightlog_sync (self->log) != TR_NIGHTLOG_OK) {
-        zsys_error ("ingest: fsync of the night log failed: %s; stopping with "
-                    "%zu declarations unacked", strerror (errno), self->pending_count);
-        if (tr_nightlog_cut_unsynced (self->log) != TR_NIGHTLOG_OK)
-            zsys_error ("ingest: cannot cut the unsynced records off: %s", strerror (errno));
-        return -1;
-    }
-    self->synced_seq = self->seq;
-    for (size_t index = 0; index < self->pending_count; index++) {
-        ingest_pending_t *pending = &self->pending [index];
-        const tr_declaration_t *declaration = &pending->declaration;
-        if (!pending->duplicate) {
-            tr_msg_t msg = { .type = TR_MSG_DECLARATION };
-            msg.u.declaration = *declaration;
-            tr_wire_publish (self->pub, &msg);
-            self->accepted++;
-            if (self->verbose)
-                zsys_info ("ingest: accepted constituency=%s seq=%llu submission=%s",
-                           declaration->constituency,
-                           (unsigned long long) declaration->seq,
-                           declaration->submission_id);
-        }
-        s_send_ack (self, pending->identity, declaration->submission_id,
-                    declaration->seq, pending->duplicate);
-        zframe_destroy (&pending->identity);
-    }
-    self->pending_count = 0;
     return 0;
 }
 
-static void
-s_send_heartbeat (ingest_server_t *self)
+//  Once a second: the heartbeat to the tally, and the log's summaries.
+static int
+s_heartbeat_due (zloop_t *loop, int timer_id, void *argument)
 {
-    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq)
-                       + INGEST_HEARTBEAT_MS;
+    (void) loop;
+    (void) timer_id;
+    ingest_server_t *self = (ingest_server_t *) argument;
+    tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq);
+    ingest_refusals_flush (self->refusals);
+    return 0;
 }
 
 int
 ingest_server_run (ingest_server_t *self)
 {
-    zpoller_t *poller = zpoller_new (self->router, self->records_router, NULL);
-    int rc = 0;
-    s_send_heartbeat (self);
-    while (!zsys_interrupted) {
-        int64_t wait = self->heartbeat_at - tr_wire_now_ms ();
-        void *which = zpoller_wait (poller, wait > 0 ? (int) wait : 0);
-        if (which == self->records_router)
-            s_handle_records_request (self);
-        else
-        if (which == self->router) {
-            //  Take what has already arrived, up to a batch, then sync once.
-            do
-                s_handle_request (self);
-            while (self->pending_count < INGEST_BATCH_MAX
-                && (zsock_events (self->router) & ZMQ_POLLIN));
-            if (s_commit_batch (self) != 0) {
-                rc = 1;
-                break;
-            }
-        }
-        else
-        if (zpoller_terminated (poller))
-            break;
-        if (tr_wire_now_ms () >= self->heartbeat_at)
-            s_send_heartbeat (self);
-    }
-    zpoller_destroy (&poller);
+    self->loop = zloop_new ();
+    assert (self->loop);
+    zloop_reader (self->loop, self->router, s_door_ready, self);
+    zloop_reader (self->loop, self->records_router, s_records_ready, self);
+    zloop_timer (self->loop, INGEST_HEARTBEAT_MS, 0, s_heartbeat_due, self);
+    tr_wire_heartbeat (self->pub, NULL, "ingest", self->synced_seq);
+    zloop_start (self->loop);
+    ingest_refusals_flush (self->refusals);
     zsys_info ("ingest: stopping seq=%llu", (unsigned long long) self->seq);
-    return rc;
+    return self->failed ? 1 : 0;
 }

@@ -3,6 +3,29 @@
 
 #include "ingest_server.h"
 #include "services/lib/tr_options.h"
+#include <sys/resource.h>
+
+//  Every connection to the door holds a file descriptor, and the common
+//  soft limit of 1,024 is one a thousand idle TCP connections can fill,
+//  locking every count centre out (README.md, "Security"). The hard limit
+//  is what the administrator allows: take all of it.
+static void
+s_raise_fd_limit (void)
+{
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    rlim_t was = limit.rlim_cur;
+    //  An unlimited hard limit still stops at the kernel's nr_open
+    //  (1,048,576 by default), which setrlimit does not go past.
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? 1048576 : limit.rlim_max;
+    if (setrlimit (RLIMIT_NOFILE, &limit) == 0)
+        zsys_info ("ingest: open files limit raised from %llu to %llu",
+                   (unsigned long long) was, (unsigned long long) limit.rlim_cur);
+    else
+        zsys_warning ("ingest: cannot raise the open files limit from %llu: %s",
+                      (unsigned long long) was, strerror (errno));
+}
 
 static void
 s_usage (FILE *stream)
@@ -43,6 +66,7 @@ main (int argc, char **argv)
         s_usage (stdout);
         return 0;
     }
+    s_raise_fd_limit ();
     tr_config_t *config = tr_options_load_config (&options, "tallyroom-ingest");
     if (!config)
         return 1;

@@ -14,18 +14,24 @@
 
 #include "config/tr_config.h"
 
-//  The nack code of a declaration for a seat that is not the centre's
-//  (proto/README.md, nack codes).
-#define TR_NACK_NOT_YOUR_SEAT   "not_your_seat"
+#include "proto/tr_nack.h"     //  TR_NACK_NOT_YOUR_SEAT
 
 //  True if the certificate name belongs to a desk.
 bool
     tr_authorise_is_desk (const tr_config_t *config, const char *centre);
 
-//  True if centre may declare constituency (an id, known to the config or
-//  not). False with a reason for the centre ("constituency: E14001342
-//  (Loughborough) is declared by count centre 'charnwood', not 'leics'")
-//  in reason. An empty centre (a key with no name) may declare nothing.
+//  True if centre may declare the seat at index seat of config's
+//  constituencies (as tr_validate_seat resolves it). False with a reason
+//  for the centre in reason, naming the seat and the sender only — never
+//  the seat's own count centre, which is another centre's business
+//  ("constituency: E14001342 (Loughborough) is not a seat count centre
+//  'leics' may declare"). An empty centre (a key with no name) may declare
+//  nothing.
+bool
+    tr_authorise_seat (const tr_config_t *config, const char *centre, size_t seat,
+                       char *reason, size_t reason_size);
+
+//  The same for a constituency id, known to the config or not.
 bool
     tr_authorise_declaration (const tr_config_t *config, const char *centre,
                               const char *constituency,

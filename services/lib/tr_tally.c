@@ -53,15 +53,6 @@ tr_tally_destroy (tr_tally_t **self_p)
     }
 }
 
-static const tr_nominee_t *
-s_nominee (const tr_constituency_t *seat, const char *name)
-{
-    for (size_t index = 0; index < seat->nominee_count; index++)
-        if (streq (seat->nominees [index].name, name))
-            return &seat->nominees [index];
-    return NULL;
-}
-
 //  The previous share of a party that stood once in the seat, if known.
 static bool
 s_previous_share (const tr_constituency_t *seat, const char *party, double *share)
@@ -105,7 +96,7 @@ s_fill_candidates (const tr_constituency_t *seat,
         to->votes = from->votes;
         to->share = (double) from->votes / (double) valid;
         to->elected = index == elected;
-        const tr_nominee_t *nominee = s_nominee (seat, from->name);
+        const tr_nominee_t *nominee = tr_validate_nominee (seat, from->name);
         to->sitting_mp = nominee && nominee->sitting_mp;
         double previous;
         if (s_previous_share (seat, from->party, &previous)) {
@@ -253,18 +244,17 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
                 tr_tally_update_t *update, tr_nack_t *nack)
 {
     assert (self && declaration && update && nack);
-    if (!tr_validate_declaration (self->config, declaration, nack))
+    //  The rules are tr_validate's, ingest's too. A first declaration of a
+    //  seat already declared is applied as a replacement, as it always was
+    //  (ingest never logs one), so of the night's rules only a correction's
+    //  is checked here.
+    size_t seat;
+    if (!tr_validate_seat (self->config, declaration, &seat, nack))
         return false;
-    int seat = tr_config_constituency_index (self->config, declaration->constituency);
-    assert (seat >= 0);
     bool first_of_seat = !self->has_result [seat];
-    if (first_of_seat && declaration->kind == TR_KIND_CORRECTION) {
-        TR_COPY (nack->code, TR_NACK_NOT_DECLARED);
-        snprintf (nack->reason, sizeof nack->reason,
-                  "kind: a correction for %s, which has not declared yet",
-                  self->config->constituencies [seat].name);
+    if (declaration->kind == TR_KIND_CORRECTION
+    &&  !tr_validate_night (self->config, seat, !first_of_seat, declaration, nack))
         return false;
-    }
     memset (update, 0, sizeof *update);
     s_compute_result (&self->config->constituencies [seat], declaration,
                       &update->result);

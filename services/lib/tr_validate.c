@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+//  Like tr_nack_fill, keeping the submission id already in nack.
+static bool
+s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 static bool
 s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
 {
@@ -18,8 +23,8 @@ s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
     return false;
 }
 
-static const tr_nominee_t *
-s_nominee (const tr_constituency_t *seat, const char *name)
+const tr_nominee_t *
+tr_validate_nominee (const tr_constituency_t *seat, const char *name)
 {
     for (size_t index = 0; index < seat->nominee_count; index++)
         if (streq (seat->nominees [index].name, name))
@@ -44,7 +49,7 @@ s_check_candidates (const tr_constituency_t *seat,
 {
     for (size_t index = 0; index < declaration->candidate_count; index++) {
         const tr_candidate_t *candidate = &declaration->candidates [index];
-        const tr_nominee_t *nominee = s_nominee (seat, candidate->name);
+        const tr_nominee_t *nominee = tr_validate_nominee (seat, candidate->name);
         if (!nominee)
             return s_refuse (nack, TR_NACK_NOT_NOMINATED,
                 "candidates[%zu]: '%s' is not a nominated candidate in %s (%s)",
@@ -134,23 +139,73 @@ s_check_elected (const tr_declaration_t *declaration, tr_nack_t *nack)
     return true;
 }
 
+//  The nack a refusal fills: its id now, its code and reason on refusal.
+static void
+s_nack_start (tr_nack_t *nack, const tr_declaration_t *declaration)
+{
+    nack->code [0] = nack->reason [0] = '\0';
+    size_t length = strlen (declaration->submission_id);
+    assert (length < sizeof nack->submission_id);
+    memcpy (nack->submission_id, declaration->submission_id, length + 1);
+}
+
+bool
+tr_validate_seat (const tr_config_t *config, const tr_declaration_t *declaration,
+                  size_t *seat_index, tr_nack_t *nack)
+{
+    assert (config && declaration && seat_index && nack);
+    s_nack_start (nack, declaration);
+    int index = tr_config_constituency_index (config, declaration->constituency);
+    if (index < 0)
+        return s_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
+            "constituency: '%s' is not a constituency of %s",
+            declaration->constituency, config->name);
+    const tr_constituency_t *seat = &config->constituencies [index];
+    if (!s_check_candidates (seat, declaration, nack)
+    ||  !s_check_votes (declaration, nack)
+    ||  !s_check_elected (declaration, nack))
+        return false;
+    *seat_index = (size_t) index;
+    return true;
+}
+
+//  A seat declares once as `first`; a correction replaces a declaration,
+//  so it needs one; a recount may be the first word or a later one.
+bool
+tr_validate_night (const tr_config_t *config, size_t seat_index, bool declared,
+                   const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    assert (config && declaration && nack);
+    assert (seat_index < config->constituency_count);
+    const tr_constituency_t *seat = &config->constituencies [seat_index];
+    s_nack_start (nack, declaration);
+    if (declared && declaration->kind == TR_KIND_FIRST)
+        return s_refuse (nack, TR_NACK_ALREADY_DECLARED,
+            "constituency: %s (%s) has already declared; send kind: correction "
+            "or kind: recount to replace its result", seat->name, seat->id);
+    if (!declared && declaration->kind == TR_KIND_CORRECTION)
+        return s_refuse (nack, TR_NACK_NOT_DECLARED,
+            "kind: a correction for %s (%s), which has not declared yet",
+            seat->name, seat->id);
+    return true;
+}
+
+bool
+tr_validate_against_night (const tr_config_t *config,
+                           const tr_declaration_t *declaration,
+                           const bool *declared, size_t *seat, tr_nack_t *nack)
+{
+    assert (declared);
+    return tr_validate_seat (config, declaration, seat, nack)
+        && tr_validate_night (config, *seat, declared [*seat], declaration, nack);
+}
+
 bool
 tr_validate_declaration (const tr_config_t *config,
                          const tr_declaration_t *declaration, tr_nack_t *nack)
 {
-    assert (config && declaration && nack);
-    memset (nack, 0, sizeof *nack);
-    snprintf (nack->submission_id, sizeof nack->submission_id, "%s",
-              declaration->submission_id);
-    const tr_constituency_t *seat =
-        tr_config_constituency (config, declaration->constituency);
-    if (!seat)
-        return s_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
-            "constituency: '%s' is not a constituency of %s",
-            declaration->constituency, config->name);
-    return s_check_candidates (seat, declaration, nack)
-        && s_check_votes (declaration, nack)
-        && s_check_elected (declaration, nack);
+    size_t seat;
+    return tr_validate_seat (config, declaration, &seat, nack);
 }
 
 size_t

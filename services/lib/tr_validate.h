@@ -1,8 +1,11 @@
-/*  tr_validate.h — is a declaration one the night can accept? The checks
-    that need only the config (the seat exists, exactly its nominated
-    candidates stand, the votes add up, the elected candidate topped the
-    poll), shared by ingest (which nacks) and tally (which refuses to apply
-    what should never have reached it).
+/*  tr_validate.h — is a declaration one the night can accept? Every rule
+    about a declaration lives here: those that need only the config (the
+    seat exists, exactly its nominated candidates stand, the votes add up,
+    the elected candidate topped the poll) and those that need the night so
+    far (a seat declares once as `first`; a `correction` needs a declaration
+    to correct; a `recount` may come either way). Shared by ingest (which
+    nacks) and tally (which refuses to apply what should never have reached
+    it). Who may declare a seat is tr_authorise.h; the codes, proto/tr_nack.h.
 
     A refusal fills a nack: a stable machine-readable code and a reason
     that names the field and the value, for the person at the count centre.
@@ -12,24 +15,7 @@
 
 #include "config/tr_config.h"
 
-/*  Nack codes, as on the wire (proto/README.md lists them).                 */
-#define TR_NACK_UNKNOWN_CONSTITUENCY  "unknown_constituency"
-#define TR_NACK_NOT_NOMINATED         "not_nominated"
-#define TR_NACK_MISSING_CANDIDATE     "missing_candidate"
-#define TR_NACK_DUPLICATE_CANDIDATE   "duplicate_candidate"
-#define TR_NACK_WRONG_PARTY           "wrong_party"
-#define TR_NACK_BAD_ELECTORATE        "bad_electorate"
-#define TR_NACK_TOO_MANY_VOTES        "votes_exceed_electorate"
-#define TR_NACK_NO_VOTES              "no_votes"
-#define TR_NACK_ELECTED_NOT_TOP       "elected_not_top"
-#define TR_NACK_TIE_UNRESOLVED        "tie_unresolved"
-#define TR_NACK_ALREADY_DECLARED      "already_declared"
-#define TR_NACK_NOT_DECLARED          "not_declared"
-#define TR_NACK_SUBMISSION_CONFLICT   "submission_conflict"
-#define TR_NACK_NOT_A_DECLARATION     "not_a_declaration"
-#define TR_NACK_UNAVAILABLE           "unavailable"      /*  ingest cannot log  */
-/*  A message that does not decode is nacked with the decoder's error name
-    (tr_msg_err_name: "malformed", "missing_field", "out_of_range", …).      */
+#include "proto/tr_nack.h"
 
 //  Checks declaration against config. Returns true if it may be applied;
 //  otherwise false with nack->code and nack->reason filled (submission_id
@@ -39,9 +25,36 @@ bool
                              const tr_declaration_t *declaration,
                              tr_nack_t *nack);
 
+//  The config's rules, as tr_validate_declaration, resolving the seat: true
+//  with *seat its index in config->constituencies (looked up once, here,
+//  so that no caller needs to again).
+bool
+    tr_validate_seat (const tr_config_t *config, const tr_declaration_t *declaration,
+                      size_t *seat, tr_nack_t *nack);
+
+//  The night's rules for a declaration of seat (an index from
+//  tr_validate_seat): declared says whether the seat has a declaration
+//  already. True if they hold; otherwise false with nack filled.
+bool
+    tr_validate_night (const tr_config_t *config, size_t seat, bool declared,
+                       const tr_declaration_t *declaration, tr_nack_t *nack);
+
+//  Every rule: the config's, then the night's, where declared holds one
+//  flag per seat in config order (has the seat a declaration already?).
+//  True with *seat the seat's index; otherwise false with nack filled.
+bool
+    tr_validate_against_night (const tr_config_t *config,
+                               const tr_declaration_t *declaration,
+                               const bool *declared, size_t *seat,
+                               tr_nack_t *nack);
+
 //  Index into declaration->candidates of the elected candidate: the one
 //  named in `elected`, else the one with most votes. Assumes validated.
 size_t
     tr_validate_elected (const tr_declaration_t *declaration);
+
+//  The seat's nomination of the candidate called name, or NULL.
+const tr_nominee_t *
+    tr_validate_nominee (const tr_constituency_t *seat, const char *name);
 
 #endif

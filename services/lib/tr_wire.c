@@ -73,6 +73,27 @@ tr_wire_receive_published (zsock_t *sub, tr_msg_t *msg, zframe_t **payload,
     return err;
 }
 
+//  Takes the rest of a message off socket frame by frame, holding none of
+//  it: a request of a million frames costs no more than its largest one.
+//  Returns how many frames it dropped.
+static size_t
+s_drop_rest (zsock_t *socket)
+{
+    size_t dropped = 0;
+    void *handle = zsock_resolve (socket);
+    bool more = zsock_rcvmore (socket);
+    while (more) {
+        zmq_msg_t frame;
+        zmq_msg_init (&frame);
+        int rc = zmq_msg_recv (&frame, handle, 0);
+        more = rc >= 0 && zmq_msg_more (&frame);
+        zmq_msg_close (&frame);
+        if (rc >= 0)
+            dropped++;
+    }
+    return dropped;
+}
+
 tr_msg_err_t
 tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
                          zframe_t **payload, char *detail, size_t detail_size)
@@ -80,20 +101,22 @@ tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
     memset (msg, 0, sizeof *msg);
     if (payload)
         *payload = NULL;
-    zmsg_t *request = zmsg_recv (router);
-    *identity = request ? zmsg_pop (request) : NULL;
+    *identity = zframe_recv (router);
     if (!*identity) {
-        zmsg_destroy (&request);
         snprintf (detail, detail_size, "nothing received");
         return TR_MSG_ERR_MALFORMED;
     }
-    if (zmsg_size (request) != 1) {
-        zmsg_destroy (&request);
-        snprintf (detail, detail_size, "expected one frame holding one MessagePack message");
+    zframe_t *body = zframe_more (*identity) ? zframe_recv (router) : NULL;
+    if (!body || zframe_more (body)) {
+        size_t frames = (body ? 1 : 0) + s_drop_rest (router);
+        snprintf (detail, detail_size, "expected one frame holding one MessagePack "
+                  "message, got %zu", frames);
+        if (payload)
+            *payload = body;        //  its metadata still names the peer
+        else
+            zframe_destroy (&body);
         return TR_MSG_ERR_MALFORMED;
     }
-    zframe_t *body = zmsg_pop (request);
-    zmsg_destroy (&request);
     tr_msg_err_t err = tr_msg_decode (zframe_data (body), zframe_size (body),
                                       msg, detail, detail_size);
     if (payload)

@@ -38,8 +38,10 @@ tr_msg_err_t
 //  Receives [identity, payload] from a ROUTER and decodes the payload.
 //  *identity is NULL if nothing was received (interrupted); otherwise the
 //  caller destroys it. A request of another shape is TR_MSG_ERR_MALFORMED
-//  with *payload NULL; else the payload's frame is returned in *payload if
-//  payload is not NULL (caller destroys: its metadata names the peer).
+//  (its frames dropped one by one, never held together); the first frame
+//  after the identity, if any, and else the payload's frame is returned in
+//  *payload if payload is not NULL (caller destroys: its metadata names the
+//  peer).
 tr_msg_err_t
     tr_wire_receive_request (zsock_t *router, zframe_t **identity, tr_msg_t *msg,
                              zframe_t **payload, char *detail, size_t detail_size);

@@ -6,7 +6,8 @@
 #     declaration accepted and learns nothing: no ack, no nack, no heartbeat,
 #     no snapshot, nothing published;
 #   - count centre charnwood declaring Northtown (northtown's) is refused
-#     not_your_seat with the reason, and ingest logs it with centre=charnwood;
+#     not_your_seat with a reason that does not name northtown, and ingest
+#     logs it with centre=charnwood and the seat's count_centre=northtown;
 #   - charnwood's own seat is accepted, chorley's granted seat is accepted,
 #     and the desk's correction of charnwood's seat is accepted;
 #   - keygen makes the secret half 0600 and never overwrites a key;
@@ -153,10 +154,12 @@ declare_as "$centres/charnwood.cert_secret" "$work/other.yaml" >"$work/other.out
 status=$?
 set -e
 [ $status -eq 1 ] || fail "another centre's seat exited $status, not 1: $(cat "$work/other.out")"
-grep -q "refused: not_your_seat: constituency: E14000001 (Northtown) is declared by count centre 'northtown', not 'charnwood'" \
+grep -q "refused: not_your_seat: constituency: E14000001 (Northtown) is not a seat count centre 'charnwood' may declare" \
     "$work/other.out" || fail "not_your_seat nack: $(cat "$work/other.out")"
+# the nack never names another seat's centre (issue 10.9); ingest's log does, for the desk
+grep -q "northtown" "$work/other.out" && fail "the nack names Northtown's centre: $(cat "$work/other.out")"
 wait_for "$work/run/ingest.log" 10 \
-    "ingest: refused submission=charnwood-other code=not_your_seat centre=charnwood constituency=E14000001"
+    "ingest: refused submission=charnwood-other code=not_your_seat centre=charnwood constituency=E14000001 count_centre=northtown"
 
 # --- its own seat, a granted seat, and the desk's correction: accepted
 declaration "$work/own.yaml" E14000002 charnwood-own first

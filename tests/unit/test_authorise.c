@@ -116,9 +116,28 @@ test_centre_may_not_declare_another_centres_seat (void **state)
     char reason [256] = "";
     assert_false (tr_authorise_declaration (config, "charnwood", "W07000005",
                                             reason, sizeof reason));
-    //  Westvale has no count_centre: its id is its centre.
-    assert_string_equal (reason, "constituency: W07000005 (Westvale) is declared "
-                         "by count centre 'W07000005', not 'charnwood'");
+    //  The reason names the seat and the sender, never the seat's own
+    //  centre (issue 10.9: that is another centre's business). Westvale
+    //  has no count_centre: its id is its centre, so its id appears once.
+    assert_string_equal (reason, "constituency: W07000005 (Westvale) is not a seat "
+                         "count centre 'charnwood' may declare");
+    tr_config_destroy (&config);
+}
+
+static void
+test_a_refusal_never_names_the_seats_own_centre (void **state)
+{
+    (void) state;
+    tr_config_t *config = s_load_good ("");
+    char reason [256] = "";
+    int seat = tr_config_constituency_index (config, "E14000002");
+    assert_true (seat >= 0);
+    const char *owner = config->constituencies [seat].count_centre;
+    assert_string_not_equal (owner, "cardiff");
+    assert_false (tr_authorise_seat (config, "cardiff", (size_t) seat, reason, sizeof reason));
+    assert_non_null (strstr (reason, "'cardiff'"));
+    assert_null (strstr (reason, owner));
+    assert_true (tr_authorise_seat (config, owner, (size_t) seat, reason, sizeof reason));
     tr_config_destroy (&config);
 }
 
@@ -174,7 +193,7 @@ test_grants_add_seats_and_regions (void **state)
     assert_true (tr_authorise_declaration (config, "leics", "E14000002", reason, sizeof reason));
     assert_false (tr_authorise_declaration (config, "leics", "E14000003", reason, sizeof reason));
     assert_string_equal (reason, "constituency: E14000003 (Mid Leicestershire) is "
-                         "declared by count centre 'charnwood', not 'leics'");
+                         "not a seat count centre 'leics' may declare");
     //  by region, which is also a nation here
     assert_true (tr_authorise_declaration (config, "cardiff", "W07000005", reason, sizeof reason));
     assert_false (tr_authorise_declaration (config, "cardiff", "E14000002", reason, sizeof reason));
@@ -288,6 +307,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_centre_declares_its_own_seats),
         cmocka_unit_test (test_centre_may_not_declare_another_centres_seat),
+        cmocka_unit_test (test_a_refusal_never_names_the_seats_own_centre),
         cmocka_unit_test (test_unknown_seat_is_nobodys_but_the_desks),
         cmocka_unit_test (test_default_desk_declares_any_seat),
         cmocka_unit_test (test_nameless_key_declares_nothing),
