@@ -300,6 +300,7 @@ s_handle_records (zloop_t *loop, zsock_t *reader, void *arg)
     if (!frame)
         return 0;
     tr_msg_t reply;
+    memset (&reply, 0, sizeof reply);
     char detail [256] = "";
     tr_msg_err_t err = tr_msg_decode (zframe_data (frame), zframe_size (frame),
                                       &reply, detail, sizeof detail);
@@ -319,6 +320,7 @@ s_handle_records (zloop_t *loop, zsock_t *reader, void *arg)
     }
     self->told_seq = records->seq;
     self->upstream = true;
+    uint64_t before = self->ingest_seq;
     for (size_t index = 0; index < records->declaration_count; index++)
         if (records->declarations [index].seq == self->ingest_seq + 1)
             s_apply_next (self, &records->declarations [index]);
@@ -331,13 +333,18 @@ s_handle_records (zloop_t *loop, zsock_t *reader, void *arg)
         self->fetch_wait_ms = wait < TALLY_FETCH_WAIT_MIN_MS ? TALLY_FETCH_WAIT_MIN_MS
                             : wait > TALLY_FETCH_WAIT_MAX_MS ? TALLY_FETCH_WAIT_MAX_MS
                             : (int) wait;
+        //  Ingest has no more on disk (yet); but what it said on the SUB
+        //  is on its disk, if this reply was made before it was.
         if (records->seq < self->fetch_target)
-            self->fetch_target = records->seq;  //  ingest has no more on disk (yet)
+            self->fetch_target = records->seq > self->heard_seq
+                               ? records->seq : self->heard_seq;
     }
     if (self->fetching && self->ingest_seq >= self->fetch_target)
         s_fetch_done (self);
     else
-    if (self->fetching && latest)
+    //  Asks for more at once if there is more; else the wait runs out first.
+    if (self->fetching && latest
+    &&  (self->ingest_seq > before || records->seq > self->ingest_seq))
         s_fetch_send (self);
     tr_msg_clear (&reply);
     return 0;
@@ -426,7 +433,9 @@ s_handle_snapshot (zloop_t *loop, zsock_t *reader, void *arg)
     else {
         tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
         tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
-        answer.u.snapshot_reply.upstream = self->upstream;
+        //  Linked once it has heard from ingest and holds the night so far
+        //  (`tallyroom status`, and so `stack up`, wait for this).
+        answer.u.snapshot_reply.upstream = self->upstream && self->rebuilt;
         tr_wire_send (reader, identity, &answer);
         tr_msg_clear (&answer);
     }
