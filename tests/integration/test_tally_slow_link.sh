@@ -6,10 +6,13 @@
 # before (the same numbers: the tally is deterministic) within 60 s, and its
 # snapshot door must answer while it catches up.
 #
-# The delay is tc's netem where the kernel has it (a network namespace for
-# the tally, as test_netns.sh builds them); this kernel may not, so the
-# delay is made on loopback by tests/integration/delay_proxy.py, which
-# delays every byte, both ways, as netem would.
+# The delay is made on loopback by tests/integration/delay_proxy.py, which
+# delays every byte, both ways, as `tc qdisc add dev X root netem delay
+# 200ms` would on a veth between network namespaces (test_netns.sh): the
+# kernel this was written on has no netem ("Specified qdisc kind is
+# unknown"), and the proxy needs neither root nor a kernel module.
+# Before the tally's loop was rewritten (one DEALER per request, 1 s to
+# answer, the handshake alone taking longer) it stayed at seq 0.
 . "$(dirname "$0")/lib.sh"
 
 delay_ms=${TALLY_SLOW_LINK_MS:-200}
