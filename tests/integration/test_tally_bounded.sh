@@ -57,7 +57,13 @@ stopped=
 echo "bounded: while the publisher was stopped and $((650 * rounds)) declarations were played," \
      "the tally's peak memory grew by $growth KB (VmRSS before $rss_before KB, VmHWM after $hwm KB);" \
      "bound $bound_kb KB"
-[ "$growth" -le "$bound_kb" ] || fail "the tally grew by $growth KB while the publisher was stopped"
+if ldd "$bin/tallyroom-tally" 2>/dev/null | grep -q libasan; then
+    # AddressSanitizer keeps freed memory in quarantine and pads every
+    # block: the figure is the sanitizer's, not the queue's.
+    echo "bounded: an AddressSanitizer build: the bound is not checked"
+else
+    [ "$growth" -le "$bound_kb" ] || fail "the tally grew by $growth KB while the publisher was stopped"
+fi
 
 # The publisher, let go, recovers the whole state.
 for _ in $(seq 300); do [ "$(seq_of publisher)" = "$last" ] && break; sleep 0.1; done
