@@ -51,6 +51,7 @@
 //  it loses them: about 2 s of the night at full speed, a few MB at most.
 #define TALLY_PUB_QUEUE           1000
 #define TALLY_EXIT_REWIND            3    //  ingest's seq went back
+#define TALLY_SNAPSHOT_WAITING      64    //  requests held while rebuilding
 
 struct _tally_server_t {
     const tr_config_t *config;  //  the election; not owned
@@ -61,6 +62,8 @@ struct _tally_server_t {
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
     zsock_t *records;           //  DEALER to ingest_records, made once
     zloop_t *loop;              //  readers and timers, on the monotonic clock
+    zlist_t *waiting;           //  identities of snapshot requests held until
+                                //  the night so far is rebuilt (zframe_t)
     int exit_status;            //  what tally_server_run returns
     bool upstream;              //  has heard from ingest at all
     bool rebuilt;               //  the first catch-up (the night so far) is done
@@ -105,8 +108,9 @@ tally_server_new (const tr_config_t *config, bool verbose)
     self->snapshot = zsock_new (ZMQ_ROUTER);
     self->records = zsock_new (ZMQ_DEALER);
     self->loop = zloop_new ();
+    self->waiting = zlist_new ();
     assert (self->tally && self->sub && self->pub && self->snapshot
-            && self->records && self->loop);
+            && self->records && self->loop && self->waiting);
     tr_wire_unbounded (self->sub);
     zsock_set_sndhwm (self->pub, TALLY_PUB_QUEUE);
     zsock_set_maxmsgsize (self->sub, TR_MSG_SIZE_MAX);
@@ -142,6 +146,11 @@ tally_server_destroy (tally_server_t **self_p)
     if (*self_p) {
         tally_server_t *self = *self_p;
         zloop_destroy (&self->loop);
+        while (zlist_size (self->waiting)) {
+            zframe_t *identity = (zframe_t *) zlist_pop (self->waiting);
+            zframe_destroy (&identity);
+        }
+        zlist_destroy (&self->waiting);
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
@@ -211,6 +220,19 @@ s_rewound (tally_server_t *self, const char *where, uint64_t seq, uint64_t befor
     return -1;
 }
 
+//  Sends the state to the requester named by identity.
+static void
+s_send_snapshot (tally_server_t *self, zframe_t *identity)
+{
+    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+    tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
+    //  Linked once it has heard from ingest and holds the night so far
+    //  (`tallyroom status`, and so `stack up`, wait for this).
+    answer.u.snapshot_reply.upstream = self->upstream && self->rebuilt;
+    tr_wire_send (self->snapshot, identity, &answer);
+    tr_msg_clear (&answer);
+}
+
 static int s_fetch_timeout (zloop_t *loop, int timer_id, void *arg);
 
 //  Sends a records_request for what follows the last seq applied, and
@@ -261,6 +283,11 @@ s_fetch_done (tally_server_t *self)
     if (!self->rebuilt) {
         self->rebuilt = true;
         tr_wire_heartbeat (self->pub, NULL, "tally", tr_tally_seq (self->tally));
+        while (zlist_size (self->waiting)) {
+            zframe_t *identity = (zframe_t *) zlist_pop (self->waiting);
+            s_send_snapshot (self, identity);
+            zframe_destroy (&identity);
+        }
     }
     if (self->ingest_seq > self->fetch_from)
         zsys_info ("tally: caught up from ingest's log: seq=%llu..%llu",
@@ -413,7 +440,10 @@ s_handle_ingest (zloop_t *loop, zsock_t *reader, void *arg)
 
 //  A snapshot request gets the whole state; a heartbeat (a monitor asking
 //  how far the tally is, once a second) gets a heartbeat with its seq, not
-//  hundreds of KB of state.
+//  hundreds of KB of state. A tally rebuilding after a start holds snapshot
+//  requests (a few) until it has the night so far: a snapshot of part of it
+//  would take a subscriber's state back (a requester that gave up by then
+//  gets nothing: ZeroMQ drops a reply to a peer that has gone).
 static int
 s_handle_snapshot (zloop_t *loop, zsock_t *reader, void *arg)
 {
@@ -430,14 +460,13 @@ s_handle_snapshot (zloop_t *loop, zsock_t *reader, void *arg)
         return 0;
     if (heartbeat)
         tr_wire_heartbeat (reader, identity, "tally", tr_tally_seq (self->tally));
-    else {
-        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-        tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
-        //  Linked once it has heard from ingest and holds the night so far
-        //  (`tallyroom status`, and so `stack up`, wait for this).
-        answer.u.snapshot_reply.upstream = self->upstream && self->rebuilt;
-        tr_wire_send (reader, identity, &answer);
-        tr_msg_clear (&answer);
+    else
+    if (self->rebuilt)
+        s_send_snapshot (self, identity);
+    else
+    if (zlist_size (self->waiting) < TALLY_SNAPSHOT_WAITING) {
+        zlist_append (self->waiting, identity);
+        identity = NULL;
     }
     zframe_destroy (&identity);
     return 0;
