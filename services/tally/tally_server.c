@@ -23,6 +23,13 @@
     (ingest publishes only what it has made durable) and the catch-up,
     which now runs at least up to it, fetches it.
 
+    Until a starting tally has rebuilt the night so far it is behind what
+    the publisher and the subscribers hold: it sends no heartbeat on
+    tally_pub (its seq would look like a sequence going back) and holds
+    snapshot requests until it is done (a snapshot of part of the night
+    would take a subscriber back). Heartbeat requests on tally_snapshot are
+    answered at once, with the seq it has.
+
     Ingest's sequence never goes back: a heartbeat carries the last seq on
     ingest's disk, and each declaration is published once, in order. If
     ingest says less than it said before (it was restarted on a shorter
@@ -48,7 +55,7 @@
 #define TALLY_FETCH_WAIT_MAX_MS  30000    //  after timeouts have doubled it
 #define TALLY_FETCH_QUEUE           16    //  requests held while ingest is away
 //  Messages queued for one subscriber of tally_pub (the publisher) before
-//  it loses them: about 2 s of the night at full speed, a few MB at most.
+//  it loses them: over a second of the night at full speed, a few MB.
 #define TALLY_PUB_QUEUE           1000
 #define TALLY_EXIT_REWIND            3    //  ingest's seq went back
 #define TALLY_SNAPSHOT_WAITING      64    //  requests held while rebuilding
