@@ -78,6 +78,17 @@ s_night (fixture_t *fixture)
     }
 }
 
+//  Copies the endpoint socket is bound to into endpoint (zsock_last_endpoint
+//  gives a fresh string).
+static void
+s_endpoint (zsock_t *socket, char *endpoint, size_t size)
+{
+    char *last = zsock_last_endpoint (socket);
+    assert_non_null (last);
+    snprintf (endpoint, size, "%s", last);
+    free (last);
+}
+
 static int
 s_setup (void **state)
 {
@@ -93,14 +104,18 @@ s_setup (void **state)
     assert_true (zsock_bind (fixture->ingest_pub, "tcp://127.0.0.1:*") > 0);
     assert_true (zsock_bind (fixture->ingest_records, "tcp://127.0.0.1:*") > 0);
     tr_endpoints_t *endpoints = &fixture->config->endpoints;
-    TR_COPY (endpoints->ingest_pub, zsock_last_endpoint (fixture->ingest_pub));
-    TR_COPY (endpoints->ingest_records, zsock_last_endpoint (fixture->ingest_records));
+    s_endpoint (fixture->ingest_pub, endpoints->ingest_pub, sizeof endpoints->ingest_pub);
+    s_endpoint (fixture->ingest_records, endpoints->ingest_records,
+                sizeof endpoints->ingest_records);
     TR_COPY (endpoints->tally_pub, "tcp://127.0.0.1:*");
     TR_COPY (endpoints->tally_snapshot, "tcp://127.0.0.1:*");
     fixture->server = tally_server_new (fixture->config, false);
     assert_non_null (fixture->server);
-    TR_COPY (fixture->tally_snapshot, zsock_last_endpoint (fixture->server->snapshot));
-    fixture->watch = zsock_new_sub (zsock_last_endpoint (fixture->server->pub), "");
+    s_endpoint (fixture->server->snapshot, fixture->tally_snapshot,
+                sizeof fixture->tally_snapshot);
+    char tally_pub [256];
+    s_endpoint (fixture->server->pub, tally_pub, sizeof tally_pub);
+    fixture->watch = zsock_new_sub (tally_pub, "");
     assert_non_null (fixture->watch);
     zsock_set_rcvtimeo (fixture->watch, 5000);
     zclock_sleep (200);                         //  the SUBs join before anything is sent
