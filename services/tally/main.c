@@ -12,7 +12,10 @@ s_usage (FILE *stream)
         "Subscribes to ingest's declarations (ingest_pub), keeps the running\n"
         "result of the night, and publishes each seat's result, the new totals\n"
         "and the alerts on tally_pub, with its own sequence numbers. Answers\n"
-        "snapshot requests on tally_snapshot.\n\n"
+        "snapshot requests on tally_snapshot.\n"
+        "Exit status: 0 stopped by a signal; 1 cannot start (config, an\n"
+        "endpoint it cannot bind); 3 ingest's sequence went back (ingest\n"
+        "restarted on a shorter night log: README.md, What is guaranteed).\n\n"
         "Options:\n"
         TR_OPTIONS_USAGE);
 }

@@ -1,22 +1,20 @@
-"""delay_proxy.py LISTEN_PORT TARGET_PORT DELAY_MS — a slow link on loopback.
-
-Accepts TCP connections on 127.0.0.1:LISTEN_PORT and relays each to
-127.0.0.1:TARGET_PORT, holding every chunk DELAY_MS before passing it on,
-both ways: a link of DELAY_MS one way (2 x DELAY_MS round trip), as a
-far-away count centre sees ingest. Prints "ready" once it listens; runs
-until killed. No root needed (netem would want CAP_NET_ADMIN).
+"""delay_proxy.py DELAY_MS LISTEN_PORT:TARGET_PORT ... — a slow link on
+loopback: each LISTEN_PORT on 127.0.0.1 forwards to TARGET_PORT, and every
+byte takes DELAY_MS to cross, each way (as `tc qdisc ... netem delay` would
+do on a real interface; the test uses this where the kernel has no netem).
+Order is kept; bandwidth is not limited. Prints "ready" once listening.
+Runs until killed.
 """
 import asyncio
 import sys
 
 
-async def pipe(reader, writer, delay):
-    # Each chunk is stamped when it arrives and sent once its delay has
-    # passed, in order: a delay line, not a stop-and-wait.
+async def pump(reader, writer, delay):
+    """Copies reader to writer, each chunk delay seconds after it was read."""
+    loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
 
-    async def later():
-        loop = asyncio.get_running_loop()
+    async def deliver():
         while True:
             due, data = await queue.get()
             wait = due - loop.time()
@@ -28,36 +26,41 @@ async def pipe(reader, writer, delay):
             await writer.drain()
         writer.close()
 
-    sender = asyncio.ensure_future(later())
-    loop = asyncio.get_running_loop()
+    sender = asyncio.create_task(deliver())
     try:
         while True:
             data = await reader.read(65536)
             queue.put_nowait((loop.time() + delay, data or None))
             if not data:
                 break
-    except ConnectionError:
-        queue.put_nowait((loop.time(), None))
-    await sender
+        await sender
+    except (ConnectionError, asyncio.CancelledError):
+        sender.cancel()
+        writer.close()
 
 
-async def main():
-    listen, target, delay = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) / 1000
-
-    async def relay(client_reader, client_writer):
+async def serve(listen, target, delay):
+    async def handle(client_reader, client_writer):
         try:
             server_reader, server_writer = await asyncio.open_connection("127.0.0.1", target)
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(pipe(client_reader, server_writer, delay),
-                             pipe(server_reader, client_writer, delay),
+        await asyncio.gather(pump(client_reader, server_writer, delay),
+                             pump(server_reader, client_writer, delay),
                              return_exceptions=True)
+    return await asyncio.start_server(handle, "127.0.0.1", listen)
 
-    server = await asyncio.start_server(relay, "127.0.0.1", listen)
+
+async def main():
+    delay = int(sys.argv[1]) / 1000.0
+    servers = []
+    for pair in sys.argv[2:]:
+        listen, target = (int(port) for port in pair.split(":"))
+        servers.append(await serve(listen, target, delay))
     print("ready", flush=True)
-    async with server:
-        await server.serve_forever()
+    await asyncio.Event().wait()
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

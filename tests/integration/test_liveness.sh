@@ -27,7 +27,7 @@ ingest_endpoint=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
 proxy_port=$(/usr/bin/python3 -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-/usr/bin/python3 "$root/tests/integration/delay_proxy.py" "$proxy_port" "${ingest_endpoint##*:}" 150 \
+/usr/bin/python3 "$root/tests/integration/delay_proxy.py" 150 "$proxy_port:${ingest_endpoint##*:}" \
     >"$work/proxy.out" 2>&1 &
 proxy_pid=$!
 background_pids+=($proxy_pid)
