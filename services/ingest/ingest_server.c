@@ -161,13 +161,16 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     zsock_set_maxmsgsize (self->router, TR_NIGHTLOG_RECORD_MAX);  //  a declaration is ~5 KB at most
     tr_wire_unbounded (self->pub);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);    //  subscriptions come in
-    //  Only the count centres' door is guarded: the other two are internal.
+    //  The count centres' door trusts keys/centres; the other two are
+    //  internal links, which take the daemons' key only.
     if (tr_curve_server_start (config, "ingest", TR_CURVE_CENTRES, verbose,
                                &self->curve) != 0) {
         ingest_server_destroy (&self);
         return NULL;
     }
     tr_curve_server_apply (self->curve, self->router);
+    tr_curve_internal_server_apply (self->curve, self->pub);
+    tr_curve_internal_server_apply (self->curve, self->records_router);
     if (zsock_bind (self->router, "%s", config->endpoints.ingest) < 0
     ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0
     ||  zsock_bind (self->records_router, "%s", config->endpoints.ingest_records) < 0) {

@@ -1,12 +1,17 @@
-/*  tr_curve.c — CurveZMQ on the outward doors (tr_curve.h).
+/*  tr_curve.c — CurveZMQ on the doors and the internal links (tr_curve.h).
 
-    czmq does the cryptography and the certificate files: zauth answers
-    libzmq's ZAP requests from a directory of trusted public certificates
-    (re-read when the directory changes, so a centre's key can be added
-    during the night), zcert loads and saves key pairs. What is ours is
-    where the files live, the checks that turn a missing file into a
-    sentence an operator can act on, and creating the secret half with
-    mode 0600 from its first byte.
+    czmq does the cryptography and the certificate files (zcert loads and
+    saves key pairs). What is ours is the table of who we trust and the ZAP
+    handler that answers from it. czmq's zauth is not used: its certificate
+    store reads the whole directory again on every handshake (hundreds of
+    stat calls a handshake with 650 centres: a rush of centres connecting
+    at once waited seconds), and when a trusted certificate has no name
+    libzmq fills the peer's "name" from what the client itself sent in its
+    handshake. Ours reads the directory once (again only when it changes),
+    refuses a certificate it cannot name, and gives libzmq the name as the
+    User-Id, which a client cannot set. Also ours: where the files live,
+    the checks that turn a missing file into a sentence an operator can act
+    on, and creating the secret half with mode 0600 from its first byte.
 */
 #include "tr_curve.h"
 #include <dirent.h>
@@ -15,10 +20,35 @@
 #include <unistd.h>
 
 #define TR_CURVE_NO_SECRET  "0000000000000000000000000000000000000000"
+#define TR_CURVE_ZAP        "inproc://zeromq.zap.01"    //  RFC 27
+#define TR_CURVE_KEY_TEXT   41          //  a Z85 public key and its null
+#define TR_CURVE_LOG_NAMES  40          //  names listed at start without -v
+#define TR_CURVE_INTERNAL_NAME  "internal"  //  the daemons' key, on the links
+
+//  ZAP domains: which table a handshake is checked against. Set on every
+//  Curve socket we bind, so a door never answers from another's table.
+#define TR_CURVE_DOMAIN_DOOR      "tallyroom-door"
+#define TR_CURVE_DOMAIN_INTERNAL  "tallyroom-internal"
+
+//  A table of trusted keys and where it came from.
+typedef struct {
+    const char *domain;         //  ZAP domain of the sockets it guards
+    char dir [TR_CURVE_PATH_MAX];   //  directory it is read from; "": fixed
+    zhashx_t *names;            //  public key (Z85) -> name
+    struct stat seen;           //  dir when last read: read again on a change
+} s_trust_t;
 
 struct _tr_curve_server_t {
-    zactor_t *auth;             //  zauth: answers ZAP requests for the process
-    zcert_t *cert;              //  the server's key pair
+    const char *daemon;         //  who we are, for the log; not owned
+    bool verbose;               //  log every ZAP decision
+    bool door_curve;            //  the outward door wants keys
+    zcert_t *cert;              //  the daemons' key pair
+    s_trust_t door;             //  the door's table (when door_curve)
+    s_trust_t internal;         //  the daemons' own key, on the links
+    bool zap_failed;            //  the handler could not bind (set before
+                                //  it signals; read after zactor_new)
+    zactor_t *zap;              //  our ZAP handler; owns the tables while
+                                //  it runs
 };
 
 static void
@@ -31,7 +61,7 @@ static bool
 s_door_wants_keys (const tr_config_t *config, tr_curve_door_t door)
 {
     return config->security.curve
-        && (door == TR_CURVE_CENTRES
+        && (door == TR_CURVE_CENTRES || door == TR_CURVE_INTERNAL
         || (door == TR_CURVE_SUBSCRIBERS && config->security.subscribers_curve));
 }
 
@@ -54,32 +84,366 @@ s_load_pair (const char *path, char *error, size_t error_size)
     return cert;
 }
 
+//  A name as keygen makes them: 1..TR_CODE_MAX of A-Z a-z 0-9 _ -.
+static bool
+s_name_valid (const char *name)
+{
+    size_t length = name ? strlen (name) : 0;
+    return length > 0 && length <= TR_CODE_MAX
+        && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789_-") == length;
+}
+
+
+//  --------------------------------------------------------------------------
+//  The table of trusted keys
+
+//  One certificate file as read, before duplicates are weeded out.
+typedef struct {
+    char file [NAME_MAX + 1];   //  its name in the directory
+    char key [TR_CURVE_KEY_TEXT];   //  its public key, Z85
+    char name [TR_CODE_MAX + 1];    //  its metadata "name"
+    bool clash;                 //  another file has its name or key
+} s_entry_t;
+
+//  Warns when dir may be written by someone else: whoever can write there
+//  can remove a trusted key, or add one under any name.
+static void
+s_check_dir (const char *dir, const char *daemon)
+{
+    struct stat status;
+    if (stat (dir, &status) != 0)
+        return;
+    if (status.st_mode & (S_IWGRP | S_IWOTH))
+        zsys_warning ("%s: SECURITY: %s is writable by %s (mode %03o): anyone who "
+                      "can write there can add or remove a trusted key; "
+                      "chmod go-w %s", daemon, dir,
+                      status.st_mode & S_IWOTH ? "everyone" : "its group",
+                      (unsigned) (status.st_mode & 0777), dir);
+    if (status.st_uid != geteuid () && status.st_uid != 0)
+        zsys_warning ("%s: SECURITY: %s is owned by uid %u, neither this "
+                      "daemon's user (uid %u) nor root", daemon, dir,
+                      (unsigned) status.st_uid, (unsigned) geteuid ());
+}
+
+//  Reads dir/file into entry; false with the reason logged.
+static bool
+s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *entry)
+{
+    char path [TR_CURVE_PATH_MAX + NAME_MAX + 2];
+    snprintf (path, sizeof path, "%s/%s", dir, file);
+    const char *reason = NULL;
+    char detail [128] = "";
+    struct stat status;
+    zcert_t *cert = NULL;
+    if (stat (path, &status) != 0)
+        snprintf (detail, sizeof detail, "cannot read it: %s", strerror (errno));
+    else
+    if (!S_ISREG (status.st_mode))
+        reason = "not a regular file";
+    else
+    if (status.st_uid != geteuid () && status.st_uid != 0)
+        snprintf (detail, sizeof detail, "owned by uid %u, neither this daemon's "
+                  "user (uid %u) nor root: anyone may have put it there",
+                  (unsigned) status.st_uid, (unsigned) geteuid ());
+    else
+    if (status.st_mode & (S_IWGRP | S_IWOTH))
+        snprintf (detail, sizeof detail, "writable by group or others (mode %03o): "
+                  "chmod 644 it", (unsigned) (status.st_mode & 0777));
+    else
+    if (!(cert = zcert_load (path)))
+        reason = "not a certificate (`tallyroom keygen NAME` makes them)";
+    else
+    if (!s_name_valid (zcert_meta (cert, "name")))
+        reason = "its certificate has no name (metadata name: 1..32 of "
+                 "A-Z a-z 0-9 _ -): who would it be?";
+    if (reason || *detail) {
+        zsys_warning ("%s: curve: refused %s: %s", daemon, path, reason ? reason : detail);
+        zcert_destroy (&cert);
+        return false;
+    }
+    snprintf (entry->file, sizeof entry->file, "%s", file);
+    snprintf (entry->key, sizeof entry->key, "%s", zcert_public_txt (cert));
+    snprintf (entry->name, sizeof entry->name, "%s", zcert_meta (cert, "name"));
+    entry->clash = false;
+    zcert_destroy (&cert);
+    return true;
+}
+
+//  A table whose keys and values (names) it copies and frees.
+static zhashx_t *
+s_names_new (void)
+{
+    zhashx_t *names = zhashx_new ();
+    assert (names);
+    zhashx_set_duplicator (names, (zhashx_duplicator_fn *) strdup);
+    zhashx_set_destructor (names, (zhashx_destructor_fn *) zstr_free);
+    return names;
+}
+
+static int
+s_compare_names (const void *one, const void *other)
+{
+    return strcmp (*(char *const *) one, *(char *const *) other);
+}
+
+zhashx_t *
+tr_curve_trust_load (const char *dir, const char *daemon, size_t *refused_p)
+{
+    assert (dir);
+    assert (daemon);
+    DIR *handle = opendir (dir);
+    if (!handle)
+        return NULL;
+    s_check_dir (dir, daemon);
+    //  The files in name order, so the log reads the same each time.
+    size_t file_count = 0, file_max = 64;
+    char **files = (char **) malloc (file_max * sizeof (char *));
+    assert (files);
+    struct dirent *dirent;
+    while ((dirent = readdir (handle))) {
+        if (*dirent->d_name == '.')
+            continue;
+        if (file_count == file_max) {
+            file_max *= 2;
+            files = (char **) realloc (files, file_max * sizeof (char *));
+            assert (files);
+        }
+        files [file_count] = strdup (dirent->d_name);
+        assert (files [file_count]);
+        file_count++;
+    }
+    closedir (handle);
+    qsort (files, file_count, sizeof (char *), s_compare_names);
+
+    size_t refused = 0, entry_count = 0;
+    s_entry_t *entries = (s_entry_t *) calloc (file_count + 1, sizeof (s_entry_t));
+    assert (entries);
+    for (size_t index = 0; index < file_count; index++) {
+        size_t length = strlen (files [index]);
+        if (length > 7 && streq (files [index] + length - 7, "_secret")) {
+            zsys_warning ("%s: curve: refused %s/%s: a secret key does not belong "
+                          "among the trusted (public) certificates: move it away",
+                          daemon, dir, files [index]);
+            refused++;
+        }
+        else
+        if (s_read_entry (dir, files [index], daemon, &entries [entry_count]))
+            entry_count++;
+        else
+            refused++;
+        free (files [index]);
+    }
+    free (files);
+    //  A name or a key in two files: which is the peer? Neither.
+    for (size_t index = 0; index < entry_count; index++)
+        for (size_t other = index + 1; other < entry_count; other++) {
+            bool same_name = streq (entries [index].name, entries [other].name);
+            if (same_name || streq (entries [index].key, entries [other].key)) {
+                zsys_warning ("%s: curve: refused %s/%s and %s/%s: both carry the "
+                              "same %s%s%s; keep one", daemon, dir, entries [index].file,
+                              dir, entries [other].file, same_name ? "name '" : "key",
+                              same_name ? entries [index].name : "",
+                              same_name ? "'" : "");
+                entries [index].clash = entries [other].clash = true;
+            }
+        }
+    zhashx_t *names = s_names_new ();
+    for (size_t index = 0; index < entry_count; index++)
+        if (entries [index].clash)
+            refused++;
+        else
+            zhashx_insert (names, entries [index].key, entries [index].name);
+    free (entries);
+    if (refused_p)
+        *refused_p = refused;
+    return names;
+}
+
+//  Logs the names in trust: a count and (all with -v) the names in order.
+static void
+s_log_trusted (const tr_curve_server_t *self, const s_trust_t *trust, size_t refused)
+{
+    size_t count = zhashx_size (trust->names);
+    const char **names = (const char **) calloc (count + 1, sizeof (char *));
+    assert (names);
+    size_t index = 0;
+    for (const char *name = (const char *) zhashx_first (trust->names); name;
+         name = (const char *) zhashx_next (trust->names))
+        names [index++] = name;
+    qsort (names, count, sizeof (char *), s_compare_names);
+    size_t shown = self->verbose || count <= TR_CURVE_LOG_NAMES ? count
+                                                                 : TR_CURVE_LOG_NAMES;
+    size_t size = shown * (TR_CODE_MAX + 2) + 64;
+    char *list = (char *) malloc (size);
+    assert (list);
+    size_t used = 0;
+    *list = 0;
+    for (index = 0; index < shown; index++)
+        used += snprintf (list + used, size - used, "%s%s", index ? " " : "", names [index]);
+    if (shown < count)
+        snprintf (list + used, size - used, " ... and %zu more (-v lists all)",
+                  count - shown);
+    zsys_info ("%s: curve: trusting %zu key%s in %s (%zu refused): %s", self->daemon,
+               count, count == 1 ? "" : "s", trust->dir, refused, list);
+    free (list);
+    free (names);
+}
+
+//  Reads trust's directory again if it changed since it was read (a file
+//  added, removed or renamed): one stat a handshake, not one a file.
+static void
+s_trust_refresh (tr_curve_server_t *self, s_trust_t *trust)
+{
+    struct stat status;
+    if (!*trust->dir || stat (trust->dir, &status) != 0)
+        return;             //  gone: keep what we trust until it is back
+    if (status.st_ino == trust->seen.st_ino && status.st_dev == trust->seen.st_dev
+    &&  status.st_mtim.tv_sec == trust->seen.st_mtim.tv_sec
+    &&  status.st_mtim.tv_nsec == trust->seen.st_mtim.tv_nsec
+    &&  status.st_ctim.tv_sec == trust->seen.st_ctim.tv_sec
+    &&  status.st_ctim.tv_nsec == trust->seen.st_ctim.tv_nsec)
+        return;
+    size_t refused;
+    zhashx_t *names = tr_curve_trust_load (trust->dir, self->daemon, &refused);
+    if (!names) {
+        zsys_warning ("%s: curve: cannot read %s again: %s; keeping the keys "
+                      "read before", self->daemon, trust->dir, strerror (errno));
+        return;
+    }
+    zhashx_destroy (&trust->names);
+    trust->names = names;
+    trust->seen = status;
+    s_log_trusted (self, trust, refused);
+}
+
+
+//  --------------------------------------------------------------------------
+//  The ZAP handler (RFC 27): libzmq asks it about every handshake on a
+//  socket with a Curve server.
+
+//  The metadata of a reply: the ZMTP property "name" = name.
+static zframe_t *
+s_metadata (const char *name)
+{
+    if (!name)
+        return zframe_new (NULL, 0);
+    size_t length = strlen (name);
+    byte buffer [1 + 4 + 4 + TR_CODE_MAX];
+    buffer [0] = 4;
+    memcpy (buffer + 1, "name", 4);
+    buffer [5] = buffer [6] = buffer [7] = 0;
+    buffer [8] = (byte) length;
+    memcpy (buffer + 9, name, length);
+    return zframe_new (buffer, 9 + length);
+}
+
+static void
+s_zap_answer (tr_curve_server_t *self, zsock_t *handler)
+{
+    zmsg_t *request = zmsg_recv (handler);
+    if (!request)
+        return;
+    char *version = zmsg_popstr (request);
+    char *sequence = zmsg_popstr (request);
+    char *domain = zmsg_popstr (request);
+    char *address = zmsg_popstr (request);
+    zframe_t *routing_id = zmsg_pop (request);
+    char *mechanism = zmsg_popstr (request);
+    zframe_t *credentials = zmsg_pop (request);
+    const char *name = NULL;
+    const char *status = "400", *text = "key not trusted";
+    char key [TR_CURVE_KEY_TEXT] = "";
+    if (!version || !streq (version, "1.0") || !mechanism || !domain)
+        text = "malformed ZAP request";
+    else
+    if (streq (mechanism, "NULL") && !*domain)
+        status = "200", text = "OK";    //  a plain socket: not ours to judge
+    else
+    if (streq (mechanism, "CURVE") && credentials && zframe_size (credentials) == 32) {
+        zmq_z85_encode (key, zframe_data (credentials), 32);
+        s_trust_t *trust = streq (domain, TR_CURVE_DOMAIN_INTERNAL) ? &self->internal
+                         : streq (domain, TR_CURVE_DOMAIN_DOOR) && self->door_curve
+                         ? &self->door : NULL;
+        if (trust) {
+            s_trust_refresh (self, trust);
+            name = (const char *) zhashx_lookup (trust->names, key);
+        }
+        if (name)
+            status = "200", text = "OK";
+    }
+    else
+        text = "mechanism not allowed";
+    if (self->verbose)
+        zsys_info ("%s: curve: %s domain=%s address=%s mechanism=%s key=%s name=%s",
+                   self->daemon, name ? "allowed" : "denied", domain ? domain : "",
+                   address ? address : "", mechanism ? mechanism : "", key,
+                   name ? name : "");
+    zmsg_t *reply = zmsg_new ();
+    zmsg_addstr (reply, "1.0");
+    zmsg_addstr (reply, sequence ? sequence : "");
+    zmsg_addstr (reply, status);
+    zmsg_addstr (reply, text);
+    zmsg_addstr (reply, name ? name : "");
+    zframe_t *metadata = s_metadata (name);
+    zmsg_append (reply, &metadata);
+    zmsg_send (&reply, handler);
+    zstr_free (&version);
+    zstr_free (&sequence);
+    zstr_free (&domain);
+    zstr_free (&address);
+    zstr_free (&mechanism);
+    zframe_destroy (&routing_id);
+    zframe_destroy (&credentials);
+    zmsg_destroy (&request);
+}
+
+static void
+s_zap_actor (zsock_t *pipe, void *args)
+{
+    tr_curve_server_t *self = (tr_curve_server_t *) args;
+    zsock_t *handler = zsock_new (ZMQ_REP);
+    if (!handler || zsock_bind (handler, TR_CURVE_ZAP) != 0) {
+        zsys_error ("%s: curve: cannot bind the ZAP handler %s: %s", self->daemon,
+                    TR_CURVE_ZAP, zmq_strerror (zmq_errno ()));
+        self->zap_failed = true;
+        zsock_destroy (&handler);
+        zsock_signal (pipe, 0);
+        zmsg_t *command;
+        while ((command = zmsg_recv (pipe))) {
+            bool term = zmsg_size (command) == 1 && zframe_streq (zmsg_first (command), "$TERM");
+            zmsg_destroy (&command);
+            if (term)
+                break;
+        }
+        return;
+    }
+    zsock_signal (pipe, 0);
+    zpoller_t *poller = zpoller_new (pipe, handler, NULL);
+    assert (poller);
+    while (true) {
+        zsock_t *which = (zsock_t *) zpoller_wait (poller, -1);
+        if (which == handler)
+            s_zap_answer (self, handler);
+        else
+        if (which == pipe) {
+            char *command = zstr_recv (pipe);
+            bool term = !command || streq (command, "$TERM");
+            zstr_free (&command);
+            if (term)
+                break;
+        }
+        else
+        if (zpoller_terminated (poller))
+            break;
+    }
+    zpoller_destroy (&poller);
+    zsock_destroy (&handler);
+}
+
 
 //  --------------------------------------------------------------------------
 //  Server side
-
-//  Counts the public certificates in dir; -1 if it is not a directory.
-static int
-s_count_certs (const char *dir, const char *daemon)
-{
-    DIR *handle = opendir (dir);
-    if (!handle)
-        return -1;
-    int count = 0;
-    struct dirent *entry;
-    while ((entry = readdir (handle))) {
-        size_t length = strlen (entry->d_name);
-        if (length > 7 && streq (entry->d_name + length - 7, "_secret"))
-            zsys_warning ("%s: %s/%s is a secret key: it does not belong among "
-                          "the trusted (public) certificates", daemon, dir,
-                          entry->d_name);
-        else
-        if (*entry->d_name != '.')
-            count++;
-    }
-    closedir (handle);
-    return count;
-}
 
 static void
 s_warn_open (const tr_config_t *config, const char *daemon, tr_curve_door_t door)
@@ -93,11 +457,21 @@ s_warn_open (const tr_config_t *config, const char *daemon, tr_curve_door_t door
                       daemon);
     }
     else
-    if (door == TR_CURVE_SUBSCRIBERS)
+    if (!config->security.curve)
+        zsys_warning ("%s: SECURITY OFF: security.curve is false: the links between "
+                      "the daemons are plain, and whoever listens on a port "
+                      "while its daemon is down is believed", daemon);
+    if (door == TR_CURVE_SUBSCRIBERS && !config->security.subscribers_curve)
         zsys_info ("%s: subscribers need no key on %s and %s (security.%s)", daemon,
                    config->endpoints.publisher_pub,
                    config->endpoints.publisher_snapshot,
                    config->security.curve ? "subscribers: open" : "curve: false");
+}
+
+static void
+s_trust_destroy (s_trust_t *trust)
+{
+    zhashx_destroy (&trust->names);
 }
 
 int
@@ -107,40 +481,51 @@ tr_curve_server_start (const tr_config_t *config, const char *daemon,
     assert (config);
     assert (self_p);
     *self_p = NULL;
-    if (!s_door_wants_keys (config, door)) {
+    bool door_curve = door != TR_CURVE_INTERNAL && s_door_wants_keys (config, door);
+    if (!door_curve)
         s_warn_open (config, daemon, door);
+    if (!config->security.curve)
         return 0;
-    }
     char error [TR_CURVE_PATH_MAX + 128];
     char server_path [TR_CURVE_PATH_MAX];
-    char trusted [TR_CURVE_PATH_MAX];
     s_path (server_path, config, "server.cert_secret");
-    s_path (trusted, config, door == TR_CURVE_CENTRES ? "centres" : "subscribers");
     zcert_t *cert = s_load_pair (server_path, error, sizeof error);
     if (!cert) {
         zsys_error ("%s: no server key: %s", daemon, error);
         return -1;
     }
-    int trusted_count = s_count_certs (trusted, daemon);
-    if (trusted_count < 0) {
-        zsys_error ("%s: %s: %s; make it and put the trusted public certificates "
-                    "(NAME.cert) in it", daemon, trusted, strerror (errno));
-        zcert_destroy (&cert);
-        return -1;
-    }
+    s_check_dir (config->security.keys, daemon);
     tr_curve_server_t *self = (tr_curve_server_t *) calloc (1, sizeof (tr_curve_server_t));
     assert (self);
+    self->daemon = daemon;
+    self->verbose = verbose;
     self->cert = cert;
-    self->auth = zactor_new (zauth, NULL);
-    assert (self->auth);
-    if (verbose) {
-        zstr_sendx (self->auth, "VERBOSE", NULL);
-        zsock_wait (self->auth);
+    self->door_curve = door_curve;
+    self->internal.domain = TR_CURVE_DOMAIN_INTERNAL;
+    self->internal.names = s_names_new ();
+    zhashx_insert (self->internal.names, zcert_public_txt (cert), TR_CURVE_INTERNAL_NAME);
+    if (door_curve) {
+        self->door.domain = TR_CURVE_DOMAIN_DOOR;
+        s_path (self->door.dir, config, door == TR_CURVE_CENTRES ? "centres" : "subscribers");
+        size_t refused = 0;
+        if (stat (self->door.dir, &self->door.seen) == 0)
+            self->door.names = tr_curve_trust_load (self->door.dir, daemon, &refused);
+        if (!self->door.names) {
+            zsys_error ("%s: %s: %s; make it and put the trusted public certificates "
+                        "(NAME.cert) in it", daemon, self->door.dir, strerror (errno));
+            tr_curve_server_destroy (&self);
+            return -1;
+        }
+        s_log_trusted (self, &self->door, refused);
     }
-    zstr_sendx (self->auth, "CURVE", trusted, NULL);
-    zsock_wait (self->auth);
-    zsys_info ("%s: curve on: trusting %d certificate%s in %s", daemon,
-               trusted_count, trusted_count == 1 ? "" : "s", trusted);
+    self->zap = zactor_new (s_zap_actor, self);
+    assert (self->zap);
+    if (self->zap_failed) {
+        tr_curve_server_destroy (&self);
+        return -1;
+    }
+    zsys_info ("%s: curve: on; internal links take only the daemons' key (%s)",
+               daemon, server_path);
     *self_p = self;
     return 0;
 }
@@ -151,7 +536,9 @@ tr_curve_server_destroy (tr_curve_server_t **self_p)
     assert (self_p);
     tr_curve_server_t *self = *self_p;
     if (self) {
-        zactor_destroy (&self->auth);
+        zactor_destroy (&self->zap);
+        s_trust_destroy (&self->door);
+        s_trust_destroy (&self->internal);
         zcert_destroy (&self->cert);
         free (self);
         *self_p = NULL;
@@ -161,17 +548,48 @@ tr_curve_server_destroy (tr_curve_server_t **self_p)
 void
 tr_curve_server_apply (tr_curve_server_t *self, zsock_t *socket)
 {
+    if (!self || !self->door_curve)
+        return;
+    zcert_apply (self->cert, socket);
+    zsock_set_curve_server (socket, 1);
+    zsock_set_zap_domain (socket, TR_CURVE_DOMAIN_DOOR);
+}
+
+void
+tr_curve_internal_server_apply (tr_curve_server_t *self, zsock_t *socket)
+{
     if (!self)
         return;
     zcert_apply (self->cert, socket);
     zsock_set_curve_server (socket, 1);
+    zsock_set_zap_domain (socket, TR_CURVE_DOMAIN_INTERNAL);
+}
+
+void
+tr_curve_internal_client_apply (tr_curve_server_t *self, zsock_t *socket)
+{
+    if (!self)
+        return;
+    zcert_apply (self->cert, socket);
+    zsock_set_curve_serverkey (socket, zcert_public_txt (self->cert));
+}
+
+zsock_t *
+tr_curve_internal_dealer (tr_curve_server_t *self)
+{
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    assert (dealer);
+    tr_curve_internal_client_apply (self, dealer);
+    return dealer;
 }
 
 const char *
 tr_curve_peer_name (zframe_t *frame)
 {
     assert (frame);
-    const char *name = zframe_meta (frame, "name");
+    //  The User-Id is what our ZAP handler answered for the peer's key:
+    //  libzmq never takes it from the peer's handshake once ZAP set it.
+    const char *name = zframe_meta (frame, "User-Id");
     //  Too long to be a count centre: cut short it could be another's name.
     return name && strlen (name) <= TR_CODE_MAX ? name : "";
 }
@@ -196,7 +614,12 @@ tr_curve_client_new (int type, const tr_config_t *config, tr_curve_door_t door,
     char server_path [TR_CURVE_PATH_MAX];
     s_path (default_path, config, "desk.cert_secret");
     s_path (server_path, config, "server.cert");
-    zcert_t *cert = s_load_pair (cert_path ? cert_path : default_path, error, error_size);
+    //  The internal links take the daemons' key only, whatever --cert says.
+    if (door == TR_CURVE_INTERNAL)
+        s_path (default_path, config, "server.cert_secret");
+    zcert_t *cert = s_load_pair (cert_path && door != TR_CURVE_INTERNAL ? cert_path
+                                                                        : default_path,
+                                 error, error_size);
     //  The server's public half only: a client never needs its secret.
     zcert_t *server = cert ? zcert_load (server_path) : NULL;
     if (cert && !server)

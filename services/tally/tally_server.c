@@ -15,6 +15,7 @@
 #include "tally_server.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
+#include "services/lib/tr_curve.h"
 
 #define TALLY_HEARTBEAT_MS  1000
 #define TALLY_FETCH_WAIT_MS 1000    //  for one records reply from ingest
@@ -32,6 +33,8 @@ struct _tally_server_t {
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     int64_t fetch_after;        //  no fetch before then, ms (after a failure)
     tr_tally_update_t update;   //  scratch: what one declaration changed
+    tr_curve_server_t *curve;   //  the links' keys and ZAP handler; NULL:
+                                //  Curve off
 };
 
 tally_server_t *
@@ -54,6 +57,15 @@ tally_server_new (const tr_config_t *config, bool verbose)
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
+    //  Every link is internal: ingest upstream, the publisher downstream.
+    if (tr_curve_server_start (config, "tally", TR_CURVE_INTERNAL, verbose,
+                               &self->curve) != 0) {
+        tally_server_destroy (&self);
+        return NULL;
+    }
+    tr_curve_internal_server_apply (self->curve, self->pub);
+    tr_curve_internal_server_apply (self->curve, self->snapshot);
+    tr_curve_internal_client_apply (self->curve, self->sub);
     if (zsock_bind (self->pub, "%s", config->endpoints.tally_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.tally_snapshot) < 0
     ||  zsock_connect (self->sub, "%s", config->endpoints.ingest_pub) < 0) {
@@ -78,6 +90,7 @@ tally_server_destroy (tally_server_t **self_p)
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
+        tr_curve_server_destroy (&self->curve);
         tr_tally_destroy (&self->tally);
         free (self);
         *self_p = NULL;
@@ -142,8 +155,10 @@ s_catch_up (tally_server_t *self, uint64_t target)
         request.u.records_request.after = self->ingest_seq;
         tr_msg_t reply;
         char error [256];
-        if (tr_wire_request (self->config->endpoints.ingest_records, &request, &reply,
-                             TALLY_FETCH_WAIT_MS, error, sizeof error) != 0
+        zsock_t *dealer = tr_curve_internal_dealer (self->curve);
+        if (tr_wire_request_on (&dealer, self->config->endpoints.ingest_records,
+                                &request, &reply, TALLY_FETCH_WAIT_MS, error,
+                                sizeof error) != 0
         ||  reply.type != TR_MSG_RECORDS_REPLY) {
             zsys_warning ("tally: cannot fetch records after seq=%llu: %s",
                           (unsigned long long) self->ingest_seq,
