@@ -49,6 +49,9 @@ struct _tr_curve_server_t {
                                 //  it signals; read after zactor_new)
     zactor_t *zap;              //  our ZAP handler; owns the tables while
                                 //  it runs
+    int64_t heard_at;           //  last message from upstream, ms (or the
+                                //  last time we connected again)
+    bool silent;                //  said so in the log: upstream is silent
 };
 
 static void
@@ -581,6 +584,38 @@ tr_curve_internal_dealer (tr_curve_server_t *self)
     assert (dealer);
     tr_curve_internal_client_apply (self, dealer);
     return dealer;
+}
+
+void
+tr_curve_link_heard (tr_curve_server_t *self)
+{
+    if (!self)
+        return;
+    self->heard_at = zclock_time ();
+    if (self->silent)
+        zsys_info ("%s: upstream heard again", self->daemon);
+    self->silent = false;
+}
+
+void
+tr_curve_link_check (tr_curve_server_t *self, zsock_t *sub, const char *endpoint)
+{
+    if (!self)
+        return;
+    int64_t now = zclock_time ();
+    if (self->heard_at == 0)
+        self->heard_at = now;
+    if (now - self->heard_at < TR_CURVE_LINK_SILENCE_MS)
+        return;
+    if (!self->silent)
+        zsys_warning ("%s: nothing from %s for %d ms: connecting again every %d ms "
+                      "until it answers (down, or someone else on its port)",
+                      self->daemon, endpoint, TR_CURVE_LINK_SILENCE_MS,
+                      TR_CURVE_LINK_SILENCE_MS);
+    self->silent = true;
+    self->heard_at = now;
+    zsock_disconnect (sub, "%s", endpoint);     //  fails when libzmq gave up: fine
+    zsock_connect (sub, "%s", endpoint);
 }
 
 const char *

@@ -87,6 +87,19 @@ void
 zsock_t *
     tr_curve_internal_dealer (tr_curve_server_t *self);
 
+//  The downstream end of an internal link watches for silence: libzmq
+//  drops a connection for good after a handshake that breaks the protocol
+//  (an impostor speaking plain ZeroMQ on the port while the daemon is
+//  down), so a SUB that has heard nothing from upstream for
+//  TR_CURVE_LINK_SILENCE_MS (three heartbeats) connects to it again.
+//  tr_curve_link_heard after every message from upstream; then
+//  tr_curve_link_check once a loop. Nothing when self is NULL (Curve off).
+#define TR_CURVE_LINK_SILENCE_MS  3000
+void
+    tr_curve_link_heard (tr_curve_server_t *self);
+void
+    tr_curve_link_check (tr_curve_server_t *self, zsock_t *sub, const char *endpoint);
+
 //  The name the receiving daemon's table gives the key of the peer a
 //  received frame came from (the ZAP User-Id), or "" when there is none
 //  (Curve off, or a name longer than TR_CODE_MAX). Valid while the frame is.

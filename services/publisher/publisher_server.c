@@ -141,6 +141,7 @@ s_handle_tally (publisher_server_t *self)
     char detail [256];
     tr_msg_err_t err = tr_wire_receive_published (self->sub, &msg, &payload,
                                                   detail, sizeof detail);
+    tr_curve_link_heard (self->curve);
     if (err != TR_MSG_OK)
         zsys_error ("publisher: unreadable message from tally: %s %s",
                     tr_msg_err_name (err), detail);
@@ -209,6 +210,7 @@ publisher_server_run (publisher_server_t *self)
             s_resync (self);
         if (now >= self->heartbeat_at)
             s_send_heartbeat (self);
+        tr_curve_link_check (self->curve, self->sub, self->config->endpoints.tally_pub);
     }
     zpoller_destroy (&poller);
     zsys_info ("publisher: stopping seq=%llu forwarded=%llu",

@@ -208,6 +208,7 @@ s_handle_ingest (tally_server_t *self)
     tr_msg_err_t err = tr_wire_receive_published (self->sub, &msg, NULL,
                                                   detail, sizeof detail);
     self->upstream = true;
+    tr_curve_link_heard (self->curve);
     if (err != TR_MSG_OK)
         zsys_error ("tally: unreadable message from ingest: %s %s",
                     tr_msg_err_name (err), detail);
@@ -275,6 +276,7 @@ tally_server_run (tally_server_t *self)
             break;
         if (tr_wire_now_ms () >= self->heartbeat_at)
             s_send_heartbeat (self);
+        tr_curve_link_check (self->curve, self->sub, self->config->endpoints.ingest_pub);
     }
     zpoller_destroy (&poller);
     zsys_info ("tally: stopping seq=%llu ingest_seq=%llu",
