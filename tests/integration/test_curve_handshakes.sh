@@ -102,8 +102,11 @@ grep -q "trusting 652 keys" "$work/ingest.0.log" \
 pid=$!
 background_pids+=($pid)
 wait_for "$work/rush.log" 30 "listening"
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }     # user+system ticks
+before=$(cpu "$pid")
 seconds=$(clients 650) || fail "the rush: $seconds"
-echo "curve_handshakes: 650 clients at once: the last answer after $seconds s"
+ticks=$(( $(cpu "$pid") - before ))
+echo "curve_handshakes: 650 clients at once: the last answer after $seconds s; ingest used $ticks ticks of CPU ($(getconf CLK_TCK)/s) for them; load average $(cut -d' ' -f1 /proc/loadavg)"
 kill -TERM "$pid"
 wait "$pid" || true
 [ ${#problems[@]} = 0 ] || fail "$(printf '%s; ' "${problems[@]}")"
