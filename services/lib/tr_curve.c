@@ -138,7 +138,12 @@ s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *
     const char *reason = NULL;
     char detail [128] = "";
     struct stat status;
-    zcert_t *cert = NULL;
+    //  The file itself, read as czmq writes certificates (zconfig_load,
+    //  not zcert_load, which would read NAME.cert_secret instead if there
+    //  were one beside it).
+    zconfig_t *config = NULL;
+    const char *key = NULL, *name = NULL;
+    byte binary [32];
     if (stat (path, &status) != 0)
         snprintf (detail, sizeof detail, "cannot read it: %s", strerror (errno));
     else
@@ -154,22 +159,26 @@ s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *
         snprintf (detail, sizeof detail, "writable by group or others (mode %03o): "
                   "chmod 644 it", (unsigned) (status.st_mode & 0777));
     else
-    if (!(cert = zcert_load (path)))
-        reason = "not a certificate (`tallyroom keygen NAME` makes them)";
+    if (!(config = zconfig_load (path))
+    ||  !(key = zconfig_get (config, "curve/public-key", NULL))
+    ||  strlen (key) != TR_CURVE_KEY_TEXT - 1
+    ||  !zmq_z85_decode (binary, key))
+        reason = "not a certificate with a public key (`tallyroom keygen NAME` "
+                 "makes them)";
     else
-    if (!s_name_valid (zcert_meta (cert, "name")))
+    if (!s_name_valid (name = zconfig_get (config, "metadata/name", NULL)))
         reason = "its certificate has no name (metadata name: 1..32 of "
                  "A-Z a-z 0-9 _ -): who would it be?";
     if (reason || *detail) {
         zsys_warning ("%s: curve: refused %s: %s", daemon, path, reason ? reason : detail);
-        zcert_destroy (&cert);
+        zconfig_destroy (&config);
         return false;
     }
     snprintf (entry->file, sizeof entry->file, "%s", file);
-    snprintf (entry->key, sizeof entry->key, "%s", zcert_public_txt (cert));
-    snprintf (entry->name, sizeof entry->name, "%s", zcert_meta (cert, "name"));
+    snprintf (entry->key, sizeof entry->key, "%s", key);
+    snprintf (entry->name, sizeof entry->name, "%s", name);
     entry->clash = false;
-    zcert_destroy (&cert);
+    zconfig_destroy (&config);
     return true;
 }
 
