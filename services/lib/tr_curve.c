@@ -446,8 +446,10 @@ s_zap_actor (zsock_t *pipe, void *args)
                 break;
         }
         else
-        if (zpoller_terminated (poller))
-            break;
+        if (zmq_errno () == ETERM)
+            break;          //  the context is going: nothing left to guard
+        //  Else a signal (SIGTERM, say): the sockets we guard are still
+        //  open, so we answer until tr_curve_server_destroy says $TERM.
     }
     zpoller_destroy (&poller);
     zsock_destroy (&handler);
@@ -557,6 +559,22 @@ tr_curve_server_destroy (tr_curve_server_t **self_p)
     }
 }
 
+//  libzmq lets every key in when no ZAP handler answers, unless told to
+//  enforce it (ZMQ_ZAP_ENFORCE_DOMAIN: a draft option in libzmq 4.3, which
+//  Debian builds): then no handler means no handshake, never an open door.
+static void
+s_enforce_zap (zsock_t *socket)
+{
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#   define ZMQ_ZAP_ENFORCE_DOMAIN 93
+#endif
+    int enforce = 1;
+    if (zmq_setsockopt (zsock_resolve (socket), ZMQ_ZAP_ENFORCE_DOMAIN, &enforce,
+                        sizeof enforce) != 0)
+        zsys_warning ("curve: this libzmq cannot enforce ZAP (%s): the keys are "
+                      "checked while our ZAP handler runs", zmq_strerror (zmq_errno ()));
+}
+
 void
 tr_curve_server_apply (tr_curve_server_t *self, zsock_t *socket)
 {
@@ -565,6 +583,7 @@ tr_curve_server_apply (tr_curve_server_t *self, zsock_t *socket)
     zcert_apply (self->cert, socket);
     zsock_set_curve_server (socket, 1);
     zsock_set_zap_domain (socket, TR_CURVE_DOMAIN_DOOR);
+    s_enforce_zap (socket);
 }
 
 void
@@ -575,6 +594,7 @@ tr_curve_internal_server_apply (tr_curve_server_t *self, zsock_t *socket)
     zcert_apply (self->cert, socket);
     zsock_set_curve_server (socket, 1);
     zsock_set_zap_domain (socket, TR_CURVE_DOMAIN_INTERNAL);
+    s_enforce_zap (socket);
 }
 
 void
