@@ -129,6 +129,18 @@ s_check_dir (const char *dir, const char *daemon)
                       (unsigned) status.st_uid, (unsigned) geteuid ());
 }
 
+//  A certificate file read as czmq's ZPL, at most 64 KB of it (one is a
+//  few hundred bytes). Not zconfig_load: on a file that does not parse it
+//  leaks (czmq 4.2.1), and a directory may hold any file.
+static zconfig_t *
+s_config_load (const char *path)
+{
+    zchunk_t *chunk = zchunk_slurp (path, 64 * 1024);
+    zconfig_t *config = chunk ? zconfig_chunk_load (chunk) : NULL;
+    zchunk_destroy (&chunk);
+    return config;
+}
+
 //  Reads dir/file into entry; false with the reason logged.
 static bool
 s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *entry)
@@ -159,7 +171,7 @@ s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *
         snprintf (detail, sizeof detail, "writable by group or others (mode %03o): "
                   "chmod 644 it", (unsigned) (status.st_mode & 0777));
     else
-    if (!(config = zconfig_load (path))
+    if (!(config = s_config_load (path))
     ||  !(key = zconfig_get (config, "curve/public-key", NULL))
     ||  strlen (key) != TR_CURVE_KEY_TEXT - 1
     ||  !zmq_z85_decode (binary, key))
