@@ -150,9 +150,9 @@ s_read_entry (const char *dir, const char *file, const char *daemon, s_entry_t *
     const char *reason = NULL;
     char detail [128] = "";
     struct stat status;
-    //  The file itself, read as czmq writes certificates (zconfig_load,
-    //  not zcert_load, which would read NAME.cert_secret instead if there
-    //  were one beside it).
+    //  The file itself, read as czmq writes certificates (ZPL; not with
+    //  zcert_load, which would read NAME.cert_secret instead if there were
+    //  one beside it).
     zconfig_t *config = NULL;
     const char *key = NULL, *name = NULL;
     byte binary [32];
