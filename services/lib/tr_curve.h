@@ -20,10 +20,10 @@
     a file is added to, removed from or renamed in the directory. A
     certificate with no usable name, a name or key another file also
     carries, or a file group/others may write or another user owns is
-    refused, and the log names the file. The ZAP handler answers libzmq
-    from that table alone and hands the name back as the User-Id, so what
-    a daemon reads as the peer's name is what it loaded for that key,
-    never anything the peer said in its handshake.
+    refused, and the log names the file (tr_curve_trust.h). The ZAP
+    handler answers libzmq from that table alone and hands the name back
+    as the User-Id, so what a daemon reads as the peer's name is what it
+    loaded for that key, never anything the peer said in its handshake.
 
     The internal links (ingest_pub, ingest_records, tally_pub,
     tally_snapshot) are Curve whenever security.curve is on: the upstream
@@ -105,13 +105,6 @@ void
 //  (Curve off, or a name longer than TR_CODE_MAX). Valid while the frame is.
 const char *
     tr_curve_peer_name (zframe_t *frame);
-
-//  Reads the trusted certificates in dir into a new table, public key
-//  (Z85) -> name, refusing (and logging, prefixed with daemon) every file
-//  it does not trust: see above. NULL if dir cannot be read (errno set).
-//  *refused, if not NULL, is the number of files refused.
-zhashx_t *
-    tr_curve_trust_load (const char *dir, const char *daemon, size_t *refused);
 
 //  A client socket of type for a door of config: a Curve client with the
 //  key pair in cert_path (NULL: keys/desk.cert_secret; on the internal

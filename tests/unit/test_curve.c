@@ -5,6 +5,7 @@
     daemons' own peer name comes from the ZAP User-Id, not the handshake.
 */
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_curve_trust.h"
 
 #include <stdarg.h>
 #include <stddef.h>
