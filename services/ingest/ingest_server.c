@@ -220,6 +220,9 @@ s_open_doors (ingest_server_t *self)
                                &self->curve) != 0)
         return -1;
     tr_curve_server_apply (self->curve, self->router);
+    //  The other two are internal links, which take the daemons' key only.
+    tr_curve_internal_server_apply (self->curve, self->pub);
+    tr_curve_internal_server_apply (self->curve, self->records_router);
     struct { zsock_t *socket; const char *name, *endpoint; } doors [] = {
         { self->router, "ingest", config->endpoints.ingest },
         { self->pub, "ingest_pub", config->endpoints.ingest_pub },

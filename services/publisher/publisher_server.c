@@ -23,8 +23,8 @@ struct _publisher_server_t {
     zsock_t *sub;               //  the tally's messages
     zsock_t *pub;               //  downstream subscribers
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
-    tr_curve_server_t *curve;   //  keys and ZAP handler of pub and snapshot;
-                                //  NULL: subscribers need no key
+    tr_curve_server_t *curve;   //  keys and ZAP handler of the doors (pub,
+                                //  snapshot) and the tally link; NULL: Curve off
     bool synced;                //  holds a snapshot of the tally's state
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     int64_t resync_at;          //  when to ask the tally again, ms
@@ -58,7 +58,7 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
     //  The subscribers' side may want keys (security.subscribers); the
-    //  link from the tally is internal.
+    //  link from the tally is internal: the daemons' key, the tally pinned.
     if (tr_curve_server_start (config, "publisher", TR_CURVE_SUBSCRIBERS, verbose,
                                &self->curve) != 0) {
         publisher_server_destroy (&self);
@@ -66,6 +66,7 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     }
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
+    tr_curve_internal_client_apply (self->curve, self->sub);
     if (zsock_bind (self->pub, "%s", config->endpoints.publisher_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.publisher_snapshot) < 0
     ||  zsock_connect (self->sub, "%s", config->endpoints.tally_pub) < 0) {
@@ -107,8 +108,10 @@ s_resync (publisher_server_t *self)
     TR_COPY (request.u.snapshot_request.sender, "publisher");
     tr_msg_t reply;
     char error [256];
-    if (tr_wire_request (self->config->endpoints.tally_snapshot, &request, &reply,
-                         PUBLISHER_SNAPSHOT_TIMEOUT_MS, error, sizeof error) != 0
+    zsock_t *dealer = tr_curve_internal_dealer (self->curve);
+    if (tr_wire_request_on (&dealer, self->config->endpoints.tally_snapshot, &request,
+                            &reply, PUBLISHER_SNAPSHOT_TIMEOUT_MS, error,
+                            sizeof error) != 0
     ||  reply.type != TR_MSG_SNAPSHOT_REPLY) {
         if (self->verbose || !self->synced)
             zsys_warning ("publisher: no snapshot from tally: %s", error);
@@ -138,6 +141,7 @@ s_handle_tally (publisher_server_t *self)
     char detail [256];
     tr_msg_err_t err = tr_wire_receive_published (self->sub, &msg, &payload,
                                                   detail, sizeof detail);
+    tr_curve_link_heard (self->curve);
     if (err != TR_MSG_OK)
         zsys_error ("publisher: unreadable message from tally: %s %s",
                     tr_msg_err_name (err), detail);
@@ -206,6 +210,7 @@ publisher_server_run (publisher_server_t *self)
             s_resync (self);
         if (now >= self->heartbeat_at)
             s_send_heartbeat (self);
+        tr_curve_link_check (self->curve, self->sub, self->config->endpoints.tally_pub);
     }
     zpoller_destroy (&poller);
     zsys_info ("publisher: stopping seq=%llu forwarded=%llu",

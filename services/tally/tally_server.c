@@ -49,6 +49,7 @@
 #include "tally_server.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
+#include "services/lib/tr_curve.h"
 
 #define TALLY_HEARTBEAT_MS        1000
 #define TALLY_FETCH_WAIT_MIN_MS   1000    //  for a records reply, at first
@@ -59,6 +60,7 @@
 #define TALLY_PUB_QUEUE           1000
 #define TALLY_EXIT_REWIND            3    //  ingest's seq went back
 #define TALLY_SNAPSHOT_WAITING      64    //  requests held while rebuilding
+#define TALLY_LINK_CHECK_MS        500    //  how often to look for a dead link
 
 struct _tally_server_t {
     const tr_config_t *config;  //  the election; not owned
@@ -86,6 +88,8 @@ struct _tally_server_t {
     int fetch_wait_ms;          //  how long to wait for its reply
     int fetch_timer;            //  zloop timer of that wait, or -1
     tr_tally_update_t update;   //  scratch: what one declaration changed
+    tr_curve_server_t *curve;   //  the links' keys and ZAP handler; NULL:
+                                //  Curve off
 };
 
 //  Binds or connects socket to endpoint, naming it (and its role) if not.
@@ -132,6 +136,16 @@ tally_server_new (const tr_config_t *config, bool verbose)
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
+    //  Every link is internal: ingest upstream, the publisher downstream.
+    if (tr_curve_server_start (config, "tally", TR_CURVE_INTERNAL, verbose,
+                               &self->curve) != 0) {
+        tally_server_destroy (&self);
+        return NULL;
+    }
+    tr_curve_internal_server_apply (self->curve, self->pub);
+    tr_curve_internal_server_apply (self->curve, self->snapshot);
+    tr_curve_internal_client_apply (self->curve, self->sub);
+    tr_curve_internal_client_apply (self->curve, self->records);
     const tr_endpoints_t *endpoints = &config->endpoints;
     if (!s_attach (self->pub, true, "tally_pub", endpoints->tally_pub)
     ||  !s_attach (self->snapshot, true, "tally_snapshot", endpoints->tally_snapshot)
@@ -162,6 +176,7 @@ tally_server_destroy (tally_server_t **self_p)
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
         zsock_destroy (&self->records);
+        tr_curve_server_destroy (&self->curve);
         tr_tally_destroy (&self->tally);
         free (self);
         *self_p = NULL;
@@ -413,6 +428,7 @@ s_handle_ingest (zloop_t *loop, zsock_t *reader, void *arg)
     tr_msg_err_t err = tr_wire_receive_published (reader, &msg, NULL,
                                                   detail, sizeof detail);
     self->upstream = true;
+    tr_curve_link_heard (self->curve);
     int rc = 0;
     if (err != TR_MSG_OK)
         zsys_error ("tally: unreadable message from ingest: %s %s",
@@ -494,6 +510,18 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+//  A Curve link that an impostor answered once stays dead in libzmq:
+//  reconnect after a silence from ingest (tr_curve.h).
+static int
+s_check_link (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    tally_server_t *self = (tally_server_t *) arg;
+    tr_curve_link_check (self->curve, self->sub, self->config->endpoints.ingest_pub);
+    return 0;
+}
+
 int
 tally_server_run (tally_server_t *self)
 {
@@ -501,6 +529,7 @@ tally_server_run (tally_server_t *self)
     zloop_reader (self->loop, self->snapshot, s_handle_snapshot, self);
     zloop_reader (self->loop, self->records, s_handle_records, self);
     zloop_timer (self->loop, TALLY_HEARTBEAT_MS, 0, s_send_heartbeat, self);
+    zloop_timer (self->loop, TALLY_LINK_CHECK_MS, 0, s_check_link, self);
     //  The night so far, if there is one: a restarted tally starts from it.
     s_fetch_want (self, UINT64_MAX);
     zloop_start (self->loop);

@@ -80,7 +80,13 @@ def compare(state_path, endpoint):
     with open(state_path, encoding="utf-8") as f:
         state = json.load(f)
     context = zmq.Context()
-    asking = types.SimpleNamespace(snapshot=endpoint, cert=None, server_cert=None)
+    # The tally's snapshot door is an internal link: with Curve on (the
+    # stack's keys in $TALLYROOM_KEYS) it takes the daemons' key only.
+    keys = os.environ.get("TALLYROOM_KEYS")
+    asking = types.SimpleNamespace(
+        snapshot=endpoint,
+        cert=os.path.join(keys, "server.cert_secret") if keys else None,
+        server_cert=os.path.join(keys, "server.cert") if keys else None)
     snapshot = subscriber.request_snapshot(context, asking)
     context.term()
     if snapshot is None:

@@ -167,7 +167,8 @@ on feeder "$bin/tallyroom" snapshot "${endpoints[@]}" --from tally --json >"$wor
     --library "$root/tests/fixtures/ge2024-library-results.csv" \
     --snapshot "$work/snapshot.json" --tally-snapshot "$work/tally-snapshot.json" \
     || fail "after the cut, the publisher's night does not match the tally's and the Library's"
-on feeder /usr/bin/python3 "$root/tests/integration/check_python_client.py" compare \
+# (the tally's snapshot door is an internal link: the daemons' key)
+on feeder env TALLYROOM_KEYS="$keys" /usr/bin/python3 "$root/tests/integration/check_python_client.py" compare \
     "$work/graphics.json" "tcp://${address[tally]}:7404" \
     || fail "the Python subscriber does not hold the tally's state"
 # What watch printed last (a snapshot or totals, whichever came later) is
