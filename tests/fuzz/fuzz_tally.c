@@ -8,6 +8,11 @@
     seat's nominees (sometimes ties, sometimes near 4 billion), builds the
     declaration a count centre would, and applies it. After every step the
     invariants a results page relies on must hold:
+    - the tally's running sums equal a recount: every party's seats,
+      change and votes, counted afresh here from every declared seat's
+      latest declaration, and its share divided out of them exactly; the
+      parties in order (seats, votes, code) and the majority party the
+      first in config order to reach the majority;
     - the parties' seats add up to declared, and declared + to_go = seats;
     - declared is the number of seats that have a result;
     - the parties' votes add up to the valid votes of every declared seat's
@@ -91,12 +96,69 @@ s_build (s_reader_t *reader, size_t seat, tr_kind_t kind, uint8_t style,
               declaration->candidates [top].name);
 }
 
+//  Each seat's latest declaration, as much as a recount needs.
+typedef struct {
+    uint32_t votes [TR_CANDIDATES_MAX];     //  per nominee, config order
+    int winner;                             //  party index of the elected
+} s_latest_t;
+
+//  Counts the night afresh from every declared seat and compares it with
+//  the tally's running sums, party by party.
+static void
+s_check_recount (const tr_totals_t *totals, const bool *declared,
+                 const s_latest_t *latest)
+{
+    size_t parties = s_config->party_count;
+    uint32_t seats [TR_PARTIES_MAX] = { 0 };
+    int32_t change [TR_PARTIES_MAX] = { 0 };
+    uint64_t votes [TR_PARTIES_MAX] = { 0 };
+    uint64_t valid = 0;
+    for (size_t seat = 0; seat < s_config->constituency_count; seat++) {
+        if (!declared [seat])
+            continue;
+        const tr_constituency_t *constituency = &s_config->constituencies [seat];
+        seats [latest [seat].winner]++;
+        change [latest [seat].winner]++;
+        change [tr_config_party_index (s_config, constituency->previous)]--;
+        for (size_t index = 0; index < constituency->nominee_count; index++) {
+            votes [tr_config_party_index (s_config, constituency->nominees [index].party)]
+                += latest [seat].votes [index];
+            valid += latest [seat].votes [index];
+        }
+    }
+    CHECK (totals->party_count == parties);
+    const char *majority = "";
+    for (size_t party = 0; party < parties && !*majority; party++)
+        if (seats [party] >= s_config->majority)
+            majority = s_config->parties [party].code;
+    CHECK (strcmp (totals->majority_party, majority) == 0);
+    for (size_t index = 0; index < totals->party_count; index++) {
+        const tr_party_total_t *total = &totals->parties [index];
+        int party = tr_config_party_index (s_config, total->party);
+        CHECK (party >= 0);
+        CHECK (strcmp (total->name, s_config->parties [party].name) == 0);
+        CHECK (total->seats == seats [party]);
+        CHECK (total->change == change [party]);
+        CHECK (total->votes == votes [party]);
+        CHECK (total->share == (valid ? (double) votes [party] / (double) valid : 0));
+        if (index > 0) {
+            const tr_party_total_t *before = &totals->parties [index - 1];
+            CHECK (before->seats > total->seats
+               || (before->seats == total->seats
+               &&  (before->votes > total->votes
+                ||  (before->votes == total->votes
+                &&   strcmp (before->party, total->party) < 0))));
+        }
+    }
+}
+
 static void
 s_check_totals (const tr_tally_t *tally, const bool *declared,
-                const uint64_t *valid_votes)
+                const uint64_t *valid_votes, const s_latest_t *latest)
 {
     tr_totals_t totals;
     tr_tally_totals (tally, &totals);
+    s_check_recount (&totals, declared, latest);
     uint64_t seats = 0, votes = 0, declared_count = 0, expected_votes = 0;
     for (size_t index = 0; index < totals.party_count; index++) {
         seats += totals.parties [index].seats;
@@ -127,6 +189,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     tr_tally_t *tally = tr_tally_new (s_config);
     bool *declared = calloc (s_config->constituency_count, sizeof (bool));
     uint64_t *valid_votes = calloc (s_config->constituency_count, sizeof (uint64_t));
+    s_latest_t *latest = calloc (s_config->constituency_count, sizeof (s_latest_t));
     static tr_declaration_t declaration;
     static tr_tally_update_t update;
     for (uint64_t step = 1; reader.pos + STEP_BYTES <= reader.size; step++) {
@@ -156,16 +219,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
                 elected_party = declaration.candidates [index].party;
         }
         valid_votes [seat] = sum;
+        //  The declaration's candidates are the seat's nominees in order.
+        for (size_t index = 0; index < declaration.candidate_count; index++)
+            latest [seat].votes [index] = declaration.candidates [index].votes;
         CHECK (update.result.valid_votes == sum);
         CHECK (elected_party && strcmp (update.result.winner, elected_party) == 0);
+        latest [seat].winner = tr_config_party_index (s_config, elected_party);
         CHECK (strcmp (update.result.winner_name, declaration.elected) == 0);
+        //  What the update published is the tally's state.
+        s_check_recount (&update.totals, declared, latest);
         CHECK (update.result.seq == seq_before + 1);
         CHECK (update.totals.seq == seq_before + 2);
         for (size_t index = 0; index < update.alert_count; index++)
             CHECK (update.alerts [index].seq == seq_before + 3 + index);
         CHECK (tr_tally_seq (tally) == seq_before + 2 + update.alert_count);
-        s_check_totals (tally, declared, valid_votes);
+        s_check_totals (tally, declared, valid_votes, latest);
     }
+    free (latest);
     free (valid_votes);
     free (declared);
     tr_tally_destroy (&tally);
