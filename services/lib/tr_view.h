@@ -45,7 +45,9 @@ bool tr_view_loaded (const tr_view_t *self);
 
 const tr_totals_t *tr_view_totals (const tr_view_t *self);
 
-//  A seat's current result, or NULL before it declares.
+//  A seat's current result, or NULL before it declares. The view holds
+//  results packed; this unpacks one into a result of its own, which the
+//  next call overwrites.
 const tr_result_t *tr_view_result (const tr_view_t *self, const char *constituency);
 
 #endif

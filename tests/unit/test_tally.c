@@ -214,6 +214,89 @@ test_correction_moves_seat_back_to_previous_winner (void **state)
     assert_null (s_alert (&fixture->update, TR_ALERT_FIRST));
 }
 
+//  The parties' figures, in order, as bytes to compare (not seq, which
+//  moves on).
+static void
+s_assert_same_parties (const tr_totals_t *left, const tr_totals_t *right)
+{
+    assert_int_equal (left->party_count, right->party_count);
+    assert_int_equal (left->declared, right->declared);
+    assert_string_equal (left->majority_party, right->majority_party);
+    for (size_t index = 0; index < left->party_count; index++) {
+        const tr_party_total_t *a = &left->parties [index], *b = &right->parties [index];
+        assert_string_equal (a->party, b->party);
+        assert_int_equal (a->seats, b->seats);
+        assert_int_equal (a->change, b->change);
+        assert_int_equal (a->votes, b->votes);
+        assert_memory_equal (&a->share, &b->share, sizeof a->share);
+    }
+}
+
+//  Running sums: a correction takes the seat's earlier result away before
+//  adding the new one, so correcting to another winner and back leaves
+//  every total, share and the parties' order exactly as it was.
+static void
+test_correction_and_its_undo_move_every_total_back_exactly (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t north = s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+        "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL);
+    assert_true (s_apply (fixture, &north));
+    tr_declaration_t lough = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+        "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &lough));
+    tr_totals_t before = fixture->update.totals;
+
+    tr_declaration_t other = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_CORRECTION,
+        "Dee Dunn", 25000u, "Eve Ellis", 7000u, "Fay Ford", 3001u, NULL);
+    assert_true (s_apply (fixture, &other));
+    assert_int_equal (s_party (&fixture->update.totals, "Con")->seats, 1);
+    assert_int_equal (s_party (&fixture->update.totals, "Lab")->seats, 1);
+    assert_int_equal (s_party (&fixture->update.totals, "Lab")->votes, 20000 + 7000);
+
+    tr_declaration_t back = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_RECOUNT,
+        "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &back));
+    s_assert_same_parties (&fixture->update.totals, &before);
+    tr_totals_t now;
+    tr_tally_totals (fixture->tally, &now);
+    s_assert_same_parties (&now, &before);
+}
+
+//  A snapshot rebuilds each seat's result from what the tally holds: it
+//  must be the very result that was published, byte for byte.
+static void
+test_snapshot_results_are_the_published_results (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t north = s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+        "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL);
+    assert_true (s_apply (fixture, &north));
+    tr_declaration_t lough = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+        "Dee Dunn", 100u, "Eve Ellis", 100u, "Fay Ford", 3u, NULL);
+    snprintf (lough.elected, sizeof lough.elected, "Eve Ellis");
+    assert_true (s_apply (fixture, &lough));
+    tr_msg_t published = { .type = TR_MSG_RESULT };
+    published.u.result = fixture->update.result;
+    tr_msg_t snapshot = { .type = TR_MSG_SNAPSHOT_REPLY };
+    tr_tally_snapshot (fixture->tally, &snapshot.u.snapshot_reply);
+    assert_int_equal (snapshot.u.snapshot_reply.result_count, 2);
+    tr_msg_t rebuilt = { .type = TR_MSG_RESULT };
+    rebuilt.u.result = snapshot.u.snapshot_reply.results [1];
+    assert_string_equal (rebuilt.u.result.constituency, LOUGHBOROUGH);
+    assert_string_equal (rebuilt.u.result.winner_name, "Eve Ellis");
+    size_t published_size, rebuilt_size;
+    uint8_t *published_bytes = tr_msg_encode (&published, &published_size);
+    uint8_t *rebuilt_bytes = tr_msg_encode (&rebuilt, &rebuilt_size);
+    assert_non_null (published_bytes);
+    assert_non_null (rebuilt_bytes);
+    assert_int_equal (published_size, rebuilt_size);
+    assert_memory_equal (published_bytes, rebuilt_bytes, published_size);
+    free (published_bytes);
+    free (rebuilt_bytes);
+    tr_msg_clear (&snapshot);
+}
+
 static void
 test_correction_of_a_seat_not_declared_is_refused (void **state)
 {
@@ -372,6 +455,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_new_seat_won_by_its_notional_winner_is_a_win, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_new_seat_that_changes_hands_notionally_is_a_gain, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_moves_seat_back_to_previous_winner, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_correction_and_its_undo_move_every_total_back_exactly, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_snapshot_results_are_the_published_results, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_of_a_seat_not_declared_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tie_at_the_top_is_decided_by_the_named_lot_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_majority_alert_fires_once_on_the_thresholds_seat, s_setup, s_teardown),
