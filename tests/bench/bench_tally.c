@@ -6,13 +6,16 @@
 
     Usage: bench_tally CONFIG NIGHT [ROUNDS]
            bench_tally --seats N [ROUNDS]
+           bench_tally --seats N --write DIR
 
     The second form makes an election of N seats (1..1000) in memory, with
     the 2024 parties and seven candidates a seat, and a night of its N
     first results then a correction of every tenth seat: the cost per
     declaration at 100 and at 1,000 seats says whether the tally's work
     grows with the night. Its baseline is encoding and decoding each
-    declaration (there is no night log to read).                           */
+    declaration (there is no night log to read). With --write it writes
+    that election and night to DIR/benchN.yaml and DIR/benchN.night
+    instead, for the daemons (tests/bench/rss_per_seat.sh).               */
 
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_tally.h"
@@ -98,7 +101,7 @@ s_random (uint64_t *state)
 //  An election of seats constituencies with the 2024 parties and groups:
 //  in each seat the six largest parties and one of the rest in turn.
 static tr_config_t *
-s_synthetic_config (size_t seats)
+s_synthetic_config (size_t seats, const char *write_dir)
 {
     char error [512];
     tr_config_t *base = tr_config_load_default (error, sizeof error);
@@ -157,6 +160,15 @@ s_synthetic_config (size_t seats)
         fprintf (stderr, "bench_tally: %s\n", error);
         exit (1);
     }
+    if (write_dir) {
+        char path [1024];
+        snprintf (path, sizeof path, "%s/bench%zu.yaml", write_dir, seats);
+        FILE *out = fopen (path, "w");
+        if (!out || fwrite (text, 1, size, out) != size || fclose (out) != 0) {
+            fprintf (stderr, "bench_tally: cannot write %s\n", path);
+            exit (1);
+        }
+    }
     free (text);
     tr_config_destroy (&base);
     return config;
@@ -206,6 +218,8 @@ main (int argc, char **argv)
         return 2;
     }
     bool synthetic = streq (argv [1], "--seats");
+    const char *write_dir = synthetic && argc > 4 && streq (argv [3], "--write")
+                          ? argv [4] : NULL;
     int rounds = argc > 3 ? atoi (argv [3]) : 20;
     char error [512];
     size_t heap_before_config = s_heap_bytes ();
@@ -216,7 +230,7 @@ main (int argc, char **argv)
             fprintf (stderr, "bench_tally: --seats is 1..%d\n", TR_SEATS_MAX);
             return 2;
         }
-        config = s_synthetic_config (seats);
+        config = s_synthetic_config (seats, write_dir);
     }
     else
         config = tr_config_load (argv [1], error, sizeof error);
@@ -229,6 +243,24 @@ main (int argc, char **argv)
     tr_declaration_t *declarations = calloc (max, sizeof (tr_declaration_t));
     tr_tally_update_t *update = malloc (sizeof (tr_tally_update_t));
     size_t count = synthetic ? s_synthetic_night (config, declarations) : 0;
+    if (write_dir) {
+        char path [1024];
+        snprintf (path, sizeof path, "%s/bench%zu.night", write_dir,
+                  config->constituency_count);
+        tr_nightlog_t *night = tr_nightlog_create (path, config->name, error, sizeof error);
+        if (!night) {
+            fprintf (stderr, "bench_tally: %s\n", error);
+            return 1;
+        }
+        for (size_t index = 0; index < count; index++)
+            if (tr_nightlog_append (night, &declarations [index]) != TR_NIGHTLOG_OK) {
+                fprintf (stderr, "bench_tally: cannot write %s\n", path);
+                return 1;
+            }
+        tr_nightlog_sync (night);
+        tr_nightlog_destroy (&night);
+        rounds = 0;
+    }
     double read_seconds = 0, apply_seconds = 0;
     size_t tally_bytes = 0, view_bytes = 0;
     for (int round = 0; round < rounds; round++) {
@@ -268,6 +300,14 @@ main (int argc, char **argv)
         tr_tally_destroy (&tally);
     }
     size_t seats = config->constituency_count;
+    if (write_dir) {
+        printf ("bench_tally: wrote %s/bench%zu.yaml and .night (%zu declarations)\n",
+                write_dir, seats, count);
+        free (declarations);
+        free (update);
+        tr_config_destroy (&config);
+        return 0;
+    }
     double reads = (double) rounds * (double) count;
     printf ("bench_tally: %zu seats, %zu declarations x %d rounds\n",
             seats, count, rounds);

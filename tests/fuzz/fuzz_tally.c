@@ -119,10 +119,9 @@ s_check_recount (const tr_totals_t *totals, const bool *declared,
         const tr_constituency_t *constituency = &s_config->constituencies [seat];
         seats [latest [seat].winner]++;
         change [latest [seat].winner]++;
-        change [tr_config_party_index (s_config, constituency->previous)]--;
+        change [constituency->previous_index]--;
         for (size_t index = 0; index < constituency->nominee_count; index++) {
-            votes [tr_config_party_index (s_config, constituency->nominees [index].party)]
-                += latest [seat].votes [index];
+            votes [constituency->nominees [index].party_index] += latest [seat].votes [index];
             valid += latest [seat].votes [index];
         }
     }
