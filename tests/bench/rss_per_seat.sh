@@ -2,7 +2,7 @@
 # tests/bench/rss_per_seat.sh [BENCH_DIR [BIN [SEATS...]]] — what each daemon
 # holds per seat: the real stack runs an election of N seats made by
 # `bench_tally --seats N --write` (default 650 and 1000), replays its night
-# (every seat, then a tenth corrected) and reads each daemon's resident
+# (every seat, then a tenth corrected; SPEED, default 200) and reads each daemon's resident
 # memory (VmRSS, and VmHWM its peak) from /proc. Per seat is the difference
 # between two sizes over the seats between them, so what every daemon holds
 # whatever the election (libraries, sockets, buffers) cancels out.
@@ -33,7 +33,15 @@ print(" ".join(str(x.getsockname()[1]) for x in s))')
              -e ingest_records=tcp://127.0.0.1:${port[6]} -k "$work/run/keys")
     TALLYROOM_BIN=$bin "$root/scripts/stack" up "${options[@]}" --dir "$work/run" \
         --log "$work/night$seats.log" --fresh >/dev/null
-    "$bin/tallyroom" replay "${options[@]}" --speed max --quiet "$work/bench$seats.night"
+    for daemon in ingest tally publisher; do
+        printf 'rss: %4d seats  %-9s  VmRSS %7d kB before the night\n' "$seats" "$daemon" \
+               "$(awk '/^VmRSS/ {print $2}' "/proc/$(cat "$work/run/$daemon.pid")/status")"
+    done
+    # At 200 times the recorded pace (a declaration each 5 ms), as a night
+    # comes, not all at once: a burst backs messages up in the sockets, and
+    # the heap keeps the pages that backlog took after it drains.
+    "$bin/tallyroom" replay "${options[@]}" --speed "${SPEED:-200}" --quiet \
+        "$work/bench$seats.night"
     # The tally and publisher finish within moments of ingest's last ack.
     # No snapshot is asked for (`tallyroom status` would): what one builds
     # is let go after, but the heap keeps its pages, which is not what is
