@@ -59,10 +59,13 @@ struct _tr_tally_t {
     uint64_t valid_votes;           //  of every declared seat's result
     uint16_t *order;                //  parties by seats, votes, code: the
                                     //  last order, so re-sorting is cheap
+    bool *touched;                  //  per party: moved by this declaration
     size_t party_count;             //  parties in a totals message
     bool majority_announced;        //  the majority alert fires once a night
     bool last_announced;            //  so does the last-seat alert
 };
+
+static void s_sort_parties (tr_tally_t *self);
 
 tr_tally_t *
 tr_tally_new (const tr_config_t *config)
@@ -77,12 +80,14 @@ tr_tally_new (const tr_config_t *config)
     self->seats = (s_seat_t **) calloc (config->constituency_count, sizeof (s_seat_t *));
     self->sums = (s_sums_t *) calloc (config->party_count + 1, sizeof (s_sums_t));
     self->order = (uint16_t *) calloc (config->party_count + 1, sizeof (uint16_t));
-    if (!self->seats || !self->sums || !self->order) {
+    self->touched = (bool *) calloc (config->party_count + 1, sizeof (bool));
+    if (!self->seats || !self->sums || !self->order || !self->touched) {
         tr_tally_destroy (&self);
         return NULL;
     }
     for (size_t index = 0; index < config->party_count; index++)
         self->order [index] = (uint16_t) index;
+    s_sort_parties (self);              //  nothing declared: by code
     return self;
 }
 
@@ -98,6 +103,7 @@ tr_tally_destroy (tr_tally_t **self_p)
         free (self->seats);
         free (self->sums);
         free (self->order);
+        free (self->touched);
         free (self);
         *self_p = NULL;
     }
@@ -229,10 +235,14 @@ s_count (tr_tally_t *self, const tr_constituency_t *seat,
     s_sums_t *winner = &self->sums [stored->winner];
     winner->seats += (uint32_t) sign;
     winner->change += sign;
+    self->touched [stored->winner] = true;
     self->sums [seat->previous_index].change -= sign;
-    for (size_t index = 0; index < seat->nominee_count; index++)
-        self->sums [seat->nominees [index].party_index].votes
-            += (uint64_t) (int64_t) sign * stored->votes [index];
+    self->touched [seat->previous_index] = true;
+    for (size_t index = 0; index < seat->nominee_count; index++) {
+        size_t party = seat->nominees [index].party_index;
+        self->sums [party].votes += (uint64_t) (int64_t) sign * stored->votes [index];
+        self->touched [party] = true;
+    }
     self->valid_votes += (uint64_t) (int64_t) sign * stored->valid_votes;
 }
 
@@ -396,10 +406,33 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
         self->ingest_seq = declaration->seq;
     self->seq++;
     tr_tally_totals (self, &update->totals);
+    update->valid_votes = self->valid_votes;
+    //  The parties touched, in totals order; at most the seat's candidates'
+    //  and its previous winner's, and the winner is one of those.
+    update->changed_count = 0;
+    for (size_t index = 0; index < self->party_count; index++)
+        if (self->touched [self->order [index]]) {
+            self->touched [self->order [index]] = false;
+            assert (update->changed_count
+                    < sizeof update->changed / sizeof update->changed [0]);
+            update->changed [update->changed_count++] = (uint16_t) index;
+        }
     update->alert_count = 0;
     s_decide_alerts (self, &update->result, first_of_seat,
                      first_of_seat && self->declared == 1, update);
     return true;
+}
+
+void
+tr_tally_changed_totals (const tr_tally_update_t *update, tr_totals_t *totals)
+{
+    const tr_totals_t *all = &update->totals;
+    memcpy (totals, all, offsetof (tr_totals_t, parties));
+    totals->changed_only = true;
+    totals->valid_votes = update->valid_votes;
+    totals->party_count = update->changed_count;
+    for (size_t index = 0; index < update->changed_count; index++)
+        totals->parties [index] = all->parties [update->changed [index]];
 }
 
 void

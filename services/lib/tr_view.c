@@ -46,6 +46,7 @@ struct _tr_view_t {
     tr_totals_t totals;     //  as of the latest totals message
     zhashx_t *results;      //  constituency code -> s_packed_t *, owned
     tr_result_t *unpacked;  //  what tr_view_result last returned
+    tr_msg_t *merged;       //  what tr_view_merged last returned
 };
 
 //  The result's strings in packing order, with their arrays' sizes (a
@@ -177,7 +178,10 @@ tr_view_new (void)
     }
     zhashx_set_destructor (self->results, s_free_result);
     self->unpacked = (tr_result_t *) malloc (sizeof (tr_result_t));
-    if (!self->unpacked) {
+    self->merged = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+    if (!self->unpacked || !self->merged) {
+        free (self->unpacked);
+        free (self->merged);
         zhashx_destroy (&self->results);
         free (self);
         return NULL;
@@ -193,6 +197,7 @@ tr_view_destroy (tr_view_t **self_p)
         tr_view_t *self = *self_p;
         zhashx_destroy (&self->results);
         free (self->unpacked);
+        free (self->merged);
         free (self);
         *self_p = NULL;
     }
@@ -216,6 +221,53 @@ tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
     for (size_t index = 0; index < reply->result_count; index++)
         s_store_result (self, &reply->results [index]);
     self->loaded = true;
+}
+
+//  Parties by seats, then votes, then code: the tally's order.
+static int
+s_compare_parties (const void *left, const void *right)
+{
+    const tr_party_total_t *a = (const tr_party_total_t *) left;
+    const tr_party_total_t *b = (const tr_party_total_t *) right;
+    if (a->seats != b->seats)
+        return a->seats > b->seats ? -1 : 1;
+    if (a->votes != b->votes)
+        return a->votes > b->votes ? -1 : 1;
+    return strcmp (a->party, b->party);
+}
+
+//  A totals message of the changed parties only: each replaces (or joins)
+//  the party of its code, every share is divided out again from the
+//  night's valid votes (they all move when any seat declares), and the
+//  parties are put back in order. The tally computes its shares the same
+//  way, so the merged totals are the tally's to the bit.
+static void
+s_merge_totals (tr_view_t *self, const tr_totals_t *changed)
+{
+    tr_totals_t *totals = &self->totals;
+    for (size_t index = 0; index < changed->party_count; index++) {
+        const tr_party_total_t *party = &changed->parties [index];
+        size_t place = 0;
+        while (place < totals->party_count
+           &&  strcmp (totals->parties [place].party, party->party) != 0)
+            place++;
+        if (place == totals->party_count) {
+            if (totals->party_count == TR_PARTIES_MAX)
+                continue;       //  bounded as the wire is; a snapshot mends it
+            totals->party_count++;
+        }
+        totals->parties [place] = *party;
+    }
+    for (size_t index = 0; index < totals->party_count; index++) {
+        tr_party_total_t *party = &totals->parties [index];
+        party->share = changed->valid_votes
+                     ? (double) party->votes / (double) changed->valid_votes : 0;
+    }
+    qsort (totals->parties, totals->party_count, sizeof (tr_party_total_t),
+           s_compare_parties);
+    memcpy (totals, changed, offsetof (tr_totals_t, party_count));
+    totals->changed_only = false;
+    totals->valid_votes = 0;
 }
 
 static uint64_t
@@ -244,6 +296,9 @@ tr_view_apply (tr_view_t *self, const tr_msg_t *msg)
         return TR_VIEW_GAP;
     if (msg->type == TR_MSG_RESULT)
         s_store_result (self, &msg->u.result);
+    else
+    if (msg->type == TR_MSG_TOTALS && msg->u.totals.changed_only)
+        s_merge_totals (self, &msg->u.totals);
     else
     if (msg->type == TR_MSG_TOTALS)
         self->totals = msg->u.totals;
@@ -288,6 +343,16 @@ bool
 tr_view_loaded (const tr_view_t *self)
 {
     return self->loaded;
+}
+
+const tr_msg_t *
+tr_view_merged (const tr_view_t *self, const tr_msg_t *msg)
+{
+    if (msg->type != TR_MSG_TOTALS || !msg->u.totals.changed_only)
+        return msg;
+    self->merged->type = TR_MSG_TOTALS;
+    self->merged->u.totals = self->totals;
+    return self->merged;
 }
 
 const tr_totals_t *

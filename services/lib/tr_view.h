@@ -45,6 +45,13 @@ bool tr_view_loaded (const tr_view_t *self);
 
 const tr_totals_t *tr_view_totals (const tr_view_t *self);
 
+//  msg itself, or, when it is a totals message of the changed parties
+//  only (proto/README.md, "totals") that tr_view_apply has just merged,
+//  a totals message of every party as the view now holds them: for a
+//  subscriber that passes on or prints whole totals. The next call
+//  overwrites it.
+const tr_msg_t *tr_view_merged (const tr_view_t *self, const tr_msg_t *msg);
+
 //  A seat's current result, or NULL before it declares. The view holds
 //  results packed; this unpacks one into a result of its own, which the
 //  next call overwrites.

@@ -209,6 +209,53 @@ s_synthetic_night (const tr_config_t *config, tr_declaration_t *declarations)
     return count;
 }
 
+static size_t
+s_encoded_size (const tr_msg_t *msg)
+{
+    size_t size;
+    uint8_t *data = tr_msg_encode (msg, &size);
+    assert (data);
+    free (data);
+    return size;
+}
+
+//  What a subscriber receives for the night, per declaration: the result,
+//  the totals (the changed parties, as published, and every party, as
+//  before), the alerts.
+static void
+s_measure_bytes (const tr_config_t *config, const tr_declaration_t *declarations,
+                 size_t count, tr_tally_update_t *update)
+{
+    tr_tally_t *tally = tr_tally_new (config);
+    static tr_msg_t msg;
+    size_t result = 0, changed = 0, every = 0, alerts = 0;
+    for (size_t index = 0; index < count; index++) {
+        tr_nack_t nack;
+        if (!tr_tally_apply (tally, &declarations [index], update, &nack))
+            continue;
+        msg.type = TR_MSG_RESULT;
+        msg.u.result = update->result;
+        result += s_encoded_size (&msg);
+        msg.type = TR_MSG_TOTALS;
+        msg.u.totals = update->totals;
+        every += s_encoded_size (&msg);
+        tr_tally_changed_totals (update, &msg.u.totals);
+        changed += s_encoded_size (&msg);
+        msg.type = TR_MSG_ALERT;
+        for (size_t alert = 0; alert < update->alert_count; alert++) {
+            msg.u.alert = update->alerts [alert];
+            alerts += s_encoded_size (&msg);
+        }
+    }
+    tr_tally_destroy (&tally);
+    double n = (double) count;
+    printf ("  bytes     to a subscriber a declaration  %8.0f B  (result %.0f, "
+            "totals %.0f, alerts %.0f)\n", (result + changed + alerts) / n,
+            result / n, changed / n, alerts / n);
+    printf ("            with every party in totals     %8.0f B  (totals %.0f)\n",
+            (result + every + alerts) / n, every / n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,6 +367,7 @@ main (int argc, char **argv)
             apply_seconds / read_seconds);
     printf ("  held      config %zu B/seat, tally %zu B/seat, view %zu B/seat\n",
             config_bytes / seats, tally_bytes / seats, view_bytes / seats);
+    s_measure_bytes (config, declarations, count, update);
     free (declarations);
     free (update);
     tr_config_destroy (&config);

@@ -19,6 +19,9 @@
       latest result (a correction replaces, never adds);
     - the result's winner is the party of the candidate elected;
     - sequence numbers run on by one: result, totals, then each alert;
+    - a subscriber's view, started from the tally's snapshot and merging
+      each totals message of the changed parties only, holds exactly the
+      tally's totals, share for share and in the same order;
     - a correction of a seat not yet declared is refused and changes
       nothing (a recount of one counts as its first result, as at ingest).
 
@@ -27,6 +30,7 @@
 */
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_validate.h"
+#include "services/lib/tr_view.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +155,24 @@ s_check_recount (const tr_totals_t *totals, const bool *declared,
     }
 }
 
+//  The view's totals are the tally's: every field, every party, in order.
+static void
+s_check_view (const tr_view_t *view, const tr_totals_t *totals)
+{
+    const tr_totals_t *held = tr_view_totals (view);
+    CHECK (held->seq == totals->seq && held->declared == totals->declared
+       &&  held->to_go == totals->to_go && held->seats == totals->seats
+       &&  held->majority == totals->majority && !held->changed_only);
+    CHECK (strcmp (held->majority_party, totals->majority_party) == 0);
+    CHECK (held->party_count == totals->party_count);
+    for (size_t index = 0; index < totals->party_count; index++) {
+        const tr_party_total_t *a = &held->parties [index], *b = &totals->parties [index];
+        CHECK (strcmp (a->party, b->party) == 0 && strcmp (a->name, b->name) == 0);
+        CHECK (a->seats == b->seats && a->change == b->change && a->votes == b->votes);
+        CHECK (memcmp (&a->share, &b->share, sizeof a->share) == 0);
+    }
+}
+
 static void
 s_check_totals (const tr_tally_t *tally, const bool *declared,
                 const uint64_t *valid_votes, const s_latest_t *latest)
@@ -191,6 +213,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     s_latest_t *latest = calloc (s_config->constituency_count, sizeof (s_latest_t));
     static tr_declaration_t declaration;
     static tr_tally_update_t update;
+    static tr_msg_t msg;
+    tr_view_t *view = tr_view_new ();
+    tr_snapshot_reply_t start;
+    tr_tally_snapshot (tally, &start);
+    s_check_recount (&start.totals, declared, latest);      //  in order already
+    tr_view_load (view, &start);
+    free (start.results);
     for (uint64_t step = 1; reader.pos + STEP_BYTES <= reader.size; step++) {
         size_t seat = s_take (&reader, 2) % s_config->constituency_count;
         tr_kind_t kind = (tr_kind_t) (s_take (&reader, 1) % 3);
@@ -233,7 +262,30 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             CHECK (update.alerts [index].seq == seq_before + 3 + index);
         CHECK (tr_tally_seq (tally) == seq_before + 2 + update.alert_count);
         s_check_totals (tally, declared, valid_votes, latest);
+        //  What a subscriber gets: the result, the changed parties.
+        msg.type = TR_MSG_RESULT;
+        msg.u.result = update.result;
+        CHECK (tr_view_apply (view, &msg) == TR_VIEW_APPLIED);
+        msg.type = TR_MSG_TOTALS;
+        tr_tally_changed_totals (&update, &msg.u.totals);
+        CHECK (msg.u.totals.changed_only && msg.u.totals.party_count <= TR_CANDIDATES_MAX + 1);
+        size_t wire_size;                   //  through the wire, as it goes
+        uint8_t *wire = tr_msg_encode (&msg, &wire_size);
+        CHECK (wire);
+        static tr_msg_t decoded;
+        CHECK (tr_msg_decode (wire, wire_size, &decoded, NULL, 0) == TR_MSG_OK);
+        free (wire);
+        CHECK (decoded.u.totals.changed_only
+           &&  decoded.u.totals.valid_votes == msg.u.totals.valid_votes);
+        CHECK (tr_view_apply (view, &decoded) == TR_VIEW_APPLIED);
+        s_check_view (view, &update.totals);
+        for (size_t index = 0; index < update.alert_count; index++) {
+            msg.type = TR_MSG_ALERT;
+            msg.u.alert = update.alerts [index];
+            CHECK (tr_view_apply (view, &msg) == TR_VIEW_APPLIED);
+        }
     }
+    tr_view_destroy (&view);
     free (latest);
     free (valid_votes);
     free (declared);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_validate.h"
+#include "services/lib/tr_view.h"
 
 #define NORTHTOWN   "E14000001"     //  Lab, sitting MP Ann Able
 #define LOUGHBOROUGH "E14000002"    //  Con, sitting MP Dee Dunn
@@ -297,6 +298,74 @@ test_snapshot_results_are_the_published_results (void **state)
     tr_msg_clear (&snapshot);
 }
 
+//  A totals message carries the parties a declaration moved; a view that
+//  merges them (through the wire) holds exactly the tally's totals.
+static void
+test_changed_totals_merged_by_a_view_are_the_tallys_totals (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_view_t *view = tr_view_new ();
+    tr_msg_t snapshot = { .type = TR_MSG_SNAPSHOT_REPLY };
+    tr_tally_snapshot (fixture->tally, &snapshot.u.snapshot_reply);
+    tr_view_load (view, &snapshot.u.snapshot_reply);
+    tr_msg_clear (&snapshot);
+    tr_declaration_t night [] = {
+        s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+            "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL),
+        s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+            "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL),
+        s_declaration (fixture, LOUGHBOROUGH, TR_KIND_CORRECTION,
+            "Dee Dunn", 17100u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL),
+    };
+    for (size_t step = 0; step < sizeof night / sizeof night [0]; step++) {
+        assert_true (s_apply (fixture, &night [step]));
+        tr_msg_t msg = { .type = TR_MSG_RESULT };
+        msg.u.result = fixture->update.result;
+        assert_int_equal (tr_view_apply (view, &msg), TR_VIEW_APPLIED);
+        msg.type = TR_MSG_TOTALS;
+        tr_tally_changed_totals (&fixture->update, &msg.u.totals);
+        //  Three candidates, and the seat's previous winner among them.
+        assert_int_equal (msg.u.totals.party_count, 3);
+        assert_true (fixture->update.totals.party_count > 3);
+        size_t size;
+        uint8_t *bytes = tr_msg_encode (&msg, &size);
+        assert_non_null (bytes);
+        tr_msg_t decoded;
+        assert_int_equal (tr_msg_decode (bytes, size, &decoded, NULL, 0), TR_MSG_OK);
+        free (bytes);
+        assert_true (decoded.u.totals.changed_only);
+        assert_int_equal (tr_view_apply (view, &decoded), TR_VIEW_APPLIED);
+        for (size_t index = 0; index < fixture->update.alert_count; index++) {
+            msg.type = TR_MSG_ALERT;
+            msg.u.alert = fixture->update.alerts [index];
+            assert_int_equal (tr_view_apply (view, &msg), TR_VIEW_APPLIED);
+        }
+        const tr_totals_t *held = tr_view_totals (view);
+        assert_int_equal (held->seq, fixture->update.totals.seq);
+        assert_false (held->changed_only);
+        s_assert_same_parties (held, &fixture->update.totals);
+        //  Whole totals for whoever prints them.
+        const tr_msg_t *merged = tr_view_merged (view, &decoded);
+        assert_false (merged->u.totals.changed_only);
+        assert_int_equal (merged->u.totals.party_count, fixture->update.totals.party_count);
+    }
+    tr_view_destroy (&view);
+}
+
+//  Before any seat declares every party has nothing, and the order falls
+//  to the code, as it does on a tie later in the night.
+static void
+test_totals_of_an_empty_night_list_the_parties_by_code (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_totals_t totals;
+    tr_tally_totals (fixture->tally, &totals);
+    assert_int_equal (totals.party_count, fixture->config->party_count);
+    for (size_t index = 1; index < totals.party_count; index++)
+        assert_true (strcmp (totals.parties [index - 1].party,
+                             totals.parties [index].party) < 0);
+}
+
 static void
 test_correction_of_a_seat_not_declared_is_refused (void **state)
 {
@@ -457,6 +526,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_correction_moves_seat_back_to_previous_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_and_its_undo_move_every_total_back_exactly, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_snapshot_results_are_the_published_results, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_changed_totals_merged_by_a_view_are_the_tallys_totals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_totals_of_an_empty_night_list_the_parties_by_code, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_of_a_seat_not_declared_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tie_at_the_top_is_decided_by_the_named_lot_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_majority_alert_fires_once_on_the_thresholds_seat, s_setup, s_teardown),
