@@ -1,7 +1,9 @@
 /*  tr_view.h — a subscriber's copy of the night: the latest totals and each
     declared seat's result, kept in step with the tally by applying its
     sequenced messages on top of a snapshot (the ZeroMQ Guide's Clone
-    pattern). The publisher keeps one to answer snapshot requests, and
+    pattern); a totals message names only the parties that changed, and the
+    view merges it into the totals it holds (proto/README.md, "totals").
+    The publisher keeps one to answer snapshot requests, and
     `tallyroom watch` and `tallyroom snapshot` keep one to show the night.
 */
 #ifndef TR_VIEW_H_INCLUDED
