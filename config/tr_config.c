@@ -13,6 +13,7 @@
 #include "tr_config.h"
 #include "tr_config_security.h"
 #include "tr_yaml_read.h"
+#include <malloc.h>
 
 //  config/embedded.S: the default config file, built into every binary.
 extern const char tr_config_embedded_yaml [];
@@ -95,19 +96,46 @@ s_line_of (tr_yaml_t *yaml, yaml_node_t *list, size_t index, const char *key)
     return tr_yaml_line (value ? value : map.node);
 }
 
-//  Reads the party code under key and checks the parties table has it.
+//  Reads the party code under key and checks the parties table has it;
+//  code then points at the party's own and index is its place there.
 static bool
 s_read_party_code (tr_config_t *self, const tr_yaml_map_t *map, const char *key,
-                   char *code)
+                   const char **code_p, uint16_t *index_p)
 {
+    char code [TR_PARTY_MAX + 1];
     if (!tr_yaml_map_string (map, key, TR_YAML_REQUIRED, code, TR_PARTY_MAX))
         return false;
-    if (tr_config_party_index (self, code) >= 0)
+    int index = tr_config_party_index (self, code);
+    if (index >= 0) {
+        *code_p = self->parties [index].code;
+        *index_p = (uint16_t) index;
         return true;
+    }
     char path [TR_YAML_PATH_MAX];
     tr_yaml_path_key (path, map->path, key);
     return tr_yaml_fail (map->yaml, tr_yaml_map_value (map, key),
                          "%s: unknown party code '%s'", path, code);
+}
+
+
+//  Reads the string under key into a heap copy at its length (*text is
+//  left alone if an optional key is absent).
+static bool
+s_read_text (const tr_yaml_map_t *map, const char *key, tr_yaml_need_t need,
+             char **text, size_t max)
+{
+    char buffer [TR_NAME_MAX + 1] = "";
+    assert (max <= TR_NAME_MAX);
+    if (!tr_yaml_map_string (map, key, need, buffer, max))
+        return false;
+    if (!tr_yaml_map_value (map, key))
+        return true;
+    char *copy = strdup (buffer);
+    if (!copy)
+        return tr_yaml_fail (map->yaml, map->node, "%s: out of memory", map->path);
+    free (*text);
+    *text = copy;
+    return true;
 }
 
 
@@ -396,10 +424,11 @@ s_read_nominee (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
     tr_yaml_path_index (path, list_path, index);
     tr_yaml_map_t map;
     tr_nominee_t *nominee = &seat->nominees [index];
+    seat->nominee_count++;                  //  so a failure frees its name
     if (!tr_yaml_map_open (yaml, tr_yaml_item (yaml, list, index), path,
                            s_nominee_keys, &map)
-    ||  !tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, nominee->name, TR_NAME_MAX)
-    ||  !s_read_party_code (self, &map, "party", nominee->party)
+    ||  !s_read_text (&map, "name", TR_YAML_REQUIRED, &nominee->name, TR_NAME_MAX)
+    ||  !s_read_party_code (self, &map, "party", &nominee->party, &nominee->party_index)
     ||  !tr_yaml_map_bool (&map, "sitting_mp", TR_YAML_OPTIONAL, &nominee->sitting_mp))
         return false;
     //  A declaration names candidates, so two of one name would be ambiguous.
@@ -408,7 +437,6 @@ s_read_nominee (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
             return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "name"),
                 "%s.name: duplicate candidate '%s' in %s (first at line %zu)",
                 path, nominee->name, seat->id, s_line_of (yaml, list, earlier, "name"));
-    seat->nominee_count++;
     return true;
 }
 
@@ -421,6 +449,9 @@ s_read_nominees (const tr_yaml_map_t *map, tr_config_t *self, tr_constituency_t 
                                           TR_CANDIDATES_MAX, path, &ok);
     if (!list)
         return false;
+    seat->nominees = calloc (tr_yaml_list_size (list), sizeof *seat->nominees);
+    if (!seat->nominees)
+        return tr_yaml_fail (map->yaml, list, "%s: out of memory", path);
     for (size_t index = 0; index < tr_yaml_list_size (list); index++)
         if (!s_read_nominee (map->yaml, list, path, index, self, seat))
             return false;
@@ -440,16 +471,24 @@ s_read_previous_shares (const tr_yaml_map_t *map, tr_config_t *self,
     tr_yaml_map_t shares;
     if (!tr_yaml_map_open_any (map->yaml, node, path, TR_CANDIDATES_MAX, &shares))
         return false;
+    seat->previous_shares = calloc (tr_yaml_map_size (&shares) + 1,
+                                    sizeof *seat->previous_shares);
+    if (!seat->previous_shares)
+        return tr_yaml_fail (map->yaml, node, "%s: out of memory", path);
     for (size_t index = 0; index < tr_yaml_map_size (&shares); index++) {
         tr_previous_share_t *share = &seat->previous_shares [index];
         yaml_node_t *key = tr_yaml_map_key_at (&shares, index);
         char share_path [TR_YAML_PATH_MAX];
         tr_yaml_path_key (share_path, path, (const char *) key->data.scalar.value);
-        if (!tr_yaml_string (map->yaml, key, share_path, share->party, TR_PARTY_MAX))
+        char party [TR_PARTY_MAX + 1];
+        if (!tr_yaml_string (map->yaml, key, share_path, party, TR_PARTY_MAX))
             return false;
-        if (tr_config_party_index (self, share->party) < 0)
+        int party_index = tr_config_party_index (self, party);
+        if (party_index < 0)
             return tr_yaml_fail (map->yaml, key, "%s: unknown party code '%s'",
-                                 share_path, share->party);
+                                 share_path, party);
+        share->party = self->parties [party_index].code;
+        share->party_index = (uint16_t) party_index;
         if (!tr_yaml_share (map->yaml, tr_yaml_map_value_at (&shares, index),
                             share_path, &share->share))
             return false;
@@ -475,21 +514,26 @@ s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
         return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "id"),
             "%s.id: duplicate constituency id '%s' (first at line %zu)", path,
             seat->id, s_line_of (yaml, list, (size_t) first, "id"));
-    strcpy (seat->count_centre, seat->id);
-    if (!tr_yaml_map_string (&map, "name", TR_YAML_REQUIRED, seat->name, TR_NAME_MAX)
-    ||  !tr_yaml_map_string (&map, "region", TR_YAML_REQUIRED, seat->region, TR_NAME_MAX)
-    ||  !tr_yaml_map_string (&map, "nation", TR_YAML_REQUIRED, seat->nation, TR_NAME_MAX)
+    //  Counted now, so tr_config_destroy frees what this seat has read
+    //  if a later key fails; the index below waits until it is whole.
+    self->constituency_count++;
+    seat->count_centre = strdup (seat->id);
+    if (!seat->count_centre)
+        return tr_yaml_fail (yaml, map.node, "%s: out of memory", path);
+    if (!s_read_text (&map, "name", TR_YAML_REQUIRED, &seat->name, TR_NAME_MAX)
+    ||  !s_read_text (&map, "region", TR_YAML_REQUIRED, &seat->region, TR_NAME_MAX)
+    ||  !s_read_text (&map, "nation", TR_YAML_REQUIRED, &seat->nation, TR_NAME_MAX)
     ||  !tr_yaml_map_uint32 (&map, "electorate", TR_YAML_REQUIRED, 1, TR_ELECTORATE_MAX,
                              &seat->electorate)
-    ||  !s_read_party_code (self, &map, "previous", seat->previous)
+    ||  !s_read_party_code (self, &map, "previous", &seat->previous,
+                            &seat->previous_index)
     ||  !tr_yaml_map_bool (&map, "new", TR_YAML_OPTIONAL, &seat->new_seat)
-    ||  !tr_yaml_map_string (&map, "count_centre", TR_YAML_OPTIONAL,
-                             seat->count_centre, TR_CODE_MAX)
+    ||  !s_read_text (&map, "count_centre", TR_YAML_OPTIONAL,
+                      &seat->count_centre, TR_CODE_MAX)
     ||  !s_read_previous_shares (&map, self, seat)
     ||  !s_read_nominees (&map, self, seat))
         return false;
     zhashx_insert (self->constituency_index, seat->id, (void *) (uintptr_t) (index + 1));
-    self->constituency_count++;
     return true;
 }
 
@@ -566,6 +610,10 @@ tr_config_parse (const char *text, size_t size, const char *source,
     if (!s_read_config (yaml, self))
         tr_config_destroy (&self);
     tr_yaml_destroy (&yaml);
+    //  libyaml's document of a general election is several times the
+    //  config it leaves (5 KB a seat against 1): give those pages back,
+    //  or every daemon keeps them resident all night among the config's.
+    malloc_trim (0);
     return self;
 }
 
@@ -612,6 +660,17 @@ tr_config_destroy (tr_config_t **self_p)
             free (self->security.grants [index].seats);
         free (self->security.grants);
         free (self->parties);
+        for (size_t index = 0; index < self->constituency_count; index++) {
+            tr_constituency_t *seat = &self->constituencies [index];
+            free (seat->name);
+            free (seat->region);
+            free (seat->nation);
+            free (seat->count_centre);
+            for (size_t nominee = 0; nominee < seat->nominee_count; nominee++)
+                free (seat->nominees [nominee].name);
+            free (seat->nominees);
+            free (seat->previous_shares);
+        }
         free (self->constituencies);
         free (self);
         *self_p = NULL;

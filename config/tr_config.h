@@ -84,30 +84,38 @@ typedef struct {
     char name [TR_NAME_MAX + 1];
 } tr_headline_group_t;
 
+/*  A seat's entry is held for every seat by every daemon, so it is sized
+    to the seat: names on the heap at their length, nominees and previous
+    shares as many as it has. Party codes point into config->parties, and
+    each carries its party's index there, resolved once at load, so the
+    tally sums by index and never looks a code up.                         */
 typedef struct {
-    char name [TR_NAME_MAX + 1];
-    char party [TR_PARTY_MAX + 1];
+    char *name;                             /*  as nominated, heap            */
+    const char *party;                      /*  code, in config->parties      */
+    uint16_t party_index;                   /*  into config->parties          */
     bool sitting_mp;
 } tr_nominee_t;
 
 typedef struct {
-    char party [TR_PARTY_MAX + 1];
+    const char *party;                      /*  code, in config->parties      */
+    uint16_t party_index;                   /*  into config->parties          */
     double share;
 } tr_previous_share_t;
 
 typedef struct {
     char id [TR_ID_MAX + 1];
-    char name [TR_NAME_MAX + 1];
-    char region [TR_NAME_MAX + 1];
-    char nation [TR_NAME_MAX + 1];
+    char *name;                             /*  heap, as the other names      */
+    char *region;
+    char *nation;
     uint32_t electorate;
-    char previous [TR_PARTY_MAX + 1];       /*  a code in config->parties     */
+    const char *previous;                   /*  a code in config->parties     */
+    uint16_t previous_index;                /*  its index there               */
     bool new_seat;
-    char count_centre [TR_CODE_MAX + 1];
+    char *count_centre;
     size_t nominee_count;
-    tr_nominee_t nominees [TR_CANDIDATES_MAX];
+    tr_nominee_t *nominees;                 /*  nominee_count of them         */
     size_t previous_share_count;
-    tr_previous_share_t previous_shares [TR_CANDIDATES_MAX];
+    tr_previous_share_t *previous_shares;   /*  previous_share_count          */
 } tr_constituency_t;
 
 typedef struct {

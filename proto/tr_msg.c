@@ -102,19 +102,32 @@ s_pack_str (msgpack_packer *packer, const char *string, size_t length)
 static bool s_pack_fields (msgpack_packer *packer, const tr_record_t *record,
                            const void *base);
 
+//  Whether an omit_zero field holds zero and so is not sent (BOOL, U64).
+static bool
+s_omitted (const tr_field_t *field, const void *base)
+{
+    if (!field->omit_zero)
+        return false;
+    const char *at = (const char *) base + field->offset;
+    if (field->kind == TR_FIELD_BOOL)
+        return !*(const bool *) at;
+    assert (field->kind == TR_FIELD_U64);
+    return *(const uint64_t *) at == 0;
+}
+
 static size_t
-s_field_count (const tr_record_t *record)
+s_field_count (const tr_record_t *record, const void *base)
 {
     size_t count = 0;
-    while (record->fields [count].name)
-        count++;
+    for (const tr_field_t *field = record->fields; field->name; field++)
+        count += !s_omitted (field, base);
     return count;
 }
 
 static bool
 s_pack_record (msgpack_packer *packer, const tr_record_t *record, const void *base)
 {
-    return msgpack_pack_map (packer, s_field_count (record)) == 0
+    return msgpack_pack_map (packer, s_field_count (record, base)) == 0
         && s_pack_fields (packer, record, base);
 }
 
@@ -172,6 +185,8 @@ static bool
 s_pack_fields (msgpack_packer *packer, const tr_record_t *record, const void *base)
 {
     for (const tr_field_t *field = record->fields; field->name; field++) {
+        if (s_omitted (field, base))
+            continue;
         if (!s_pack_str (packer, field->name, strlen (field->name)))
             return false;
         bool packed;
@@ -202,7 +217,7 @@ tr_msg_encode (const tr_msg_t *msg, size_t *size)
     msgpack_sbuffer_init (&buffer);
     msgpack_packer packer;
     msgpack_packer_init (&packer, &buffer, msgpack_sbuffer_write);
-    bool packed = msgpack_pack_map (&packer, 2 + s_field_count (record)) == 0
+    bool packed = msgpack_pack_map (&packer, 2 + s_field_count (record, &msg->u)) == 0
         && s_pack_str (&packer, "v", 1)
         && msgpack_pack_uint32 (&packer, TR_PROTOCOL_VERSION) == 0
         && s_pack_str (&packer, "type", 4)

@@ -186,6 +186,9 @@ typedef struct {
     uint32_t declared;
     uint32_t to_go;
     char majority_party [TR_PARTY_MAX + 1]; /*  "" until one reaches it       */
+    bool changed_only;                      /*  parties: only those whose     */
+                                            /*  figures changed: merge them   */
+    uint64_t valid_votes;                   /*  of the night, with changed_only */
     size_t party_count;
     tr_party_total_t parties [TR_PARTIES_MAX];  /*  by seats, then votes      */
 } tr_totals_t;

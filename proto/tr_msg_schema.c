@@ -52,6 +52,9 @@ _Static_assert (sizeof (tr_msg_alert_kind_names) / sizeof (char *)
     { .name = #field, .kind = list_kind, .required = req, \
       .offset = offsetof (type, field), .bound = max, .record = sub, \
       .count_offset = offsetof (type, count_field) }
+#define F_NUM_OMIT_ZERO(type, field, field_kind) \
+    { .name = #field, .kind = field_kind, .required = false, .omit_zero = true, \
+      .offset = offsetof (type, field) }
 #define F_END { .name = NULL }
 
 static const tr_field_t s_candidate_fields [] = {
@@ -161,6 +164,8 @@ static const tr_field_t s_totals_fields [] = {
     F_NUM (tr_totals_t, declared, TR_FIELD_U32, REQUIRED),
     F_NUM (tr_totals_t, to_go, TR_FIELD_U32, REQUIRED),
     F_STR (tr_totals_t, majority_party, TR_PARTY_MAX, OPTIONAL),
+    F_NUM_OMIT_ZERO (tr_totals_t, changed_only, TR_FIELD_BOOL),
+    F_NUM_OMIT_ZERO (tr_totals_t, valid_votes, TR_FIELD_U64),
     F_LIST (tr_totals_t, parties, TR_FIELD_LIST, party_count,
             TR_PARTIES_MAX, &s_party_total, REQUIRED),
     F_END

@@ -37,6 +37,9 @@ typedef struct {
     const char *name;               /*  the key on the wire; NULL ends a table */
     tr_field_kind_t kind;
     bool required;                  /*  else absent means zero                 */
+    bool omit_zero;                 /*  not sent when zero: a field added to a
+                                        message later, so the bytes of every
+                                        message without it stay as they were   */
     size_t offset;                  /*  of the value in the struct             */
     size_t bound;                   /*  string bytes or list items             */
     const char *const *names;       /*  ENUM: wire names, by C value           */

@@ -113,6 +113,8 @@ class Night:
             self.results[message["constituency"]] = strip(message)
             print(f"RESULT  {message['name']}: {message['winner']} {message['outcome']}, "
                   f"majority {message['majority']:,}")
+        elif message["type"] == "totals" and message.get("changed_only"):
+            self.totals = merge_totals(self.totals, message)
         elif message["type"] == "totals":
             self.totals = strip(message)
         elif message["type"] == "alert":
@@ -126,6 +128,24 @@ class Night:
     def as_json(self):
         return {"seq": self.seq, "totals": self.totals,
                 "results": [self.results[code] for code in sorted(self.results)]}
+
+
+def merge_totals(totals, changed):
+    """A totals message of the changed parties merged into the totals held
+    (proto/README.md, "totals"): each replaces the party of its code, every
+    share is votes over the night's valid_votes again, and the parties go
+    back in order (seats, then votes, most first, then code)."""
+    parties = {party["party"]: party for party in totals["parties"]}
+    for party in changed["parties"]:
+        parties[party["party"]] = dict(party)
+    valid = changed["valid_votes"]
+    for party in parties.values():
+        party["share"] = party["votes"] / valid if valid else 0.0
+    merged = {key: value for key, value in strip(changed).items()
+              if key not in ("changed_only", "valid_votes", "parties")}
+    merged["parties"] = sorted(parties.values(),
+                               key=lambda p: (-p["seats"], -p["votes"], p["party"].encode()))
+    return merged
 
 
 def strip(message):

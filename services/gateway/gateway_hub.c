@@ -170,7 +170,8 @@ gateway_hub_apply (gateway_hub_t *self, const tr_msg_t *msg)
     }
     tr_view_status_t status = tr_view_apply (self->view, msg);
     if (status == TR_VIEW_APPLIED && msg->type != TR_MSG_HEARTBEAT) {
-        s_append (self, tr_view_seq (self->view), msg);
+        s_append (self, tr_view_seq (self->view),
+                  tr_view_merged (self->view, msg));  //  totals: every party
         pthread_cond_broadcast (&self->changed);
         //  The publisher has sent at least this far, whatever its last
         //  heartbeat (up to a second old) said.

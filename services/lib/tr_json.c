@@ -55,12 +55,19 @@ s_totals (const tr_totals_t *totals)
             "seats", (json_int_t) party->seats, "change", (json_int_t) party->change,
             "votes", (json_int_t) party->votes, "share", party->share));
     }
-    return json_pack ("{s:s, s:I, s:I, s:I, s:I, s:I, s:s?, s:o}",
+    json_t *object = json_pack ("{s:s, s:I, s:I, s:I, s:I, s:I, s:s?, s:o}",
         "type", "totals", "seq", (json_int_t) totals->seq,
         "seats", (json_int_t) totals->seats, "majority", (json_int_t) totals->majority,
         "declared", (json_int_t) totals->declared, "to_go", (json_int_t) totals->to_go,
         "majority_party", *totals->majority_party ? totals->majority_party : NULL,
         "parties", parties);
+    //  Only the changed parties (a subscriber with no state, watch --topic):
+    //  said, so no one takes them for all.
+    if (object && totals->changed_only) {
+        json_object_set_new (object, "changed_only", json_true ());
+        json_object_set_new (object, "valid_votes", json_integer ((json_int_t) totals->valid_votes));
+    }
+    return object;
 }
 
 static json_t *

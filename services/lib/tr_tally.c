@@ -1,9 +1,23 @@
 /*  tr_tally.c — the running result of the night (tr_tally.h).
 
-    State is only the current result of each seat. Totals are derived from
-    it afresh after every declaration rather than kept as running sums: a
-    correction then needs no undo arithmetic, and 650 seats of a dozen
-    candidates each is a few microseconds of work.
+    The tally keeps running sums: each party's seats, change and votes, and
+    the valid votes of the night. A declaration adds its seat's result; a
+    recount or correction first takes the seat's earlier result away, so
+    every total moves back exactly (integers, no rounding to undo), and the
+    cost of a declaration is the seat's candidates and the parties, never
+    the seats declared so far. Shares are divided out of the sums when a
+    totals message is written. tests/fuzz/fuzz_tally.c checks the sums
+    against a recount from every seat after every step.
+
+    Parties are indexes into config->parties, resolved when the config was
+    loaded (tr_nominee_t.party_index): nothing on this path looks a code up
+    or formats text except the alerts' headlines.
+
+    What is held per seat is what rebuilds its result, and no more: the
+    votes of each nominee, in config order, and the declaration's facts.
+    Names, region, previous winner and the rest are the config's; a result
+    message is rebuilt from them, the same way for the update and for a
+    snapshot, so the two always agree.
 */
 
 #include "tr_tally.h"
@@ -13,16 +27,45 @@
 #include <stdio.h>
 #include <string.h>
 
+//  A seat's latest declaration, as much as its result is rebuilt from.
+typedef struct {
+    uint64_t seq;                   //  the tally seq its result message had
+    uint64_t ingest_seq;            //  the declaration's
+    int64_t declared_at;
+    uint32_t electorate;
+    uint32_t invalid_votes;
+    uint64_t valid_votes;           //  sum of votes, as the result says
+    tr_kind_t kind;
+    uint8_t elected;                //  nominee index of the elected one
+    uint16_t winner;                //  party index of the result's winner
+    uint32_t votes [];              //  per nominee, config order
+} s_seat_t;
+
+//  A party's running sums.
+typedef struct {
+    uint32_t seats;
+    int32_t change;                 //  seats won less seats held before
+    uint64_t votes;
+} s_sums_t;
+
 struct _tr_tally_t {
     const tr_config_t *config;      //  the election; not owned
     uint64_t seq;                   //  last tally sequence number used
     uint64_t ingest_seq;            //  last declaration applied
     uint32_t declared;              //  seats with a result
-    bool *has_result;               //  per constituency, config order
-    tr_result_t *results;           //  per constituency, config order
+    s_seat_t **seats;               //  per constituency, config order;
+                                    //  NULL until it declares
+    s_sums_t *sums;                 //  per party, config order
+    uint64_t valid_votes;           //  of every declared seat's result
+    uint16_t *order;                //  parties by seats, votes, code: the
+                                    //  last order, so re-sorting is cheap
+    bool *touched;                  //  per party: moved by this declaration
+    size_t party_count;             //  parties in a totals message
     bool majority_announced;        //  the majority alert fires once a night
     bool last_announced;            //  so does the last-seat alert
 };
+
+static void s_sort_parties (tr_tally_t *self);
 
 tr_tally_t *
 tr_tally_new (const tr_config_t *config)
@@ -32,11 +75,19 @@ tr_tally_new (const tr_config_t *config)
     if (!self)
         return NULL;
     self->config = config;
-    self->has_result = (bool *) calloc (config->constituency_count, sizeof (bool));
-    self->results = (tr_result_t *) calloc (config->constituency_count,
-                                            sizeof (tr_result_t));
-    if (!self->has_result || !self->results)
+    self->party_count = config->party_count < TR_PARTIES_MAX
+                      ? config->party_count : TR_PARTIES_MAX;
+    self->seats = (s_seat_t **) calloc (config->constituency_count, sizeof (s_seat_t *));
+    self->sums = (s_sums_t *) calloc (config->party_count + 1, sizeof (s_sums_t));
+    self->order = (uint16_t *) calloc (config->party_count + 1, sizeof (uint16_t));
+    self->touched = (bool *) calloc (config->party_count + 1, sizeof (bool));
+    if (!self->seats || !self->sums || !self->order || !self->touched) {
         tr_tally_destroy (&self);
+        return NULL;
+    }
+    for (size_t index = 0; index < config->party_count; index++)
+        self->order [index] = (uint16_t) index;
+    s_sort_parties (self);              //  nothing declared: by code
     return self;
 }
 
@@ -46,162 +97,232 @@ tr_tally_destroy (tr_tally_t **self_p)
     assert (self_p);
     if (*self_p) {
         tr_tally_t *self = *self_p;
-        free (self->has_result);
-        free (self->results);
+        if (self->seats)
+            for (size_t seat = 0; seat < self->config->constituency_count; seat++)
+                free (self->seats [seat]);
+        free (self->seats);
+        free (self->sums);
+        free (self->order);
+        free (self->touched);
         free (self);
         *self_p = NULL;
     }
 }
 
+//  Copies a string the config or a validated declaration holds (so within
+//  size) without formatting: this runs for every name of every result.
+#define S_COPY(dst, src) s_copy ((dst), sizeof (dst), (src))
+static inline void
+s_copy (char *dst, size_t size, const char *src)
+{
+    size_t length = strnlen (src, size - 1);
+    memcpy (dst, src, length);
+    dst [length] = 0;
+}
+
 //  The previous share of a party that stood once in the seat, if known.
 static bool
-s_previous_share (const tr_constituency_t *seat, const char *party, double *share)
+s_previous_share (const tr_constituency_t *seat, size_t party, double *share)
 {
     for (size_t index = 0; index < seat->previous_share_count; index++)
-        if (streq (seat->previous_shares [index].party, party)) {
+        if (seat->previous_shares [index].party_index == party) {
             *share = seat->previous_shares [index].share;
             return true;
         }
     return false;
 }
 
-//  Candidates by votes, most first; the elected one first on a tie.
-static int
-s_compare_candidates (const void *left, const void *right)
+//  Candidates by votes, most first; the elected one first on a tie; then
+//  by name (unique in a seat, so the order is total and one).
+static bool
+s_before (const s_seat_t *stored, const tr_constituency_t *seat,
+          size_t left, size_t right)
 {
-    const tr_result_candidate_t *a = (const tr_result_candidate_t *) left;
-    const tr_result_candidate_t *b = (const tr_result_candidate_t *) right;
-    if (a->votes != b->votes)
-        return a->votes > b->votes ? -1 : 1;
-    if (a->elected != b->elected)
-        return a->elected ? -1 : 1;
-    return strcmp (a->name, b->name);
+    if (stored->votes [left] != stored->votes [right])
+        return stored->votes [left] > stored->votes [right];
+    if ((left == stored->elected) != (right == stored->elected))
+        return left == stored->elected;
+    return strcmp (seat->nominees [left].name, seat->nominees [right].name) < 0;
 }
 
+//  The seat's nominees in result order (n is at most TR_CANDIDATES_MAX).
 static void
-s_fill_candidates (const tr_constituency_t *seat,
-                   const tr_declaration_t *declaration, tr_result_t *result)
+s_result_order (const s_seat_t *stored, const tr_constituency_t *seat,
+                uint8_t *order)
 {
-    size_t elected = tr_validate_elected (declaration);
-    uint64_t valid = 0;
-    for (size_t index = 0; index < declaration->candidate_count; index++)
-        valid += declaration->candidates [index].votes;
-    result->valid_votes = (uint32_t) valid;     //  bounded by the electorate
-    result->candidate_count = declaration->candidate_count;
-    for (size_t index = 0; index < declaration->candidate_count; index++) {
-        const tr_candidate_t *from = &declaration->candidates [index];
+    for (size_t index = 0; index < seat->nominee_count; index++) {
+        size_t place = index;
+        while (place > 0 && s_before (stored, seat, index, order [place - 1])) {
+            order [place] = order [place - 1];
+            place--;
+        }
+        order [place] = (uint8_t) index;
+    }
+}
+
+//  The seat's result message, from what is stored and the config. Turnout
+//  is valid votes over the electorate, as the House of Commons Library
+//  reports it.
+static void
+s_build_result (const tr_constituency_t *seat, const s_seat_t *stored,
+                tr_result_t *result)
+{
+    uint8_t order [TR_CANDIDATES_MAX];
+    s_result_order (stored, seat, order);
+    memset (result, 0, offsetof (tr_result_t, candidates));
+    result->seq = stored->seq;
+    result->ingest_seq = stored->ingest_seq;
+    S_COPY (result->constituency, seat->id);
+    S_COPY (result->name, seat->name);
+    S_COPY (result->region, seat->region);
+    S_COPY (result->nation, seat->nation);
+    S_COPY (result->previous, seat->previous);
+    result->kind = stored->kind;
+    result->declared_at = stored->declared_at;
+    result->new_seat = seat->new_seat;
+    result->electorate = stored->electorate;
+    result->invalid_votes = stored->invalid_votes;
+    result->valid_votes = (uint32_t) stored->valid_votes;   //  bounded by the electorate
+    result->candidate_count = seat->nominee_count;
+    for (size_t index = 0; index < seat->nominee_count; index++) {
+        const tr_nominee_t *nominee = &seat->nominees [order [index]];
         tr_result_candidate_t *to = &result->candidates [index];
-        TR_COPY (to->name, from->name);
-        TR_COPY (to->party, from->party);
-        to->votes = from->votes;
-        to->share = (double) from->votes / (double) valid;
-        to->elected = index == elected;
-        const tr_nominee_t *nominee = tr_validate_nominee (seat, from->name);
-        to->sitting_mp = nominee && nominee->sitting_mp;
+        memset (to, 0, sizeof *to);
+        S_COPY (to->name, nominee->name);
+        S_COPY (to->party, nominee->party);
+        to->votes = stored->votes [order [index]];
+        to->share = (double) to->votes / (double) stored->valid_votes;
+        to->elected = order [index] == stored->elected;
+        to->sitting_mp = nominee->sitting_mp;
         double previous;
-        if (s_previous_share (seat, from->party, &previous)) {
+        if (s_previous_share (seat, nominee->party_index, &previous)) {
             to->share_change = to->share - previous;
             to->share_change_known = true;
         }
     }
-    qsort (result->candidates, result->candidate_count,
-           sizeof (tr_result_candidate_t), s_compare_candidates);
-}
-
-//  Turns a validated declaration into the seat's result. Turnout is valid
-//  votes over the electorate, as the House of Commons Library reports it.
-static void
-s_compute_result (const tr_constituency_t *seat,
-                  const tr_declaration_t *declaration, tr_result_t *result)
-{
-    memset (result, 0, sizeof *result);
-    result->ingest_seq = declaration->seq;
-    TR_COPY (result->constituency, seat->id);
-    TR_COPY (result->name, seat->name);
-    TR_COPY (result->region, seat->region);
-    TR_COPY (result->nation, seat->nation);
-    TR_COPY (result->previous, seat->previous);
-    result->kind = declaration->kind;
-    result->declared_at = declaration->declared_at;
-    result->new_seat = seat->new_seat;
-    result->electorate = declaration->electorate;
-    result->invalid_votes = declaration->invalid_votes;
-    s_fill_candidates (seat, declaration, result);
-
     const tr_result_candidate_t *winner = &result->candidates [0];
-    TR_COPY (result->winner, winner->party);
-    TR_COPY (result->winner_name, winner->name);
+    S_COPY (result->winner, winner->party);
+    S_COPY (result->winner_name, winner->name);
     if (result->candidate_count > 1) {
         const tr_result_candidate_t *second = &result->candidates [1];
-        TR_COPY (result->runner_up, second->party);
+        S_COPY (result->runner_up, second->party);
         result->majority = winner->votes - second->votes;
     }
     else
         result->majority = winner->votes;
     result->turnout = (double) result->valid_votes / (double) result->electorate;
-    if (!streq (result->winner, seat->previous))
+    if (stored->winner != seat->previous_index)
         result->outcome = TR_OUTCOME_GAIN;
     else
         result->outcome = seat->new_seat ? TR_OUTCOME_WIN : TR_OUTCOME_HOLD;
 }
 
-//  Parties by seats, then votes, then code, so the order is deterministic.
-static int
-s_compare_totals (const void *left, const void *right)
+//  Adds (sign 1) or takes away (sign -1) a seat's result from the sums.
+static void
+s_count (tr_tally_t *self, const tr_constituency_t *seat,
+         const s_seat_t *stored, int sign)
 {
-    const tr_party_total_t *a = (const tr_party_total_t *) left;
-    const tr_party_total_t *b = (const tr_party_total_t *) right;
+    s_sums_t *winner = &self->sums [stored->winner];
+    winner->seats += (uint32_t) sign;
+    winner->change += sign;
+    self->touched [stored->winner] = true;
+    self->sums [seat->previous_index].change -= sign;
+    self->touched [seat->previous_index] = true;
+    for (size_t index = 0; index < seat->nominee_count; index++) {
+        size_t party = seat->nominees [index].party_index;
+        self->sums [party].votes += (uint64_t) (int64_t) sign * stored->votes [index];
+        self->touched [party] = true;
+    }
+    self->valid_votes += (uint64_t) (int64_t) sign * stored->valid_votes;
+}
+
+//  Stores a validated declaration as the seat's result, its winner found
+//  as the result message will have it (the first candidate in order).
+static void
+s_store (const tr_constituency_t *seat, const tr_declaration_t *declaration,
+         s_seat_t *stored)
+{
+    stored->ingest_seq = declaration->seq;
+    stored->declared_at = declaration->declared_at;
+    stored->electorate = declaration->electorate;
+    stored->invalid_votes = declaration->invalid_votes;
+    stored->kind = declaration->kind;
+    size_t elected = tr_validate_elected (declaration);
+    stored->valid_votes = 0;
+    //  Validation said the candidates are the nominees, each once.
+    for (size_t index = 0; index < declaration->candidate_count; index++) {
+        const tr_candidate_t *candidate = &declaration->candidates [index];
+        const tr_nominee_t *nominated = tr_validate_nominee (seat, candidate->name);
+        assert (nominated);
+        size_t nominee = (size_t) (nominated - seat->nominees);
+        stored->votes [nominee] = candidate->votes;
+        stored->valid_votes += candidate->votes;
+        if (index == elected)
+            stored->elected = (uint8_t) nominee;
+    }
+    uint8_t order [TR_CANDIDATES_MAX];
+    s_result_order (stored, seat, order);
+    stored->winner = seat->nominees [order [0]].party_index;
+}
+
+//  Parties by seats, then votes, then code, so the order is deterministic.
+static bool
+s_party_before (const tr_tally_t *self, size_t left, size_t right)
+{
+    const s_sums_t *a = &self->sums [left], *b = &self->sums [right];
     if (a->seats != b->seats)
-        return a->seats > b->seats ? -1 : 1;
+        return a->seats > b->seats;
     if (a->votes != b->votes)
-        return a->votes > b->votes ? -1 : 1;
-    return strcmp (a->party, b->party);
+        return a->votes > b->votes;
+    return strcmp (self->config->parties [left].code,
+                   self->config->parties [right].code) < 0;
+}
+
+//  Re-sorts the parties from their last order: one declaration moves a
+//  few, so an insertion sort does little more than look.
+static void
+s_sort_parties (tr_tally_t *self)
+{
+    for (size_t index = 1; index < self->party_count; index++) {
+        uint16_t party = self->order [index];
+        size_t place = index;
+        while (place > 0 && s_party_before (self, party, self->order [place - 1])) {
+            self->order [place] = self->order [place - 1];
+            place--;
+        }
+        self->order [place] = party;
+    }
 }
 
 void
 tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals)
 {
     const tr_config_t *config = self->config;
-    memset (totals, 0, sizeof *totals);
+    memset (totals, 0, offsetof (tr_totals_t, parties));
     totals->seq = self->seq;
     totals->seats = config->seats;
     totals->majority = config->majority;
     totals->declared = self->declared;
     totals->to_go = config->seats - self->declared;
-    totals->party_count = config->party_count < TR_PARTIES_MAX
-                        ? config->party_count : TR_PARTIES_MAX;
-    for (size_t index = 0; index < totals->party_count; index++) {
-        TR_COPY (totals->parties [index].party, config->parties [index].code);
-        TR_COPY (totals->parties [index].name, config->parties [index].name);
-    }
-    uint64_t valid_votes = 0;
-    for (size_t seat = 0; seat < config->constituency_count; seat++) {
-        if (!self->has_result [seat])
-            continue;
-        const tr_result_t *result = &self->results [seat];
-        int winner = tr_config_party_index (config, result->winner);
-        int previous = tr_config_party_index (config, result->previous);
-        if (winner >= 0 && (size_t) winner < totals->party_count) {
-            totals->parties [winner].seats++;
-            totals->parties [winner].change++;
+    totals->party_count = self->party_count;
+    //  The first party in config order to reach the majority names it.
+    for (size_t index = 0; index < self->party_count; index++)
+        if (self->sums [index].seats >= config->majority) {
+            S_COPY (totals->majority_party, config->parties [index].code);
+            break;
         }
-        if (previous >= 0 && (size_t) previous < totals->party_count)
-            totals->parties [previous].change--;
-        for (size_t index = 0; index < result->candidate_count; index++) {
-            int party = tr_config_party_index (config, result->candidates [index].party);
-            if (party >= 0 && (size_t) party < totals->party_count)
-                totals->parties [party].votes += result->candidates [index].votes;
-            valid_votes += result->candidates [index].votes;
-        }
+    for (size_t index = 0; index < self->party_count; index++) {
+        size_t party = self->order [index];
+        const s_sums_t *sums = &self->sums [party];
+        tr_party_total_t *total = &totals->parties [index];
+        S_COPY (total->party, config->parties [party].code);
+        S_COPY (total->name, config->parties [party].name);
+        total->seats = sums->seats;
+        total->change = sums->change;
+        total->votes = sums->votes;
+        total->share = self->valid_votes
+                     ? (double) sums->votes / (double) self->valid_votes : 0;
     }
-    for (size_t index = 0; index < totals->party_count; index++) {
-        tr_party_total_t *party = &totals->parties [index];
-        party->share = valid_votes ? (double) party->votes / (double) valid_votes : 0;
-        if (party->seats >= config->majority && !*totals->majority_party)
-            TR_COPY (totals->majority_party, party->party);
-    }
-    qsort (totals->parties, totals->party_count, sizeof (tr_party_total_t),
-           s_compare_totals);
 }
 
 //  Writes the alerts one declaration gives, in the order a desk would run
@@ -248,29 +369,60 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
     //  seat already declared is applied as a replacement, as it always was
     //  (ingest never logs one), so of the night's rules only a correction's
     //  is checked here.
-    size_t seat;
-    if (!tr_validate_seat (self->config, declaration, &seat, nack))
+    size_t seat_index;
+    if (!tr_validate_seat (self->config, declaration, &seat_index, nack))
         return false;
-    bool first_of_seat = !self->has_result [seat];
+    const tr_constituency_t *seat = &self->config->constituencies [seat_index];
+    s_seat_t *stored = self->seats [seat_index];
+    bool first_of_seat = !stored;
     if (declaration->kind == TR_KIND_CORRECTION
-    &&  !tr_validate_night (self->config, seat, !first_of_seat, declaration, nack))
+    &&  !tr_validate_night (self->config, seat_index, !first_of_seat, declaration, nack))
         return false;
-    memset (update, 0, sizeof *update);
-    s_compute_result (&self->config->constituencies [seat], declaration,
-                      &update->result);
-    update->result.seq = ++self->seq;
-    self->results [seat] = update->result;
     if (first_of_seat) {
-        self->has_result [seat] = true;
+        stored = (s_seat_t *) calloc (1, sizeof (s_seat_t)
+                                    + seat->nominee_count * sizeof (uint32_t));
+        assert (stored);
+        self->seats [seat_index] = stored;
         self->declared++;
     }
+    else
+        s_count (self, seat, stored, -1);
+    s_store (seat, declaration, stored);
+    s_count (self, seat, stored, 1);
+    s_sort_parties (self);
+    stored->seq = ++self->seq;
+    s_build_result (seat, stored, &update->result);
     if (declaration->seq > self->ingest_seq)
         self->ingest_seq = declaration->seq;
     self->seq++;
     tr_tally_totals (self, &update->totals);
+    update->valid_votes = self->valid_votes;
+    //  The parties touched, in totals order; at most the seat's candidates'
+    //  and its previous winner's, and the winner is one of those.
+    update->changed_count = 0;
+    for (size_t index = 0; index < self->party_count; index++)
+        if (self->touched [self->order [index]]) {
+            self->touched [self->order [index]] = false;
+            assert (update->changed_count
+                    < sizeof update->changed / sizeof update->changed [0]);
+            update->changed [update->changed_count++] = (uint16_t) index;
+        }
+    update->alert_count = 0;
     s_decide_alerts (self, &update->result, first_of_seat,
                      first_of_seat && self->declared == 1, update);
     return true;
+}
+
+void
+tr_tally_changed_totals (const tr_tally_update_t *update, tr_totals_t *totals)
+{
+    const tr_totals_t *all = &update->totals;
+    memcpy (totals, all, offsetof (tr_totals_t, parties));
+    totals->changed_only = true;
+    totals->valid_votes = update->valid_votes;
+    totals->party_count = update->changed_count;
+    for (size_t index = 0; index < update->changed_count; index++)
+        totals->parties [index] = all->parties [update->changed [index]];
 }
 
 void
@@ -284,9 +436,11 @@ tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply)
     reply->results = (tr_result_t *) calloc (self->declared ? self->declared : 1,
                                              sizeof (tr_result_t));
     assert (reply->results);
-    for (size_t seat = 0; seat < self->config->constituency_count; seat++)
-        if (self->has_result [seat])
-            reply->results [reply->result_count++] = self->results [seat];
+    const tr_config_t *config = self->config;
+    for (size_t seat = 0; seat < config->constituency_count; seat++)
+        if (self->seats [seat])
+            s_build_result (&config->constituencies [seat], self->seats [seat],
+                            &reply->results [reply->result_count++]);
 }
 
 uint64_t

@@ -20,7 +20,11 @@ typedef struct _tr_tally_t tr_tally_t;
 /*  What one declaration changed, ready to publish in this order.            */
 typedef struct {
     tr_result_t result;
-    tr_totals_t totals;
+    tr_totals_t totals;             //  every party, as tr_tally_totals
+    uint64_t valid_votes;           //  of the night, shares' denominator
+    size_t changed_count;           //  parties a declaration moved (its
+    uint16_t changed [TR_CANDIDATES_MAX + 1];   //  candidates' and the seat's
+                                    //  previous winner): places in totals
     size_t alert_count;
     tr_alert_t alerts [TR_ALERTS_PER_UPDATE];
 } tr_tally_update_t;
@@ -40,6 +44,13 @@ void
 bool
     tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
                     tr_tally_update_t *update, tr_nack_t *nack);
+
+//  The totals message to publish for update: the night-wide figures and
+//  only the parties whose figures it changed (changed_only, with the
+//  night's valid votes; proto/README.md, "totals"). A subscriber merges it
+//  into the totals it holds (tr_view does); a snapshot carries them all.
+void
+    tr_tally_changed_totals (const tr_tally_update_t *update, tr_totals_t *totals);
 
 //  The full current state, as a snapshot reply (results of the declared
 //  seats in config order; reply->results is malloc'd, tr_msg_clear frees).

@@ -1,15 +1,162 @@
-/*  tr_view.c — a subscriber's copy of the night (tr_view.h).              */
+/*  tr_view.c — a subscriber's copy of the night (tr_view.h).
+
+    A result message is sized for the worst seat (32 candidates, names of
+    128 bytes: 6 KB); a view holds one per seat for the whole night, in the
+    publisher and every watcher. So a result is held packed: its numbers,
+    its candidates' numbers, then its strings at their length, in one
+    allocation of a few hundred bytes, and unpacked when asked for.       */
 
 #include "tr_view.h"
 #include <czmq.h>
+
+//  A candidate's numbers, packed.
+typedef struct {
+    double share;
+    double share_change;
+    uint32_t votes;
+    bool share_change_known;
+    bool elected;
+    bool sitting_mp;
+} s_candidate_t;
+
+//  A result, packed: the numbers, candidate_count s_candidate_t, then the
+//  strings, each NUL-terminated, in the order s_strings lists them.
+typedef struct {
+    uint64_t seq;
+    uint64_t ingest_seq;
+    int64_t declared_at;
+    double turnout;
+    uint32_t majority;
+    uint32_t electorate;
+    uint32_t valid_votes;
+    uint32_t invalid_votes;
+    uint8_t kind;
+    uint8_t outcome;
+    bool new_seat;
+    uint8_t candidate_count;
+    s_candidate_t candidates [];
+} s_packed_t;
+
+#define S_RESULT_STRINGS 8          //  then a name and a party a candidate
 
 struct _tr_view_t {
     uint64_t seq;           //  latest sequence number reflected
     bool loaded;            //  a snapshot has been loaded
     uint64_t ingest_seq;    //  latest declaration reflected
     tr_totals_t totals;     //  as of the latest totals message
-    zhashx_t *results;      //  constituency code -> tr_result_t *, owned
+    zhashx_t *results;      //  constituency code -> s_packed_t *, owned
+    tr_result_t *unpacked;  //  what tr_view_result last returned
+    tr_msg_t *merged;       //  what tr_view_merged last returned
 };
+
+//  The result's strings in packing order, with their arrays' sizes (a
+//  decoded or built result's strings are within them).
+static size_t
+s_strings (tr_result_t *result, char **strings, size_t *sizes)
+{
+    size_t count = 0;
+#define S_STRING(field) strings [count] = (field), sizes [count++] = sizeof (field)
+    S_STRING (result->constituency);
+    S_STRING (result->name);
+    S_STRING (result->region);
+    S_STRING (result->nation);
+    S_STRING (result->winner);
+    S_STRING (result->winner_name);
+    S_STRING (result->runner_up);
+    S_STRING (result->previous);
+    for (size_t index = 0; index < result->candidate_count
+                        && index < TR_CANDIDATES_MAX; index++) {
+        S_STRING (result->candidates [index].name);
+        S_STRING (result->candidates [index].party);
+    }
+#undef S_STRING
+    return count;
+}
+
+static s_packed_t *
+s_pack (const tr_result_t *result)
+{
+    char *strings [S_RESULT_STRINGS + 2 * TR_CANDIDATES_MAX];
+    size_t sizes [S_RESULT_STRINGS + 2 * TR_CANDIDATES_MAX];
+    size_t lengths [S_RESULT_STRINGS + 2 * TR_CANDIDATES_MAX];
+    //  The strings are only read: the cast lets one list serve both ways.
+    size_t count = s_strings ((tr_result_t *) result, strings, sizes);
+    size_t candidates = (count - S_RESULT_STRINGS) / 2;
+    size_t size = sizeof (s_packed_t) + candidates * sizeof (s_candidate_t);
+    for (size_t index = 0; index < count; index++) {
+        lengths [index] = strnlen (strings [index], sizes [index] - 1);
+        size += lengths [index] + 1;
+    }
+    s_packed_t *packed = (s_packed_t *) malloc (size);
+    assert (packed);
+    packed->seq = result->seq;
+    packed->ingest_seq = result->ingest_seq;
+    packed->declared_at = result->declared_at;
+    packed->turnout = result->turnout;
+    packed->majority = result->majority;
+    packed->electorate = result->electorate;
+    packed->valid_votes = result->valid_votes;
+    packed->invalid_votes = result->invalid_votes;
+    packed->kind = (uint8_t) result->kind;
+    packed->outcome = (uint8_t) result->outcome;
+    packed->new_seat = result->new_seat;
+    packed->candidate_count = (uint8_t) candidates;
+    for (size_t index = 0; index < candidates; index++) {
+        const tr_result_candidate_t *from = &result->candidates [index];
+        s_candidate_t *to = &packed->candidates [index];
+        to->share = from->share;
+        to->share_change = from->share_change;
+        to->votes = from->votes;
+        to->share_change_known = from->share_change_known;
+        to->elected = from->elected;
+        to->sitting_mp = from->sitting_mp;
+    }
+    char *text = (char *) &packed->candidates [candidates];
+    for (size_t index = 0; index < count; index++) {
+        memcpy (text, strings [index], lengths [index]);
+        text [lengths [index]] = 0;
+        text += lengths [index] + 1;
+    }
+    return packed;
+}
+
+static void
+s_unpack (const s_packed_t *packed, tr_result_t *result)
+{
+    memset (result, 0, offsetof (tr_result_t, candidates));
+    result->seq = packed->seq;
+    result->ingest_seq = packed->ingest_seq;
+    result->declared_at = packed->declared_at;
+    result->turnout = packed->turnout;
+    result->majority = packed->majority;
+    result->electorate = packed->electorate;
+    result->valid_votes = packed->valid_votes;
+    result->invalid_votes = packed->invalid_votes;
+    result->kind = (tr_kind_t) packed->kind;
+    result->outcome = (tr_outcome_t) packed->outcome;
+    result->new_seat = packed->new_seat;
+    result->candidate_count = packed->candidate_count;
+    for (size_t index = 0; index < packed->candidate_count; index++) {
+        const s_candidate_t *from = &packed->candidates [index];
+        tr_result_candidate_t *to = &result->candidates [index];
+        memset (to, 0, sizeof *to);
+        to->share = from->share;
+        to->share_change = from->share_change;
+        to->votes = from->votes;
+        to->share_change_known = from->share_change_known;
+        to->elected = from->elected;
+        to->sitting_mp = from->sitting_mp;
+    }
+    char *strings [S_RESULT_STRINGS + 2 * TR_CANDIDATES_MAX];
+    size_t sizes [S_RESULT_STRINGS + 2 * TR_CANDIDATES_MAX];
+    size_t count = s_strings (result, strings, sizes);
+    const char *text = (const char *) &packed->candidates [packed->candidate_count];
+    for (size_t index = 0; index < count; index++) {
+        size_t length = strlen (text);      //  packed from within the bound
+        memcpy (strings [index], text, length + 1);
+        text += length + 1;
+    }
+}
 
 static void
 s_free_result (void **item)
@@ -30,6 +177,15 @@ tr_view_new (void)
         return NULL;
     }
     zhashx_set_destructor (self->results, s_free_result);
+    self->unpacked = (tr_result_t *) malloc (sizeof (tr_result_t));
+    self->merged = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+    if (!self->unpacked || !self->merged) {
+        free (self->unpacked);
+        free (self->merged);
+        zhashx_destroy (&self->results);
+        free (self);
+        return NULL;
+    }
     return self;
 }
 
@@ -40,6 +196,8 @@ tr_view_destroy (tr_view_t **self_p)
     if (*self_p) {
         tr_view_t *self = *self_p;
         zhashx_destroy (&self->results);
+        free (self->unpacked);
+        free (self->merged);
         free (self);
         *self_p = NULL;
     }
@@ -48,10 +206,7 @@ tr_view_destroy (tr_view_t **self_p)
 static void
 s_store_result (tr_view_t *self, const tr_result_t *result)
 {
-    tr_result_t *copy = (tr_result_t *) malloc (sizeof (tr_result_t));
-    assert (copy);
-    *copy = *result;
-    zhashx_update (self->results, result->constituency, copy);
+    zhashx_update (self->results, result->constituency, s_pack (result));
     if (result->ingest_seq > self->ingest_seq)
         self->ingest_seq = result->ingest_seq;
 }
@@ -66,6 +221,53 @@ tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
     for (size_t index = 0; index < reply->result_count; index++)
         s_store_result (self, &reply->results [index]);
     self->loaded = true;
+}
+
+//  Parties by seats, then votes, then code: the tally's order.
+static int
+s_compare_parties (const void *left, const void *right)
+{
+    const tr_party_total_t *a = (const tr_party_total_t *) left;
+    const tr_party_total_t *b = (const tr_party_total_t *) right;
+    if (a->seats != b->seats)
+        return a->seats > b->seats ? -1 : 1;
+    if (a->votes != b->votes)
+        return a->votes > b->votes ? -1 : 1;
+    return strcmp (a->party, b->party);
+}
+
+//  A totals message of the changed parties only: each replaces (or joins)
+//  the party of its code, every share is divided out again from the
+//  night's valid votes (they all move when any seat declares), and the
+//  parties are put back in order. The tally computes its shares the same
+//  way, so the merged totals are the tally's to the bit.
+static void
+s_merge_totals (tr_view_t *self, const tr_totals_t *changed)
+{
+    tr_totals_t *totals = &self->totals;
+    for (size_t index = 0; index < changed->party_count; index++) {
+        const tr_party_total_t *party = &changed->parties [index];
+        size_t place = 0;
+        while (place < totals->party_count
+           &&  strcmp (totals->parties [place].party, party->party) != 0)
+            place++;
+        if (place == totals->party_count) {
+            if (totals->party_count == TR_PARTIES_MAX)
+                continue;       //  bounded as the wire is; a snapshot mends it
+            totals->party_count++;
+        }
+        totals->parties [place] = *party;
+    }
+    for (size_t index = 0; index < totals->party_count; index++) {
+        tr_party_total_t *party = &totals->parties [index];
+        party->share = changed->valid_votes
+                     ? (double) party->votes / (double) changed->valid_votes : 0;
+    }
+    qsort (totals->parties, totals->party_count, sizeof (tr_party_total_t),
+           s_compare_parties);
+    memcpy (totals, changed, offsetof (tr_totals_t, party_count));
+    totals->changed_only = false;
+    totals->valid_votes = 0;
 }
 
 static uint64_t
@@ -95,6 +297,9 @@ tr_view_apply (tr_view_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_RESULT)
         s_store_result (self, &msg->u.result);
     else
+    if (msg->type == TR_MSG_TOTALS && msg->u.totals.changed_only)
+        s_merge_totals (self, &msg->u.totals);
+    else
     if (msg->type == TR_MSG_TOTALS)
         self->totals = msg->u.totals;
     self->seq = seq;
@@ -119,10 +324,10 @@ tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply)
     size_t count = zhashx_size (self->results);
     reply->results = (tr_result_t *) calloc (count ? count : 1, sizeof (tr_result_t));
     assert (reply->results);
-    const tr_result_t *result = (const tr_result_t *) zhashx_first (self->results);
-    while (result) {
-        reply->results [reply->result_count++] = *result;
-        result = (const tr_result_t *) zhashx_next (self->results);
+    const s_packed_t *packed = (const s_packed_t *) zhashx_first (self->results);
+    while (packed) {
+        s_unpack (packed, &reply->results [reply->result_count++]);
+        packed = (const s_packed_t *) zhashx_next (self->results);
     }
     qsort (reply->results, reply->result_count, sizeof (tr_result_t),
            s_compare_results);
@@ -140,6 +345,16 @@ tr_view_loaded (const tr_view_t *self)
     return self->loaded;
 }
 
+const tr_msg_t *
+tr_view_merged (const tr_view_t *self, const tr_msg_t *msg)
+{
+    if (msg->type != TR_MSG_TOTALS || !msg->u.totals.changed_only)
+        return msg;
+    self->merged->type = TR_MSG_TOTALS;
+    self->merged->u.totals = self->totals;
+    return self->merged;
+}
+
 const tr_totals_t *
 tr_view_totals (const tr_view_t *self)
 {
@@ -149,5 +364,10 @@ tr_view_totals (const tr_view_t *self)
 const tr_result_t *
 tr_view_result (const tr_view_t *self, const char *constituency)
 {
-    return (const tr_result_t *) zhashx_lookup (self->results, constituency);
+    const s_packed_t *packed =
+        (const s_packed_t *) zhashx_lookup (self->results, constituency);
+    if (!packed)
+        return NULL;
+    s_unpack (packed, self->unpacked);
+    return self->unpacked;
 }

@@ -1,7 +1,9 @@
 /*  tr_view.h — a subscriber's copy of the night: the latest totals and each
     declared seat's result, kept in step with the tally by applying its
     sequenced messages on top of a snapshot (the ZeroMQ Guide's Clone
-    pattern). The publisher keeps one to answer snapshot requests, and
+    pattern); a totals message names only the parties that changed, and the
+    view merges it into the totals it holds (proto/README.md, "totals").
+    The publisher keeps one to answer snapshot requests, and
     `tallyroom watch` and `tallyroom snapshot` keep one to show the night.
 */
 #ifndef TR_VIEW_H_INCLUDED
@@ -45,7 +47,16 @@ bool tr_view_loaded (const tr_view_t *self);
 
 const tr_totals_t *tr_view_totals (const tr_view_t *self);
 
-//  A seat's current result, or NULL before it declares.
+//  msg itself, or, when it is a totals message of the changed parties
+//  only (proto/README.md, "totals") that tr_view_apply has just merged,
+//  a totals message of every party as the view now holds them: for a
+//  subscriber that passes on or prints whole totals. The next call
+//  overwrites it.
+const tr_msg_t *tr_view_merged (const tr_view_t *self, const tr_msg_t *msg);
+
+//  A seat's current result, or NULL before it declares. The view holds
+//  results packed; this unpacks one into a result of its own, which the
+//  next call overwrites.
 const tr_result_t *tr_view_result (const tr_view_t *self, const char *constituency);
 
 #endif

@@ -190,7 +190,7 @@ s_publish_update (tally_server_t *self)
     msg.u.result = self->update.result;
     tr_wire_publish (self->pub, &msg);
     msg.type = TR_MSG_TOTALS;
-    msg.u.totals = self->update.totals;
+    tr_tally_changed_totals (&self->update, &msg.u.totals);     //  the parties moved
     tr_wire_publish (self->pub, &msg);
     for (size_t index = 0; index < self->update.alert_count; index++) {
         msg.type = TR_MSG_ALERT;

@@ -181,8 +181,8 @@ s_handle_message (watch_t *self)
             s_take_snapshot (self);
             status = tr_view_apply (self->view, &msg);
         }
-        if (status == TR_VIEW_APPLIED)
-            s_show (self, &msg);
+        if (status == TR_VIEW_APPLIED)      //  totals as merged: every party
+            s_show (self, tr_view_merged (self->view, &msg));
         s_check_complete (self);
     }
     tr_msg_clear (&msg);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_validate.h"
+#include "services/lib/tr_view.h"
 
 #define NORTHTOWN   "E14000001"     //  Lab, sitting MP Ann Able
 #define LOUGHBOROUGH "E14000002"    //  Con, sitting MP Dee Dunn
@@ -214,6 +215,157 @@ test_correction_moves_seat_back_to_previous_winner (void **state)
     assert_null (s_alert (&fixture->update, TR_ALERT_FIRST));
 }
 
+//  The parties' figures, in order, as bytes to compare (not seq, which
+//  moves on).
+static void
+s_assert_same_parties (const tr_totals_t *left, const tr_totals_t *right)
+{
+    assert_int_equal (left->party_count, right->party_count);
+    assert_int_equal (left->declared, right->declared);
+    assert_string_equal (left->majority_party, right->majority_party);
+    for (size_t index = 0; index < left->party_count; index++) {
+        const tr_party_total_t *a = &left->parties [index], *b = &right->parties [index];
+        assert_string_equal (a->party, b->party);
+        assert_int_equal (a->seats, b->seats);
+        assert_int_equal (a->change, b->change);
+        assert_int_equal (a->votes, b->votes);
+        assert_memory_equal (&a->share, &b->share, sizeof a->share);
+    }
+}
+
+//  Running sums: a correction takes the seat's earlier result away before
+//  adding the new one, so correcting to another winner and back leaves
+//  every total, share and the parties' order exactly as it was.
+static void
+test_correction_and_its_undo_move_every_total_back_exactly (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t north = s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+        "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL);
+    assert_true (s_apply (fixture, &north));
+    tr_declaration_t lough = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+        "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &lough));
+    tr_totals_t before = fixture->update.totals;
+
+    tr_declaration_t other = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_CORRECTION,
+        "Dee Dunn", 25000u, "Eve Ellis", 7000u, "Fay Ford", 3001u, NULL);
+    assert_true (s_apply (fixture, &other));
+    assert_int_equal (s_party (&fixture->update.totals, "Con")->seats, 1);
+    assert_int_equal (s_party (&fixture->update.totals, "Lab")->seats, 1);
+    assert_int_equal (s_party (&fixture->update.totals, "Lab")->votes, 20000 + 7000);
+
+    tr_declaration_t back = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_RECOUNT,
+        "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL);
+    assert_true (s_apply (fixture, &back));
+    s_assert_same_parties (&fixture->update.totals, &before);
+    tr_totals_t now;
+    tr_tally_totals (fixture->tally, &now);
+    s_assert_same_parties (&now, &before);
+}
+
+//  A snapshot rebuilds each seat's result from what the tally holds: it
+//  must be the very result that was published, byte for byte.
+static void
+test_snapshot_results_are_the_published_results (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t north = s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+        "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL);
+    assert_true (s_apply (fixture, &north));
+    tr_declaration_t lough = s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+        "Dee Dunn", 100u, "Eve Ellis", 100u, "Fay Ford", 3u, NULL);
+    snprintf (lough.elected, sizeof lough.elected, "Eve Ellis");
+    assert_true (s_apply (fixture, &lough));
+    tr_msg_t published = { .type = TR_MSG_RESULT };
+    published.u.result = fixture->update.result;
+    tr_msg_t snapshot = { .type = TR_MSG_SNAPSHOT_REPLY };
+    tr_tally_snapshot (fixture->tally, &snapshot.u.snapshot_reply);
+    assert_int_equal (snapshot.u.snapshot_reply.result_count, 2);
+    tr_msg_t rebuilt = { .type = TR_MSG_RESULT };
+    rebuilt.u.result = snapshot.u.snapshot_reply.results [1];
+    assert_string_equal (rebuilt.u.result.constituency, LOUGHBOROUGH);
+    assert_string_equal (rebuilt.u.result.winner_name, "Eve Ellis");
+    size_t published_size, rebuilt_size;
+    uint8_t *published_bytes = tr_msg_encode (&published, &published_size);
+    uint8_t *rebuilt_bytes = tr_msg_encode (&rebuilt, &rebuilt_size);
+    assert_non_null (published_bytes);
+    assert_non_null (rebuilt_bytes);
+    assert_int_equal (published_size, rebuilt_size);
+    assert_memory_equal (published_bytes, rebuilt_bytes, published_size);
+    free (published_bytes);
+    free (rebuilt_bytes);
+    tr_msg_clear (&snapshot);
+}
+
+//  A totals message carries the parties a declaration moved; a view that
+//  merges them (through the wire) holds exactly the tally's totals.
+static void
+test_changed_totals_merged_by_a_view_are_the_tallys_totals (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_view_t *view = tr_view_new ();
+    tr_msg_t snapshot = { .type = TR_MSG_SNAPSHOT_REPLY };
+    tr_tally_snapshot (fixture->tally, &snapshot.u.snapshot_reply);
+    tr_view_load (view, &snapshot.u.snapshot_reply);
+    tr_msg_clear (&snapshot);
+    tr_declaration_t night [] = {
+        s_declaration (fixture, NORTHTOWN, TR_KIND_FIRST,
+            "Ann Able", 20000u, "Bob Brown", 9000u, "Cat Cole", 4000u, NULL),
+        s_declaration (fixture, LOUGHBOROUGH, TR_KIND_FIRST,
+            "Dee Dunn", 15000u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL),
+        s_declaration (fixture, LOUGHBOROUGH, TR_KIND_CORRECTION,
+            "Dee Dunn", 17100u, "Eve Ellis", 17000u, "Fay Ford", 3000u, NULL),
+    };
+    for (size_t step = 0; step < sizeof night / sizeof night [0]; step++) {
+        assert_true (s_apply (fixture, &night [step]));
+        tr_msg_t msg = { .type = TR_MSG_RESULT };
+        msg.u.result = fixture->update.result;
+        assert_int_equal (tr_view_apply (view, &msg), TR_VIEW_APPLIED);
+        msg.type = TR_MSG_TOTALS;
+        tr_tally_changed_totals (&fixture->update, &msg.u.totals);
+        //  Three candidates, and the seat's previous winner among them.
+        assert_int_equal (msg.u.totals.party_count, 3);
+        assert_true (fixture->update.totals.party_count > 3);
+        size_t size;
+        uint8_t *bytes = tr_msg_encode (&msg, &size);
+        assert_non_null (bytes);
+        tr_msg_t decoded;
+        assert_int_equal (tr_msg_decode (bytes, size, &decoded, NULL, 0), TR_MSG_OK);
+        free (bytes);
+        assert_true (decoded.u.totals.changed_only);
+        assert_int_equal (tr_view_apply (view, &decoded), TR_VIEW_APPLIED);
+        for (size_t index = 0; index < fixture->update.alert_count; index++) {
+            msg.type = TR_MSG_ALERT;
+            msg.u.alert = fixture->update.alerts [index];
+            assert_int_equal (tr_view_apply (view, &msg), TR_VIEW_APPLIED);
+        }
+        const tr_totals_t *held = tr_view_totals (view);
+        assert_int_equal (held->seq, fixture->update.totals.seq);
+        assert_false (held->changed_only);
+        s_assert_same_parties (held, &fixture->update.totals);
+        //  Whole totals for whoever prints them.
+        const tr_msg_t *merged = tr_view_merged (view, &decoded);
+        assert_false (merged->u.totals.changed_only);
+        assert_int_equal (merged->u.totals.party_count, fixture->update.totals.party_count);
+    }
+    tr_view_destroy (&view);
+}
+
+//  Before any seat declares every party has nothing, and the order falls
+//  to the code, as it does on a tie later in the night.
+static void
+test_totals_of_an_empty_night_list_the_parties_by_code (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_totals_t totals;
+    tr_tally_totals (fixture->tally, &totals);
+    assert_int_equal (totals.party_count, fixture->config->party_count);
+    for (size_t index = 1; index < totals.party_count; index++)
+        assert_true (strcmp (totals.parties [index - 1].party,
+                             totals.parties [index].party) < 0);
+}
+
 static void
 test_correction_of_a_seat_not_declared_is_refused (void **state)
 {
@@ -372,6 +524,10 @@ main (void)
         cmocka_unit_test_setup_teardown (test_new_seat_won_by_its_notional_winner_is_a_win, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_new_seat_that_changes_hands_notionally_is_a_gain, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_moves_seat_back_to_previous_winner, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_correction_and_its_undo_move_every_total_back_exactly, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_snapshot_results_are_the_published_results, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_changed_totals_merged_by_a_view_are_the_tallys_totals, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_totals_of_an_empty_night_list_the_parties_by_code, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_correction_of_a_seat_not_declared_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_tie_at_the_top_is_decided_by_the_named_lot_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_majority_alert_fires_once_on_the_thresholds_seat, s_setup, s_teardown),

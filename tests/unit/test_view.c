@@ -104,6 +104,58 @@ test_snapshot_replaces_the_state_and_round_trips (void **state)
     tr_view_destroy (&view);
 }
 
+//  A view holds results packed to their length: what it gives back must be
+//  what it was given, to the byte, for the largest result the wire allows.
+static void
+test_largest_result_comes_back_exactly (void **state)
+{
+    (void) state;
+    tr_msg_t msg = s_result (1, "E14000001", "Lab");
+    tr_result_t *result = &msg.u.result;
+    memset (result->name, 'n', TR_NAME_MAX);
+    memset (result->region, 'r', TR_NAME_MAX);
+    strcpy (result->nation, "Wales");
+    strcpy (result->winner_name, "Ann Able");
+    strcpy (result->runner_up, "Con");
+    strcpy (result->previous, "LD");
+    result->ingest_seq = 77;
+    result->kind = TR_KIND_RECOUNT;
+    result->declared_at = 1720130000;
+    result->outcome = TR_OUTCOME_GAIN;
+    result->new_seat = true;
+    result->majority = 12;
+    result->electorate = 70000;
+    result->valid_votes = 50000;
+    result->invalid_votes = 99;
+    result->turnout = 50000.0 / 70000.0;
+    result->candidate_count = TR_CANDIDATES_MAX;
+    for (size_t index = 0; index < TR_CANDIDATES_MAX; index++) {
+        tr_result_candidate_t *candidate = &result->candidates [index];
+        memset (candidate->name, (int) ('A' + index % 26), index % 2 ? TR_NAME_MAX : 3);
+        memset (candidate->party, 'p', index % 3 ? TR_PARTY_MAX : 1);
+        candidate->votes = 4000000000u - (uint32_t) index;
+        candidate->share = 1.0 / (double) (index + 3);
+        candidate->share_change = -0.1 * (double) index;
+        candidate->share_change_known = index % 2;
+        candidate->elected = index == 0;
+        candidate->sitting_mp = index == 5;
+    }
+    tr_view_t *view = tr_view_new ();
+    assert_int_equal (tr_view_apply (view, &msg), TR_VIEW_APPLIED);
+    tr_msg_t back = { .type = TR_MSG_RESULT };
+    back.u.result = *tr_view_result (view, "E14000001");
+    size_t size, back_size;
+    uint8_t *bytes = tr_msg_encode (&msg, &size);
+    uint8_t *back_bytes = tr_msg_encode (&back, &back_size);
+    assert_non_null (bytes);
+    assert_non_null (back_bytes);
+    assert_int_equal (size, back_size);
+    assert_memory_equal (bytes, back_bytes, size);
+    free (bytes);
+    free (back_bytes);
+    tr_view_destroy (&view);
+}
+
 int
 main (void)
 {
@@ -111,6 +163,7 @@ main (void)
         cmocka_unit_test (test_updates_apply_in_order_and_old_ones_are_ignored),
         cmocka_unit_test (test_gap_is_reported_and_not_applied),
         cmocka_unit_test (test_snapshot_replaces_the_state_and_round_trips),
+        cmocka_unit_test (test_largest_result_comes_back_exactly),
     };
     return cmocka_run_group_tests_name ("view", tests, NULL, NULL);
 }
