@@ -56,7 +56,8 @@ tr_follower_t *
 tr_follower_new (zsock_t **sub_p, const tr_follower_args_t *args)
 {
     assert (sub_p && *sub_p);
-    assert (args && args->config && args->snapshot_endpoint && args->name);
+    assert (args && args->config && args->snapshot_endpoint && args->name
+            && args->upstream);
     assert (args->callbacks.on_snapshot && args->callbacks.on_update);
     tr_follower_t *self = (tr_follower_t *) calloc (1, sizeof (tr_follower_t));
     assert (self);
@@ -117,6 +118,7 @@ s_log (tr_follower_t *self, bool warning, const char *format, ...)
     if (warning)
         zsys_warning ("%s: %s", self->args.name, line);
     else
+    if (!self->args.quiet)
         zsys_info ("%s: %s", self->args.name, line);
 }
 
@@ -152,8 +154,8 @@ static void
 s_failed (tr_follower_t *self, const char *reason)
 {
     if (!self->quiet || self->args.verbose)
-        s_log (self, true, "no snapshot from %s: %s; again in %d ms",
-               self->args.snapshot_endpoint, reason, self->retry_ms);
+        s_log (self, true, "no snapshot from %s at %s: %s; again in %d ms",
+               self->args.upstream, self->args.snapshot_endpoint, reason, self->retry_ms);
     s_end_request (self);
     self->retry_at = zclock_mono () + self->retry_ms;
     self->retry_ms = self->retry_ms * 2 > TR_FOLLOWER_RETRY_MAX_MS
@@ -166,7 +168,7 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     if (self->loaded && snapshot->seq < self->seq)
         s_log (self, true, "RESTARTED? the snapshot from %s is at seq=%llu, "
                "behind the seq=%llu held: its history is shorter than ours",
-               self->args.snapshot_endpoint, (unsigned long long) snapshot->seq,
+               self->args.upstream, (unsigned long long) snapshot->seq,
                (unsigned long long) self->seq);
     bool quiet = self->quiet && !self->args.verbose
               && snapshot->upstream == self->upstream;
@@ -182,9 +184,9 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     self->retry_ms = TR_FOLLOWER_RETRY_MS;
     self->retry_at = 0;
     if (!quiet)
-        s_log (self, false, "snapshot seq=%llu declared=%u from %s%s",
-               (unsigned long long) snapshot->seq, snapshot->totals.declared,
-               self->args.snapshot_endpoint,
+        s_log (self, false, "snapshot from %s seq=%llu declared=%u%s",
+               self->args.upstream, (unsigned long long) snapshot->seq,
+               snapshot->totals.declared,
                snapshot->upstream ? "" : " (not yet linked upstream: asking again)");
     //  Live if the SUB is heard; a snapshot alone, after a silence, does
     //  not make the stream flow again.
@@ -280,8 +282,8 @@ s_heartbeat (tr_follower_t *self, zmsg_t **message_p, uint64_t seq,
              tr_follower_update_t *update)
 {
     if (seq > self->seq) {
-        s_log (self, true, "gap: a heartbeat says seq=%llu, we hold seq=%llu: "
-               "taking a snapshot", (unsigned long long) seq,
+        s_log (self, true, "gap: %s's heartbeat says seq=%llu, we hold seq=%llu: "
+               "taking a snapshot", self->args.upstream, (unsigned long long) seq,
                (unsigned long long) self->seq);
         zlistx_add_start (self->pending, *message_p);
         *message_p = NULL;
@@ -295,9 +297,9 @@ s_heartbeat (tr_follower_t *self, zmsg_t **message_p, uint64_t seq,
     if (seq < self->seq) {
         if (self->confirmed
         ||  zclock_mono () - self->loaded_at > self->args.silence_ms) {
-            s_log (self, true, "RESTARTED: a heartbeat says seq=%llu, behind "
-                   "the seq=%llu held: the publisher lost history; taking a "
-                   "snapshot", (unsigned long long) seq,
+            s_log (self, true, "RESTARTED: %s's heartbeat says seq=%llu, behind "
+                   "the seq=%llu held: it lost history; taking a snapshot",
+                   self->args.upstream, (unsigned long long) seq,
                    (unsigned long long) self->seq);
             s_resync (self, TR_FOLLOWER_SYNCING);
         }
@@ -384,7 +386,7 @@ s_handle_message (zloop_t *loop, zsock_t *sub, void *arg)
         //  Subscribed before the snapshot: whatever is published from now
         //  on is either in it or after it.
         self->heard = true;
-        s_log (self, false, "connected to the publisher");
+        s_log (self, false, "connected to %s", self->args.upstream);
         s_resync (self, TR_FOLLOWER_SYNCING);
         self->resyncs--;        //  the first is no resync
     }
@@ -421,8 +423,8 @@ s_tick (zloop_t *loop, int timer_id, void *arg)
     if (!self->asking && self->wanted && self->retry_at && now >= self->retry_at)
         s_ask (self);
     if (now - self->silence_from > self->args.silence_ms) {
-        s_log (self, true, "nothing from the publisher for %d ms: %s",
-               self->args.silence_ms, self->loaded
+        s_log (self, true, "nothing from %s for %d ms: %s",
+               self->args.upstream, self->args.silence_ms, self->loaded
                ? "the state is stale; taking a snapshot" : "taking a snapshot");
         self->silence_from = now;
         self->heard = true;

@@ -65,12 +65,15 @@ typedef struct {
 
 typedef struct {
     const char *name;           //  who follows, for the logs ("watch")
+    const char *upstream;       //  whom it follows, for the logs ("tally")
     const tr_config_t *config;  //  the keys; not owned
     tr_curve_door_t door;       //  of the snapshot endpoint
     const char *cert_path;      //  our key pair for it (NULL: the desk's)
     const char *snapshot_endpoint;  //  where to ask for the state
     bool decode;                //  hand updates decoded, not only peeked
     bool verbose;               //  log every snapshot
+    bool quiet;                 //  log warnings only: the owner tells of
+                                //  its snapshots itself
     int silence_ms;             //  0: TR_FOLLOWER_SILENCE_MS
     int timeout_ms;             //  for a snapshot; 0: TR_FOLLOWER_TIMEOUT_MS
     tr_follower_callbacks_t callbacks;

@@ -100,7 +100,7 @@ s_harness_new (bool decode, int silence_ms, int timeout_ms)
     self->door_upstream = true;
     self->decoded = true;
     self->args = (tr_follower_args_t) {
-        .name = "test", .config = &s_config, .door = TR_CURVE_INTERNAL,
+        .name = "test", .upstream = "the test", .config = &s_config, .door = TR_CURVE_INTERNAL,
         .snapshot_endpoint = endpoint, .decode = decode,
         .silence_ms = silence_ms, .timeout_ms = timeout_ms,
         .callbacks = { s_on_snapshot, s_on_update, s_on_state }, .arg = self
