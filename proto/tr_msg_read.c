@@ -31,6 +31,7 @@
 
 #define PATH_MAX_CHARS  128     /*  "results[999].candidates[31].share"    */
 #define KEYS_ON_STACK   32      /*  maps this size sort keys without malloc */
+#define KEYS_PAIRWISE   16      /*  maps this size compare every pair       */
 
 tr_msg_err_t
 tr_msg_read_fail (tr_msg_err_t err, char *detail, size_t detail_size,
@@ -139,6 +140,12 @@ tr_msg_read_echo_length (const char *text, size_t size, size_t max)
     return (int) pos;
 }
 
+static bool
+s_key_equal (const msgpack_object_str *a, const msgpack_object_str *b)
+{
+    return a->size == b->size && (a->size == 0 || memcmp (a->ptr, b->ptr, a->size) == 0);
+}
+
 //  Orders keys by length, then bytes: all that duplicate detection needs.
 static int
 s_key_compare (const void *left, const void *right)
@@ -166,6 +173,22 @@ s_read_keys (const msgpack_object_map *map, const s_where_t *path,
     }
     if (map->size < 2)
         return TR_MSG_OK;
+    //  A record of the protocol has a dozen keys or fewer: comparing every
+    //  pair costs less than sorting them (a candidate's map is read for
+    //  every candidate of every result).
+    if (map->size <= KEYS_PAIRWISE) {
+        for (uint32_t index = 1; index < map->size; index++)
+            for (uint32_t other = 0; other < index; other++)
+                if (s_key_equal (&map->ptr [index].key.via.str,
+                                 &map->ptr [other].key.via.str))
+                    return s_fail (TR_MSG_ERR_DUPLICATE_FIELD, detail, detail_size,
+                                   path, "key \"%.*s\" appears twice",
+                                   tr_msg_read_echo_length (
+                                       map->ptr [index].key.via.str.ptr,
+                                       map->ptr [index].key.via.str.size, 64),
+                                   map->ptr [index].key.via.str.ptr);
+        return TR_MSG_OK;
+    }
 
     //  Sorting finds a duplicate among n keys in n log n, where comparing
     //  every pair would let one large map of junk keys stall a daemon.

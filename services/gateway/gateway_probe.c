@@ -10,7 +10,7 @@
     tool's commands do.                                                    */
 
 #include "gateway_probe.h"
-#include "services/lib/tr_curve.h"
+#include "services/lib/tr_request.h"
 #include "services/lib/tr_wire.h"
 
 #define PROBE_INTERVAL_MS   1000
@@ -28,15 +28,8 @@ s_ask (s_probe_args_t *args, tr_curve_door_t door, const char *endpoint,
        const tr_msg_t *request, tr_msg_t *reply, tr_msg_type_t expected)
 {
     char error [256];
-    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, args->config, door,
-                                           args->cert_path, error, sizeof error);
-    if (!dealer) {
-        memset (reply, 0, sizeof *reply);
-        return false;
-    }
-    return tr_wire_request_on (&dealer, endpoint, request, reply,
-                               PROBE_TIMEOUT_MS, error, sizeof error) == 0
-        && reply->type == expected;
+    return tr_request (args->config, door, args->cert_path, endpoint, request,
+                       expected, reply, PROBE_TIMEOUT_MS, error, sizeof error) == 0;
 }
 
 static void

@@ -147,10 +147,13 @@ s_on_update (void *arg, const tr_follower_update_t *update)
     zframe_send (&topic, self->pub, ZFRAME_MORE | ZFRAME_REUSE);
     zframe_send (&payload, self->pub, ZFRAME_REUSE);
     self->forwarded++;
-    tr_msg_t msg;
+    //  An alert changes nothing in the copy but its seq: no need to read it.
+    tr_msg_t msg = { .type = TR_MSG_ALERT };
+    msg.u.alert.seq = update->seq;
     char detail [256] = "";
-    tr_msg_err_t err = tr_msg_decode (zframe_data (payload), zframe_size (payload),
-                                      &msg, detail, sizeof detail);
+    tr_msg_err_t err = update->type == TR_MSG_ALERT ? TR_MSG_OK
+        : tr_msg_decode (zframe_data (payload), zframe_size (payload),
+                         &msg, detail, sizeof detail);
     tr_view_status_t status = err == TR_MSG_OK ? tr_view_apply (self->view, &msg)
                                                : TR_VIEW_GAP;
     //  The tally numbered what it cannot have meant: say so loudly.

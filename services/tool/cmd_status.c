@@ -4,7 +4,7 @@
     would miss the first declarations of the night.                       */
 
 #include "commands.h"
-#include "services/lib/tr_curve.h"
+#include "services/lib/tr_request.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
 #include <unistd.h>
@@ -38,13 +38,8 @@ s_ask (const tr_config_t *config, const char *cert_path, tr_curve_door_t door,
     tr_msg_t reply;
     char error [256];
     bool ok = false;
-    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
-                                           error, sizeof error);
-    if (!dealer)
-        memset (&reply, 0, sizeof reply);
-    if (!dealer
-    ||  tr_wire_request_on (&dealer, endpoint, &request, &reply, 1000,
-                            error, sizeof error) != 0) {
+    if (tr_request (config, door, cert_path, endpoint, &request,
+                    TR_REQUEST_ANY_TYPE, &reply, 1000, error, sizeof error) != 0) {
         if (!quiet)
             printf ("%-10s down: %s\n", name, error);
     }
