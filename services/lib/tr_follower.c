@@ -282,9 +282,9 @@ s_heartbeat (tr_follower_t *self, zmsg_t **message_p, uint64_t seq,
              tr_follower_update_t *update)
 {
     if (seq > self->seq) {
-        s_log (self, true, "gap: %s's heartbeat says seq=%llu, we hold seq=%llu: "
-               "taking a snapshot", self->args.upstream, (unsigned long long) seq,
-               (unsigned long long) self->seq);
+        s_log (self, true, "gap after seq=%llu: %s's heartbeat says seq=%llu; "
+               "taking a snapshot", (unsigned long long) self->seq,
+               self->args.upstream, (unsigned long long) seq);
         zlistx_add_start (self->pending, *message_p);
         *message_p = NULL;
         s_resync (self, TR_FOLLOWER_SYNCING);

@@ -325,6 +325,9 @@ tr_cmd_watch (int argc, char **argv)
         s_usage (stdout);
         return 0;
     }
+    //  stdout is the ticker (or JSON lines): the follower's warnings go
+    //  with ours, to stderr.
+    zsys_set_logstream (stderr);
     tr_config_t *config = tr_options_load_config (&options, "tallyroom watch");
     if (!config)
         return 2;
