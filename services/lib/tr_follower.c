@@ -39,6 +39,8 @@ struct _tr_follower_t {
     int64_t retry_at;           //  monotonic ms, next try (0: none due)
     int retry_ms;               //  the backoff after the next failure
     zlistx_t *pending;          //  zmsg_t * received while wanted
+    tr_msg_t *decoded;          //  with args.decode, where a message is
+                                //  read (28 KB: not on the stack each time)
     uint64_t snapshots;         //  loaded so far
     uint64_t resyncs;           //  gaps, silences and restarts so far
 };
@@ -73,6 +75,10 @@ tr_follower_new (zsock_t **sub_p, const tr_follower_args_t *args)
     self->pending = zlistx_new ();
     assert (self->pending);
     zlistx_set_destructor (self->pending, s_destroy_message);
+    if (self->args.decode) {
+        self->decoded = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+        assert (self->decoded);
+    }
     return self;
 }
 
@@ -99,6 +105,7 @@ tr_follower_destroy (tr_follower_t **self_p)
         }
         zsock_destroy (&self->sub);
         zlistx_destroy (&self->pending);
+        free (self->decoded);
         free (self);
         *self_p = NULL;
     }
@@ -316,19 +323,19 @@ s_process (tr_follower_t *self, zmsg_t **message_p)
     zmsg_t *message = *message_p;
     zframe_t *topic = zmsg_first (message);
     zframe_t *payload = zmsg_next (message);
-    tr_msg_t msg = { 0 };
+    tr_msg_t *msg = self->decoded;
     tr_follower_update_t update = { .topic = topic, .payload = payload };
     char detail [256] = "";
     tr_msg_err_t err;
-    if (self->args.decode) {
-        err = tr_msg_decode (zframe_data (payload), zframe_size (payload), &msg,
+    if (msg) {
+        err = tr_msg_decode (zframe_data (payload), zframe_size (payload), msg,
                              detail, sizeof detail);
-        update.type = msg.type;
-        update.seq = msg.type == TR_MSG_RESULT ? msg.u.result.seq
-                   : msg.type == TR_MSG_TOTALS ? msg.u.totals.seq
-                   : msg.type == TR_MSG_ALERT ? msg.u.alert.seq
-                   : msg.type == TR_MSG_HEARTBEAT ? msg.u.heartbeat.seq : 0;
-        update.msg = &msg;
+        update.type = msg->type;
+        update.seq = msg->type == TR_MSG_RESULT ? msg->u.result.seq
+                   : msg->type == TR_MSG_TOTALS ? msg->u.totals.seq
+                   : msg->type == TR_MSG_ALERT ? msg->u.alert.seq
+                   : msg->type == TR_MSG_HEARTBEAT ? msg->u.heartbeat.seq : 0;
+        update.msg = msg;
     }
     else
         err = tr_msg_peek (zframe_data (payload), zframe_size (payload),
@@ -362,7 +369,7 @@ s_process (tr_follower_t *self, zmsg_t **message_p)
         self->confirmed = true;
         self->args.callbacks.on_update (self->args.arg, &update);
     }
-    tr_msg_clear (&msg);
+    tr_msg_clear (msg);
     zmsg_destroy (message_p);
 }
 

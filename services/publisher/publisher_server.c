@@ -34,6 +34,8 @@ struct _publisher_server_t {
     tr_follower_t *follower;    //  of the tally
     tr_follower_args_t follow;  //  how (the follower points at it)
     uint64_t forwarded;         //  messages passed downstream
+    tr_msg_t *scratch;          //  where a message is read into our copy
+                                //  (28 KB: not zeroed on the stack each time)
 };
 
 static void s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot);
@@ -59,11 +61,12 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     self->config = config;
     self->verbose = verbose;
     self->view = tr_view_new ();
+    self->scratch = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
     zsock_t *sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
     self->snapshot = zsock_new (ZMQ_ROUTER);
     self->loop = zloop_new ();
-    assert (self->view && sub && self->pub && self->snapshot && self->loop);
+    assert (self->view && self->scratch && sub && self->pub && self->snapshot && self->loop);
     tr_wire_unbounded (sub);
     //  A subscriber further behind than this loses messages (libzmq drops
     //  them for it alone): the others and the tally never wait for it, and
@@ -122,6 +125,7 @@ publisher_server_destroy (publisher_server_t **self_p)
         zsock_destroy (&self->snapshot);
         tr_curve_server_destroy (&self->curve);
         tr_view_destroy (&self->view);
+        free (self->scratch);
         free (self);
         *self_p = NULL;
     }
@@ -148,13 +152,17 @@ s_on_update (void *arg, const tr_follower_update_t *update)
     zframe_send (&payload, self->pub, ZFRAME_REUSE);
     self->forwarded++;
     //  An alert changes nothing in the copy but its seq: no need to read it.
-    tr_msg_t msg = { .type = TR_MSG_ALERT };
-    msg.u.alert.seq = update->seq;
+    tr_msg_t *msg = self->scratch;
     char detail [256] = "";
-    tr_msg_err_t err = update->type == TR_MSG_ALERT ? TR_MSG_OK
-        : tr_msg_decode (zframe_data (payload), zframe_size (payload),
-                         &msg, detail, sizeof detail);
-    tr_view_status_t status = err == TR_MSG_OK ? tr_view_apply (self->view, &msg)
+    tr_msg_err_t err = TR_MSG_OK;
+    if (update->type == TR_MSG_ALERT) {
+        msg->type = TR_MSG_ALERT;
+        msg->u.alert.seq = update->seq;
+    }
+    else
+        err = tr_msg_decode (zframe_data (payload), zframe_size (payload),
+                             msg, detail, sizeof detail);
+    tr_view_status_t status = err == TR_MSG_OK ? tr_view_apply (self->view, msg)
                                                : TR_VIEW_GAP;
     //  The tally numbered what it cannot have meant: say so loudly.
     if (status != TR_VIEW_APPLIED)
@@ -163,7 +171,8 @@ s_on_update (void *arg, const tr_follower_update_t *update)
                     (unsigned long long) update->seq,
                     (unsigned long long) tr_view_seq (self->view),
                     tr_msg_err_name (err), detail);
-    tr_msg_clear (&msg);
+    //  A result, totals or alert owns nothing on the heap (tr_msg.h): no
+    //  need to clear all 28 KB of it for the next.
 }
 
 //  A heartbeat request is a liveness check: the answer is a heartbeat with
