@@ -172,6 +172,19 @@ s_failed (tr_follower_t *self, const char *reason)
 static void
 s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
 {
+    //  A sender that restarted and has not yet caught up with its own
+    //  upstream knows less than we do: keep ours, and ask again.
+    if (self->loaded && !snapshot->upstream && snapshot->seq < self->seq) {
+        s_log (self, true, "the snapshot from %s is at seq=%llu, behind ours "
+               "(seq=%llu), and it is not yet linked upstream: keeping ours, "
+               "asking again in %d ms", self->args.upstream,
+               (unsigned long long) snapshot->seq, (unsigned long long) self->seq,
+               self->retry_ms);
+        self->retry_at = zclock_mono () + self->retry_ms;
+        self->retry_ms = self->retry_ms * 2 > TR_FOLLOWER_RETRY_MAX_MS
+                       ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
+        return;
+    }
     if (self->loaded && snapshot->seq < self->seq)
         s_log (self, true, "RESTARTED? the snapshot from %s is at seq=%llu, "
                "behind the seq=%llu held: its history is shorter than ours",

@@ -209,7 +209,10 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     publisher_server_t *self = (publisher_server_t *) arg;
-    tr_wire_heartbeat (self->pub, NULL, "publisher", tr_view_seq (self->view));
+    //  Not before we hold the tally's state: a restarted publisher's seq 0
+    //  would tell every subscriber that the night had started again.
+    if (tr_follower_snapshots (self->follower) > 0)
+        tr_wire_heartbeat (self->pub, NULL, "publisher", tr_view_seq (self->view));
     return 0;
 }
 
@@ -222,7 +225,6 @@ publisher_server_run (publisher_server_t *self)
         zsys_error ("publisher: cannot start the loop");
         return 1;
     }
-    s_send_heartbeat (self->loop, 0, self);
     zloop_start (self->loop);
     zsys_info ("publisher: stopping seq=%llu forwarded=%llu",
                (unsigned long long) tr_view_seq (self->view),

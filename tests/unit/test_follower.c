@@ -379,6 +379,30 @@ test_a_sender_not_yet_linked_upstream_is_asked_again (void **state)
 }
 
 static void
+test_a_restarted_sender_behind_us_does_not_replace_our_state (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new (true, 200, 0);
+    self->door_seq = 5;
+    s_until_loaded (self, 5);
+    //  The publisher restarts: silent, then empty and not yet linked.
+    self->door_seq = 0;
+    self->door_upstream = false;
+    s_run (self, 400);
+    assert_true (self->requests >= 2);
+    assert_int_equal (self->snapshots, 1);
+    assert_int_equal (tr_follower_seq (self->follower), 5);
+    //  Caught up with its tally: its state is ours and more.
+    self->door_seq = 7;
+    self->door_upstream = true;
+    for (int tries = 0; tries < 300 && self->snapshots < 2; tries++)
+        s_run (self, 10);
+    assert_int_equal (self->snapshots, 2);
+    assert_int_equal (self->snapshot_seq, 7);
+    s_harness_destroy (&self);
+}
+
+static void
 test_peek_reads_type_and_seq_only (void **state)
 {
     (void) state;
@@ -414,6 +438,7 @@ main (void)
         cmocka_unit_test (test_silence_makes_the_state_stale_and_takes_a_snapshot),
         cmocka_unit_test (test_a_snapshot_that_fails_is_asked_again),
         cmocka_unit_test (test_a_sender_not_yet_linked_upstream_is_asked_again),
+        cmocka_unit_test (test_a_restarted_sender_behind_us_does_not_replace_our_state),
         cmocka_unit_test (test_peek_reads_type_and_seq_only),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
