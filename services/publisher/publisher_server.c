@@ -80,9 +80,13 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (sub, "");
-    if (zsock_connect (sub, "%s", config->endpoints.tally_pub) != 0)
+    if (zsock_connect (sub, "%s", config->endpoints.tally_pub) != 0) {
         zsys_error ("publisher: cannot connect to tally_pub=%s: %s",
                     config->endpoints.tally_pub, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&sub);
+        publisher_server_destroy (&self);
+        return NULL;
+    }
     //  The follower owns the SUB from here, destroyed or not.
     self->follow = (tr_follower_args_t) {
         .name = "publisher", .upstream = "tally", .config = config,
