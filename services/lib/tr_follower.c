@@ -155,6 +155,15 @@ s_resync (tr_follower_t *self, tr_follower_state_t state)
 //  --------------------------------------------------------------------------
 //  The snapshot door
 
+//  The next try after the backoff, which doubles up to its bound.
+static void
+s_back_off (tr_follower_t *self)
+{
+    self->retry_at = zclock_mono () + self->retry_ms;
+    self->retry_ms = self->retry_ms * 2 > TR_FOLLOWER_RETRY_MAX_MS
+                   ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
+}
+
 //  A failed request: a new socket next time (a late answer to this one
 //  must not be taken for the next one's), after the backoff.
 static void
@@ -164,9 +173,7 @@ s_failed (tr_follower_t *self, const char *reason)
         s_log (self, true, "no snapshot from %s at %s: %s; again in %d ms",
                self->args.upstream, self->args.snapshot_endpoint, reason, self->retry_ms);
     s_end_request (self);
-    self->retry_at = zclock_mono () + self->retry_ms;
-    self->retry_ms = self->retry_ms * 2 > TR_FOLLOWER_RETRY_MAX_MS
-                   ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
+    s_back_off (self);
 }
 
 static void
@@ -180,9 +187,7 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
                "asking again in %d ms", self->args.upstream,
                (unsigned long long) snapshot->seq, (unsigned long long) self->seq,
                self->retry_ms);
-        self->retry_at = zclock_mono () + self->retry_ms;
-        self->retry_ms = self->retry_ms * 2 > TR_FOLLOWER_RETRY_MAX_MS
-                       ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
+        s_back_off (self);
         return;
     }
     if (self->loaded && snapshot->seq < self->seq)
@@ -233,7 +238,7 @@ s_handle_answer (zloop_t *loop, zsock_t *dealer, void *arg)
     (void) loop;
     tr_follower_t *self = (tr_follower_t *) arg;
     zframe_t *frame = zframe_recv (dealer);
-    tr_msg_t reply;
+    tr_msg_t reply = { .type = 0 };     //  a snapshot at a time: zeroing is cheap
     char detail [256] = "";
     tr_msg_err_t err = frame
         ? tr_msg_decode (zframe_data (frame), zframe_size (frame), &reply,
