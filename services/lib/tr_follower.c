@@ -37,6 +37,8 @@ struct _tr_follower_t {
     int64_t loaded_at;          //  monotonic ms, the last snapshot
     int64_t answer_by;          //  monotonic ms, while asking
     int64_t retry_at;           //  monotonic ms, next try (0: none due)
+    int64_t behind_since;       //  monotonic ms, the first snapshot behind
+                                //  ours of this resync (0: none)
     int retry_ms;               //  the backoff after the next failure
     zlistx_t *pending;          //  zmsg_t * received while wanted
     tr_msg_t *decoded;          //  with args.decode, where a message is
@@ -68,6 +70,8 @@ tr_follower_new (zsock_t **sub_p, const tr_follower_args_t *args)
         self->args.silence_ms = TR_FOLLOWER_SILENCE_MS;
     if (!self->args.timeout_ms)
         self->args.timeout_ms = TR_FOLLOWER_TIMEOUT_MS;
+    if (!self->args.patience_ms)
+        self->args.patience_ms = TR_FOLLOWER_PATIENCE_MS;
     self->sub = *sub_p;
     *sub_p = NULL;
     self->timer_id = -1;
@@ -179,22 +183,32 @@ s_failed (tr_follower_t *self, const char *reason)
 static void
 s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
 {
-    //  A sender that restarted and has not yet caught up with its own
-    //  upstream knows less than we do: keep ours, and ask again.
-    if (self->loaded && !snapshot->upstream && snapshot->seq < self->seq) {
-        s_log (self, true, "the snapshot from %s is at seq=%llu, behind ours "
-               "(seq=%llu), and it is not yet linked upstream: keeping ours, "
-               "asking again in %d ms", self->args.upstream,
-               (unsigned long long) snapshot->seq, (unsigned long long) self->seq,
-               self->retry_ms);
-        s_back_off (self);
-        return;
+    //  A snapshot behind ours is from a sender that restarted. One not yet
+    //  linked upstream knows less than we do; one that is may be rebuilding
+    //  (a restarted tally catches up from ingest's log in seconds, and
+    //  numbers everything as before): keep ours and ask again, and believe
+    //  it only if it stays behind for patience_ms (it lost history).
+    int64_t now = zclock_mono ();
+    if (self->loaded && snapshot->seq < self->seq) {
+        if (!self->behind_since)
+            self->behind_since = now;
+        if (!snapshot->upstream
+        ||  now - self->behind_since < self->args.patience_ms) {
+            s_log (self, true, "the snapshot from %s is at seq=%llu, behind ours "
+                   "(seq=%llu)%s: keeping ours, asking again in %d ms",
+                   self->args.upstream, (unsigned long long) snapshot->seq,
+                   (unsigned long long) self->seq, snapshot->upstream
+                   ? "" : " and not yet linked upstream", self->retry_ms);
+            s_back_off (self);
+            return;
+        }
+        s_log (self, true, "RESTARTED: the snapshot from %s has stayed behind "
+               "the seq=%llu held for %d ms, at seq=%llu: its history is "
+               "shorter than ours; taking it", self->args.upstream,
+               (unsigned long long) self->seq, (int) (now - self->behind_since),
+               (unsigned long long) snapshot->seq);
     }
-    if (self->loaded && snapshot->seq < self->seq)
-        s_log (self, true, "RESTARTED? the snapshot from %s is at seq=%llu, "
-               "behind the seq=%llu held: its history is shorter than ours",
-               self->args.upstream, (unsigned long long) snapshot->seq,
-               (unsigned long long) self->seq);
+    self->behind_since = 0;
     bool quiet = self->quiet && !self->args.verbose
               && snapshot->upstream == self->upstream;
     self->args.callbacks.on_snapshot (self->args.arg, snapshot);
@@ -204,7 +218,7 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     self->confirmed = false;
     self->upstream = snapshot->upstream;
     self->snapshots++;
-    self->loaded_at = zclock_mono ();
+    self->loaded_at = now;
     self->silence_from = self->loaded_at;
     self->retry_ms = TR_FOLLOWER_RETRY_MS;
     self->retry_at = 0;

@@ -14,8 +14,12 @@
       a new snapshot; the message that showed it, and what arrives while
       the snapshot is awaited, are kept and applied after it if newer;
     - a heartbeat behind seq, once the stream has reached the snapshot,
-      means the publisher restarted on a shorter history: logged loudly,
-      and a new snapshot;
+      means the publisher restarted: logged loudly, and a new snapshot;
+      a snapshot behind ours replaces it only once it has stayed behind
+      for patience_ms (a restarted tally rebuilding from ingest's log
+      catches up within seconds, numbering as before; one that lost
+      history never does), and never while its sender says it is not
+      yet linked upstream;
     - silence (no message, heartbeats included, for silence_ms) makes the
       state stale and asks for a new snapshot;
     - a snapshot that fails (no answer within timeout_ms, an unreadable
@@ -76,12 +80,15 @@ typedef struct {
                                 //  its snapshots itself
     int silence_ms;             //  0: TR_FOLLOWER_SILENCE_MS
     int timeout_ms;             //  for a snapshot; 0: TR_FOLLOWER_TIMEOUT_MS
+    int patience_ms;            //  with a snapshot behind ours; 0:
+                                //  TR_FOLLOWER_PATIENCE_MS
     tr_follower_callbacks_t callbacks;
     void *arg;                  //  handed to each callback
 } tr_follower_args_t;
 
 #define TR_FOLLOWER_SILENCE_MS  3500    //  three heartbeats and a half
 #define TR_FOLLOWER_TIMEOUT_MS  2000
+#define TR_FOLLOWER_PATIENCE_MS 30000
 #define TR_FOLLOWER_RETRY_MS    250     //  first backoff after a failure
 #define TR_FOLLOWER_RETRY_MAX_MS 4000
 

@@ -83,7 +83,7 @@ s_handle_door (zloop_t *loop, zsock_t *door, void *arg)
 }
 
 static harness_t *
-s_harness_new (bool decode, int silence_ms, int timeout_ms)
+s_harness_new_patient (bool decode, int silence_ms, int timeout_ms, int patience_ms)
 {
     static int instance = 0;
     instance++;
@@ -103,6 +103,7 @@ s_harness_new (bool decode, int silence_ms, int timeout_ms)
         .name = "test", .upstream = "the test", .config = &s_config, .door = TR_CURVE_INTERNAL,
         .snapshot_endpoint = endpoint, .decode = decode,
         .silence_ms = silence_ms, .timeout_ms = timeout_ms,
+        .patience_ms = patience_ms,
         .callbacks = { s_on_snapshot, s_on_update, s_on_state }, .arg = self
     };
     self->follower = tr_follower_new (&sub, &self->args);
@@ -111,6 +112,12 @@ s_harness_new (bool decode, int silence_ms, int timeout_ms)
     zloop_reader (self->loop, self->door, s_handle_door, self);
     assert_int_equal (tr_follower_start (self->follower, self->loop), 0);
     return self;
+}
+
+static harness_t *
+s_harness_new (bool decode, int silence_ms, int timeout_ms)
+{
+    return s_harness_new_patient (decode, silence_ms, timeout_ms, 0);
 }
 
 static void
@@ -284,21 +291,51 @@ static void
 test_a_heartbeat_behind_means_the_publisher_restarted (void **state)
 {
     (void) state;
-    harness_t *self = s_harness_new (true, 0, 0);
+    harness_t *self = s_harness_new_patient (true, 0, 0, 300);
     self->door_seq = 5;
     s_until_loaded (self, 5);
     s_publish (self, TR_MSG_RESULT, 6);
     s_run (self, 30);
     //  It restarts on a shorter history: its next numbers would look like
-    //  duplicates of ours.
+    //  duplicates of ours. Its snapshot is believed once it has stayed
+    //  behind for the patience (300 ms here).
     self->door_seq = 2;
     s_publish (self, TR_MSG_HEARTBEAT, 2);
     s_run (self, 100);
-    assert_int_equal (self->requests, 2);
+    assert_true (self->requests >= 2);
+    assert_int_equal (self->snapshots, 1);
+    for (int tries = 0; tries < 200 && self->snapshots < 2; tries++)
+        s_run (self, 10);
+    assert_int_equal (self->snapshots, 2);
     assert_int_equal (self->snapshot_seq, 2);
     s_publish (self, TR_MSG_RESULT, 3);
     s_run (self, 30);
     s_assert_applied (self, 2, (uint64_t []) { 6, 3 });
+    s_harness_destroy (&self);
+}
+
+static void
+test_a_restarted_publisher_catching_up_is_waited_for (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new (true, 0, 0);
+    self->door_seq = 5;
+    s_until_loaded (self, 5);
+    s_publish (self, TR_MSG_RESULT, 6);
+    s_run (self, 30);
+    //  Restarted, rebuilding: behind us, but it will number as before.
+    self->door_seq = 2;
+    s_publish (self, TR_MSG_HEARTBEAT, 2);
+    s_run (self, 400);
+    assert_true (self->requests >= 2);
+    assert_int_equal (self->snapshots, 1);
+    assert_int_equal (tr_follower_seq (self->follower), 6);
+    //  Caught up and past us: that state is taken, and nothing went back.
+    self->door_seq = 8;
+    for (int tries = 0; tries < 500 && self->snapshots < 2; tries++)
+        s_run (self, 10);
+    assert_int_equal (self->snapshots, 2);
+    assert_int_equal (self->snapshot_seq, 8);
     s_harness_destroy (&self);
 }
 
@@ -434,6 +471,7 @@ main (void)
         cmocka_unit_test (test_after_a_gap_updates_the_snapshot_holds_are_skipped),
         cmocka_unit_test (test_a_heartbeat_ahead_takes_a_snapshot),
         cmocka_unit_test (test_a_heartbeat_behind_means_the_publisher_restarted),
+        cmocka_unit_test (test_a_restarted_publisher_catching_up_is_waited_for),
         cmocka_unit_test (test_a_heartbeat_sent_before_the_snapshot_is_no_restart),
         cmocka_unit_test (test_silence_makes_the_state_stale_and_takes_a_snapshot),
         cmocka_unit_test (test_a_snapshot_that_fails_is_asked_again),
