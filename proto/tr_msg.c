@@ -367,6 +367,35 @@ tr_msg_decode (const uint8_t *data, size_t size, tr_msg_t *msg,
     return err;
 }
 
+tr_msg_err_t
+tr_msg_peek (const uint8_t *data, size_t size, tr_msg_type_t *type, uint64_t *seq)
+{
+    *type = 0;
+    *seq = 0;
+    if (size == 0 || !data || size > TR_MSG_SIZE_MAX
+    ||  tr_msg_read_claims (data, size, NULL, 0) != TR_MSG_OK)
+        return TR_MSG_ERR_MALFORMED;
+    msgpack_unpacked unpacked;
+    msgpack_unpacked_init (&unpacked);
+    size_t offset = 0;
+    msgpack_unpack_return rc = msgpack_unpack_next (&unpacked, (const char *) data,
+                                                    size, &offset);
+    tr_msg_err_t err = TR_MSG_ERR_MALFORMED;
+    if ((rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES)
+    &&  offset == size && unpacked.data.type == MSGPACK_OBJECT_MAP) {
+        const msgpack_object_map *map = &unpacked.data.via.map;
+        err = s_decode_type (map, type, NULL, 0);
+        const msgpack_object *number = tr_msg_read_find (map, "seq");
+        if (!err && number && number->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+            *seq = number->via.u64;
+        else
+        if (!err && number)
+            err = TR_MSG_ERR_WRONG_TYPE;
+    }
+    msgpack_unpacked_destroy (&unpacked);
+    return err;
+}
+
 void
 tr_msg_clear (tr_msg_t *msg)
 {

@@ -274,6 +274,14 @@ tr_msg_err_t
     tr_msg_decode (const uint8_t *data, size_t size, tr_msg_t *msg,
                    char *detail, size_t detail_size);
 
+//  The type of the message in data and its "seq" (0 when it has none),
+//  without reading the rest: for a forwarder that passes the bytes on as
+//  they came. TR_MSG_OK, or an error when data is no map with a known
+//  "type" (or a "seq" that is no unsigned integer); nothing else is checked.
+tr_msg_err_t
+    tr_msg_peek (const uint8_t *data, size_t size, tr_msg_type_t *type,
+                 uint64_t *seq);
+
 //  Frees what a decoded or built message owns (a snapshot's results) and
 //  zeroes it. Safe on any message, twice.
 void

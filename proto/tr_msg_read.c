@@ -31,6 +31,7 @@
 
 #define PATH_MAX_CHARS  128     /*  "results[999].candidates[31].share"    */
 #define KEYS_ON_STACK   32      /*  maps this size sort keys without malloc */
+#define KEYS_PAIRWISE   16      /*  maps this size compare every pair       */
 
 tr_msg_err_t
 tr_msg_read_fail (tr_msg_err_t err, char *detail, size_t detail_size,
@@ -40,6 +41,53 @@ tr_msg_read_fail (tr_msg_err_t err, char *detail, size_t detail_size,
         return err;
     int used = 0;
     if (path && *path)
+        used = snprintf (detail, detail_size, "%s: ", path);
+    if (used >= 0 && (size_t) used < detail_size) {
+        va_list args;
+        va_start (args, format);
+        vsnprintf (detail + used, detail_size - (size_t) used, format, args);
+        va_end (args);
+    }
+    return err;
+}
+
+//  Where a value sits, written out only when something is wrong with it:
+//  on the path of every good message a path string would cost more than
+//  reading the value (a decoder that formatted "results[12].candidates[3]
+//  .votes" for every field spent half its time in snprintf).
+typedef struct s_where_t {
+    const struct s_where_t *parent;     //  NULL at the top
+    const char *name;                   //  a field's name, or the top's path
+    uint32_t index;                     //  an item's index, when no name
+} s_where_t;
+
+static void
+s_where_format (const s_where_t *where, char *path, size_t size)
+{
+    if (!where->parent) {
+        snprintf (path, size, "%s", where->name ? where->name : "");
+        return;
+    }
+    s_where_format (where->parent, path, size);
+    size_t used = strlen (path);
+    if (used >= size)
+        return;
+    if (where->name)
+        snprintf (path + used, size - used, "%s%s", used ? "." : "", where->name);
+    else
+        snprintf (path + used, size - used, "[%" PRIu32 "]", where->index);
+}
+
+static tr_msg_err_t
+s_fail (tr_msg_err_t err, char *detail, size_t detail_size,
+        const s_where_t *where, const char *format, ...)
+{
+    if (!detail || detail_size == 0)
+        return err;
+    char path [PATH_MAX_CHARS];
+    s_where_format (where, path, sizeof path);
+    int used = 0;
+    if (*path)
         used = snprintf (detail, detail_size, "%s: ", path);
     if (used >= 0 && (size_t) used < detail_size) {
         va_list args;
@@ -92,6 +140,12 @@ tr_msg_read_echo_length (const char *text, size_t size, size_t max)
     return (int) pos;
 }
 
+static bool
+s_key_equal (const msgpack_object_str *a, const msgpack_object_str *b)
+{
+    return a->size == b->size && (a->size == 0 || memcmp (a->ptr, b->ptr, a->size) == 0);
+}
+
 //  Orders keys by length, then bytes: all that duplicate detection needs.
 static int
 s_key_compare (const void *left, const void *right)
@@ -103,22 +157,38 @@ s_key_compare (const void *left, const void *right)
     return a->size? memcmp (a->ptr, b->ptr, a->size): 0;
 }
 
-tr_msg_err_t
-tr_msg_read_keys (const msgpack_object_map *map, const char *path,
+static tr_msg_err_t
+s_read_keys (const msgpack_object_map *map, const s_where_t *path,
                   char *detail, size_t detail_size)
 {
     for (uint32_t index = 0; index < map->size; index++) {
         const msgpack_object *key = &map->ptr [index].key;
         if (key->type != MSGPACK_OBJECT_STR)
-            return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+            return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                      path, "key %" PRIu32 ": expected a string, got %s",
                                      index, tr_msg_read_type_name (key));
         if (!tr_msg_read_utf8 (key->via.str.ptr, key->via.str.size))
-            return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+            return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                      path, "key %" PRIu32 ": not valid UTF-8", index);
     }
     if (map->size < 2)
         return TR_MSG_OK;
+    //  A record of the protocol has a dozen keys or fewer: comparing every
+    //  pair costs less than sorting them (a candidate's map is read for
+    //  every candidate of every result).
+    if (map->size <= KEYS_PAIRWISE) {
+        for (uint32_t index = 1; index < map->size; index++)
+            for (uint32_t other = 0; other < index; other++)
+                if (s_key_equal (&map->ptr [index].key.via.str,
+                                 &map->ptr [other].key.via.str))
+                    return s_fail (TR_MSG_ERR_DUPLICATE_FIELD, detail, detail_size,
+                                   path, "key \"%.*s\" appears twice",
+                                   tr_msg_read_echo_length (
+                                       map->ptr [index].key.via.str.ptr,
+                                       map->ptr [index].key.via.str.size, 64),
+                                   map->ptr [index].key.via.str.ptr);
+        return TR_MSG_OK;
+    }
 
     //  Sorting finds a duplicate among n keys in n log n, where comparing
     //  every pair would let one large map of junk keys stall a daemon.
@@ -127,7 +197,7 @@ tr_msg_read_keys (const msgpack_object_map *map, const char *path,
     if (map->size > KEYS_ON_STACK) {
         keys = malloc (map->size * sizeof (*keys));
         if (!keys)
-            return tr_msg_read_fail (TR_MSG_ERR_MALFORMED, detail, detail_size,
+            return s_fail (TR_MSG_ERR_MALFORMED, detail, detail_size,
                                      path, "no memory to check %" PRIu32 " keys",
                                      map->size);
     }
@@ -138,7 +208,7 @@ tr_msg_read_keys (const msgpack_object_map *map, const char *path,
     tr_msg_err_t err = TR_MSG_OK;
     for (uint32_t index = 1; index < map->size && !err; index++)
         if (s_key_compare (&keys [index - 1], &keys [index]) == 0)
-            err = tr_msg_read_fail (TR_MSG_ERR_DUPLICATE_FIELD, detail,
+            err = s_fail (TR_MSG_ERR_DUPLICATE_FIELD, detail,
                                     detail_size, path,
                                     "key \"%.*s\" appears twice",
                                     tr_msg_read_echo_length (keys [index]->ptr,
@@ -165,17 +235,17 @@ tr_msg_read_find (const msgpack_object_map *map, const char *key)
 
 static tr_msg_err_t
 s_read_uint (const msgpack_object *value, uint64_t max, uint64_t *result,
-             const char *path, char *detail, size_t detail_size)
+             const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "%" PRId64 " is negative", value->via.i64);
     if (value->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected an unsigned integer, got %s",
                                  tr_msg_read_type_name (value));
     if (value->via.u64 > max)
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "%" PRIu64 " is past the largest, %" PRIu64,
                                  value->via.u64, max);
     *result = value->via.u64;
@@ -184,22 +254,22 @@ s_read_uint (const msgpack_object *value, uint64_t max, uint64_t *result,
 
 static tr_msg_err_t
 s_read_int (const msgpack_object *value, int64_t min, int64_t max,
-            int64_t *result, const char *path, char *detail, size_t detail_size)
+            int64_t *result, const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
         if (value->via.u64 > (uint64_t) max)
-            return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+            return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                      path, "%" PRIu64 " is past the largest, %" PRId64,
                                      value->via.u64, max);
         *result = (int64_t) value->via.u64;
         return TR_MSG_OK;
     }
     if (value->type != MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected an integer, got %s",
                                  tr_msg_read_type_name (value));
     if (value->via.i64 < min)
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "%" PRId64 " is below the smallest, %" PRId64,
                                  value->via.i64, min);
     *result = value->via.i64;
@@ -208,7 +278,7 @@ s_read_int (const msgpack_object *value, int64_t min, int64_t max,
 
 static tr_msg_err_t
 s_read_double (const msgpack_object *value, double *result,
-               const char *path, char *detail, size_t detail_size)
+               const s_where_t *path, char *detail, size_t detail_size)
 {
     double number;
     if (value->type == MSGPACK_OBJECT_FLOAT32 || value->type == MSGPACK_OBJECT_FLOAT64)
@@ -220,11 +290,11 @@ s_read_double (const msgpack_object *value, double *result,
     if (value->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
         number = (double) value->via.i64;
     else
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected a number, got %s",
                                  tr_msg_read_type_name (value));
     if (!isfinite (number))
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "%g is not a finite number", number);
     *result = number;
     return TR_MSG_OK;
@@ -232,10 +302,10 @@ s_read_double (const msgpack_object *value, double *result,
 
 static tr_msg_err_t
 s_read_bool (const msgpack_object *value, bool *result,
-             const char *path, char *detail, size_t detail_size)
+             const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type != MSGPACK_OBJECT_BOOLEAN)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected a bool, got %s",
                                  tr_msg_read_type_name (value));
     *result = value->via.boolean;
@@ -245,24 +315,24 @@ s_read_bool (const msgpack_object *value, bool *result,
 //  result has room for bound bytes and the NUL.
 static tr_msg_err_t
 s_read_str (const msgpack_object *value, size_t bound, char *result,
-            const char *path, char *detail, size_t detail_size)
+            const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type != MSGPACK_OBJECT_STR)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected a string, got %s",
                                  tr_msg_read_type_name (value));
     const msgpack_object_str *string = &value->via.str;
     if (string->size > bound)
-        return tr_msg_read_fail (TR_MSG_ERR_TOO_LONG, detail, detail_size,
+        return s_fail (TR_MSG_ERR_TOO_LONG, detail, detail_size,
                                  path, "%" PRIu32 " bytes, at most %zu",
                                  string->size, bound);
     const char *nul = string->size? memchr (string->ptr, 0, string->size): NULL;
     if (nul)
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "a NUL byte at offset %td of the string",
                                  nul - string->ptr);
     if (!tr_msg_read_utf8 (string->ptr, string->size))
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "not valid UTF-8");
     if (string->size)
         memcpy (result, string->ptr, string->size);
@@ -272,11 +342,11 @@ s_read_str (const msgpack_object *value, size_t bound, char *result,
 
 static tr_msg_err_t
 s_read_enum (const msgpack_object *value, const tr_field_t *field,
-             unsigned int *result, const char *path,
+             unsigned int *result, const s_where_t *path,
              char *detail, size_t detail_size)
 {
     if (value->type != MSGPACK_OBJECT_STR)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected a string, got %s",
                                  tr_msg_read_type_name (value));
     const msgpack_object_str *string = &value->via.str;
@@ -287,14 +357,14 @@ s_read_enum (const msgpack_object *value, const tr_field_t *field,
         return TR_MSG_OK;
     }
     if (!tr_msg_read_utf8 (string->ptr, string->size))
-        return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size,
                                  path, "not valid UTF-8");
     char allowed [160] = "";
     for (size_t name = 0; name < field->name_count; name++) {
         strncat (allowed, name? ", ": "", sizeof (allowed) - strlen (allowed) - 1);
         strncat (allowed, field->names [name], sizeof (allowed) - strlen (allowed) - 1);
     }
-    return tr_msg_read_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size, path,
+    return s_fail (TR_MSG_ERR_OUT_OF_RANGE, detail, detail_size, path,
                              "\"%.*s\" is not one of %s",
                              tr_msg_read_echo_length (string->ptr, string->size, 32),
                              string->ptr, allowed);
@@ -302,41 +372,38 @@ s_read_enum (const msgpack_object *value, const tr_field_t *field,
 
 static tr_msg_err_t
     s_read_record (const msgpack_object *value, const tr_record_t *record,
-                   void *base, const char *path, char *detail, size_t detail_size);
+                   void *base, const s_where_t *path, char *detail, size_t detail_size);
 
 //  Inline lists fill the struct's array; a heap list is calloc'd first and
 //  stored at once, so the caller can free it whatever happens next.
 static tr_msg_err_t
 s_read_list (const msgpack_object *value, const tr_field_t *field, void *base,
-             const char *path, char *detail, size_t detail_size)
+             const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type != MSGPACK_OBJECT_ARRAY)
-        return tr_msg_read_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
+        return s_fail (TR_MSG_ERR_WRONG_TYPE, detail, detail_size,
                                  path, "expected an array, got %s",
                                  tr_msg_read_type_name (value));
     const msgpack_object_array *array = &value->via.array;
     if (array->size > field->bound)
-        return tr_msg_read_fail (TR_MSG_ERR_TOO_LONG, detail, detail_size,
+        return s_fail (TR_MSG_ERR_TOO_LONG, detail, detail_size,
                                  path, "%" PRIu32 " items, at most %zu",
                                  array->size, field->bound);
     char *items = (char *) base + field->offset;
     if (field->kind == TR_FIELD_HEAP_LIST && array->size > 0) {
         items = calloc (array->size, field->record->size);
         if (!items)
-            return tr_msg_read_fail (TR_MSG_ERR_MALFORMED, detail, detail_size,
+            return s_fail (TR_MSG_ERR_MALFORMED, detail, detail_size,
                                      path, "no memory for %" PRIu32 " items",
                                      array->size);
         *(void **) ((char *) base + field->offset) = items;
     }
     *(size_t *) ((char *) base + field->count_offset) = array->size;
     for (uint32_t index = 0; index < array->size; index++) {
-        char item_path [PATH_MAX_CHARS];
-        if (snprintf (item_path, sizeof (item_path), "%s[%" PRIu32 "]",
-                      path, index) < 0)
-            item_path [0] = 0;
+        s_where_t item_path = { .parent = path, .index = index };
         tr_msg_err_t err = s_read_record (&array->ptr [index], field->record,
                                           items + index * field->record->size,
-                                          item_path, detail, detail_size);
+                                          &item_path, detail, detail_size);
         if (err)
             return err;
     }
@@ -345,7 +412,7 @@ s_read_list (const msgpack_object *value, const tr_field_t *field, void *base,
 
 static tr_msg_err_t
 s_read_number (const msgpack_object *value, const tr_field_t *field,
-               char *at, const char *path, char *detail, size_t detail_size)
+               char *at, const s_where_t *path, char *detail, size_t detail_size)
 {
     uint64_t unsigned_number = 0;
     int64_t signed_number = 0;
@@ -382,7 +449,7 @@ s_read_number (const msgpack_object *value, const tr_field_t *field,
 
 static tr_msg_err_t
 s_read_field (const msgpack_object *value, const tr_field_t *field, void *base,
-              const char *path, char *detail, size_t detail_size)
+              const s_where_t *path, char *detail, size_t detail_size)
 {
     char *at = (char *) base + field->offset;
     unsigned int enum_value = 0;
@@ -409,23 +476,20 @@ s_read_field (const msgpack_object *value, const tr_field_t *field, void *base,
     }
 }
 
-tr_msg_err_t
-tr_msg_read_fields (const msgpack_object_map *map, const tr_record_t *record,
-                    void *base, const char *path, char *detail, size_t detail_size)
+static tr_msg_err_t
+s_read_fields (const msgpack_object_map *map, const tr_record_t *record,
+               void *base, const s_where_t *path, char *detail, size_t detail_size)
 {
     for (const tr_field_t *field = record->fields; field->name; field++) {
-        char field_path [PATH_MAX_CHARS];
-        if (snprintf (field_path, sizeof (field_path), "%s%s%s",
-                      path, *path? ".": "", field->name) < 0)
-            field_path [0] = 0;
+        s_where_t field_path = { .parent = path, .name = field->name };
         const msgpack_object *value = tr_msg_read_find (map, field->name);
         tr_msg_err_t err = TR_MSG_OK;
         if (value)
-            err = s_read_field (value, field, base, field_path, detail, detail_size);
+            err = s_read_field (value, field, base, &field_path, detail, detail_size);
         else
         if (field->required)
-            err = tr_msg_read_fail (TR_MSG_ERR_MISSING_FIELD, detail, detail_size,
-                                    field_path, "required field missing");
+            err = s_fail (TR_MSG_ERR_MISSING_FIELD, detail, detail_size,
+                                    &field_path, "required field missing");
         if (err)
             return err;
     }
@@ -434,15 +498,31 @@ tr_msg_read_fields (const msgpack_object_map *map, const tr_record_t *record,
 
 static tr_msg_err_t
 s_read_record (const msgpack_object *value, const tr_record_t *record,
-               void *base, const char *path, char *detail, size_t detail_size)
+               void *base, const s_where_t *path, char *detail, size_t detail_size)
 {
     if (value->type != MSGPACK_OBJECT_MAP)
-        return tr_msg_read_fail (TR_MSG_ERR_NOT_MAP, detail, detail_size, path,
+        return s_fail (TR_MSG_ERR_NOT_MAP, detail, detail_size, path,
                                  "expected a map (a %s), got %s", record->name,
                                  tr_msg_read_type_name (value));
-    tr_msg_err_t err = tr_msg_read_keys (&value->via.map, path, detail, detail_size);
+    tr_msg_err_t err = s_read_keys (&value->via.map, path, detail, detail_size);
     if (!err)
-        err = tr_msg_read_fields (&value->via.map, record, base, path,
+        err = s_read_fields (&value->via.map, record, base, path,
                                   detail, detail_size);
     return err;
+}
+
+tr_msg_err_t
+tr_msg_read_keys (const msgpack_object_map *map, const char *path,
+                  char *detail, size_t detail_size)
+{
+    s_where_t top = { .name = path };
+    return s_read_keys (map, &top, detail, detail_size);
+}
+
+tr_msg_err_t
+tr_msg_read_fields (const msgpack_object_map *map, const tr_record_t *record,
+                    void *base, const char *path, char *detail, size_t detail_size)
+{
+    s_where_t top = { .name = path };
+    return s_read_fields (map, record, base, &top, detail, detail_size);
 }

@@ -1,11 +1,13 @@
-/*  gateway_feed.h — the gateway's ZeroMQ side: a subscriber of the
-    publisher like `tallyroom watch` (subscribe to everything, take the
-    snapshot, apply the numbered messages after it; on a gap or a silence,
-    a snapshot again), writing into the hub.                              */
+/*  gateway_feed.h — the gateway's ZeroMQ side: a follower of the publisher
+    (tr_follower.h) like `tallyroom watch` (subscribe to everything, take
+    the snapshot, apply the numbered messages after it; on a gap or a
+    silence, a snapshot again), writing into the hub. Its state (live,
+    stale, syncing) goes into the hub too (gateway_hub_set_feed_state).   */
 #ifndef GATEWAY_FEED_H_INCLUDED
 #define GATEWAY_FEED_H_INCLUDED
 
 #include "gateway_hub.h"
+#include "services/lib/tr_follower.h"
 
 typedef struct _gateway_feed_t gateway_feed_t;
 
@@ -20,7 +22,16 @@ gateway_feed_t *
 void
     gateway_feed_destroy (gateway_feed_t **self_p);
 
-//  Feeds the hub until interrupted. Returns 0 on a clean stop.
+//  The follower's state, and when the publisher was last heard
+//  (monotonic ms, zclock_mono; 0: never). From the feed's thread only:
+//  other threads read the hub (gateway_hub_counters).
+tr_follower_state_t
+    gateway_feed_state (gateway_feed_t *self);
+int64_t
+    gateway_feed_heard_at (gateway_feed_t *self);
+
+//  Feeds the hub until interrupted, on its own zloop. Returns 0 on a
+//  clean stop.
 int
     gateway_feed_run (gateway_feed_t *self);
 

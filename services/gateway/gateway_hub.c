@@ -51,6 +51,8 @@ struct _gateway_hub_t {
     uint64_t dropped;           //  streams dropped for reading too slowly
     uint64_t responses [GATEWAY_STATUS_CLASSES];  //  by class: [2] = 2xx, …
     int64_t heard_at;           //  last message from the publisher, ms
+    const char *feed_state;     //  the feed's follower: "syncing", "live",
+                                //  "stale" (gateway_hub_set_feed_state)
     pthread_mutex_t cache_mutex;    //  one snapshot builder at a time
     char *cache;                //  snapshot JSON for cache_seq/cache_epoch
     size_t cache_size;
@@ -71,6 +73,7 @@ gateway_hub_new (const tr_config_t *config, size_t ring_size)
     assert (self->view && self->ring);
     self->first = 1;
     self->last = 0;
+    self->feed_state = "syncing";
     pthread_mutex_init (&self->mutex, NULL);
     pthread_mutex_init (&self->cache_mutex, NULL);
     pthread_cond_init (&self->changed, NULL);
@@ -383,11 +386,20 @@ gateway_hub_count_response (gateway_hub_t *self, unsigned int status)
 }
 
 void
+gateway_hub_set_feed_state (gateway_hub_t *self, const char *state)
+{
+    pthread_mutex_lock (&self->mutex);
+    self->feed_state = state;
+    pthread_mutex_unlock (&self->mutex);
+}
+
+void
 gateway_hub_counters (gateway_hub_t *self, gateway_counters_t *counters)
 {
     memset (counters, 0, sizeof *counters);
     pthread_mutex_lock (&self->mutex);
     counters->ready = self->ready;
+    counters->feed_state = self->feed_state;
     counters->seq = tr_view_seq (self->view);
     counters->seats = self->config->seats;
     counters->declared = tr_view_totals (self->view)->declared;

@@ -66,6 +66,12 @@ void
                              bool up, uint64_t seq, uint64_t accepted,
                              uint64_t refused);
 
+//  The feed's state, as its follower names it (tr_follower_state_name:
+//  "syncing", "live", or "stale" when the publisher has been silent too
+//  long); a string that lives for ever.
+void
+    gateway_hub_set_feed_state (gateway_hub_t *self, const char *state);
+
 //  Wakes every stream and makes them end: the gateway is stopping.
 void
     gateway_hub_stop (gateway_hub_t *self);
@@ -141,6 +147,7 @@ typedef struct {
     uint64_t ring_events;       //  events held for resumption
     uint64_t responses [GATEWAY_STATUS_CLASSES];  //  HTTP answers by class
     int64_t silence_ms;         //  since the publisher was last heard; -1
+    const char *feed_state;     //  "syncing", "live" or "stale"
 } gateway_counters_t;
 
 void

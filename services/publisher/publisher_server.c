@@ -1,35 +1,60 @@
 /*  publisher_server.c — the publisher daemon (publisher_server.h).
 
-    It keeps its own copy of the night (tr_view) the way any subscriber
-    should (the ZeroMQ Guide's Clone pattern): subscribe to the tally first,
-    then take the tally's snapshot, then apply the updates numbered after
-    it. A gap in the tally's numbers, or a heartbeat ahead of the copy,
-    means something was missed: it takes a new snapshot. Downstream
-    subscribers recover from the publisher the same way.
+    It follows the tally the way any subscriber should (tr_follower: the
+    ZeroMQ Guide's Clone pattern, with its gaps, silences and retries) and
+    passes each numbered message on as it came, topic and payload frames
+    untouched: the follower only peeks at a message's type and seq, and
+    the forwarding path decodes nothing. It keeps its own copy of the night
+    (tr_view) to answer snapshot requests, so a result or totals is decoded
+    once, after it has gone out. Downstream subscribers recover from the
+    publisher the same way it recovers from the tally.
+
+    One zloop runs it all on the monotonic clock: the tally's messages, the
+    tally's snapshot answers, the snapshot door and the heartbeat. Nothing
+    in it waits on another daemon.
 */
 
 #include "publisher_server.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_follower.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
+#define PUBLISHER_LINK_CHECK_MS       500
 #define PUBLISHER_HEARTBEAT_MS        1000
-#define PUBLISHER_SNAPSHOT_TIMEOUT_MS 2000
 
 struct _publisher_server_t {
     const tr_config_t *config;  //  the election; not owned
-    bool verbose;               //  log every message forwarded
+    bool verbose;               //  log every snapshot
     tr_view_t *view;            //  our copy of the night
-    zsock_t *sub;               //  the tally's messages
     zsock_t *pub;               //  downstream subscribers
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
     tr_curve_server_t *curve;   //  keys and ZAP handler of the doors (pub,
                                 //  snapshot) and the tally link; NULL: Curve off
-    bool synced;                //  holds a snapshot of the tally's state
-    int64_t heartbeat_at;       //  when the next heartbeat is due, ms
-    int64_t resync_at;          //  when to ask the tally again, ms
+    zsock_t *tally_sub;         //  the follower's SUB (not owned): connected
+                                //  again when the tally's link goes silent
+    int64_t link_heard_at;      //  the follower's last word from the tally
+    zloop_t *loop;              //  the one loop
+    tr_follower_t *follower;    //  of the tally
+    tr_follower_args_t follow;  //  how (the follower points at it)
     uint64_t forwarded;         //  messages passed downstream
+    tr_msg_t *scratch;          //  where a message is read into our copy
+                                //  (28 KB: not zeroed on the stack each time)
 };
+
+static void s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot);
+static void s_on_update (void *arg, const tr_follower_update_t *update);
+
+//  Binds socket to the endpoint config names; logs which one failed.
+static int
+s_bind (zsock_t *socket, const char *name, const char *endpoint)
+{
+    if (zsock_bind (socket, "%s", endpoint) >= 0)
+        return 0;
+    zsys_error ("publisher: cannot bind %s=%s: %s", name, endpoint,
+                zmq_strerror (zmq_errno ()));
+    return -1;
+}
 
 publisher_server_t *
 publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_queue)
@@ -40,11 +65,13 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     self->config = config;
     self->verbose = verbose;
     self->view = tr_view_new ();
-    self->sub = zsock_new (ZMQ_SUB);
+    self->scratch = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+    zsock_t *sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
     self->snapshot = zsock_new (ZMQ_ROUTER);
-    assert (self->view && self->sub && self->pub && self->snapshot);
-    tr_wire_unbounded (self->sub);
+    self->loop = zloop_new ();
+    assert (self->view && self->scratch && sub && self->pub && self->snapshot && self->loop);
+    tr_wire_unbounded (sub);
     //  A subscriber further behind than this loses messages (libzmq drops
     //  them for it alone): the others and the tally never wait for it, and
     //  it sees the gap in the numbers and recovers by snapshot.
@@ -53,27 +80,41 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     assert (subscriber_queue > 0);
     zsock_set_sndhwm (self->pub, subscriber_queue);
     zsock_set_sndbuf (self->pub, 256 * 1024);
-    zsock_set_maxmsgsize (self->sub, TR_MSG_SIZE_MAX);
+    zsock_set_maxmsgsize (sub, TR_MSG_SIZE_MAX);
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
-    zsock_set_subscribe (self->sub, "");
+    zsock_set_subscribe (sub, "");
     //  The subscribers' side may want keys (security.subscribers); the
     //  link from the tally is internal: the daemons' key, the tally pinned.
     if (tr_curve_server_start (config, "publisher", TR_CURVE_SUBSCRIBERS, verbose,
                                &self->curve) != 0) {
+        zsock_destroy (&sub);
         publisher_server_destroy (&self);
         return NULL;
     }
+    tr_curve_internal_client_apply (self->curve, sub);
+    if (zsock_connect (sub, "%s", config->endpoints.tally_pub) != 0) {
+        zsys_error ("publisher: cannot connect to tally_pub=%s: %s",
+                    config->endpoints.tally_pub, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&sub);
+        publisher_server_destroy (&self);
+        return NULL;
+    }
+    //  The follower owns the SUB from here, destroyed or not.
+    self->follow = (tr_follower_args_t) {
+        .name = "publisher", .upstream = "tally", .config = config,
+        .door = TR_CURVE_INTERNAL,
+        .snapshot_endpoint = config->endpoints.tally_snapshot,
+        .decode = false, .verbose = verbose,
+        .callbacks = { s_on_snapshot, s_on_update, NULL }, .arg = self
+    };
+    self->tally_sub = sub;
+    self->follower = tr_follower_new (&sub, &self->follow);
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
-    tr_curve_internal_client_apply (self->curve, self->sub);
-    if (zsock_bind (self->pub, "%s", config->endpoints.publisher_pub) < 0
-    ||  zsock_bind (self->snapshot, "%s", config->endpoints.publisher_snapshot) < 0
-    ||  zsock_connect (self->sub, "%s", config->endpoints.tally_pub) < 0) {
-        zsys_error ("publisher: cannot bind %s, %s or connect %s: %s",
-                    config->endpoints.publisher_pub,
-                    config->endpoints.publisher_snapshot,
-                    config->endpoints.tally_pub, zmq_strerror (zmq_errno ()));
+    if (s_bind (self->pub, "publisher_pub", config->endpoints.publisher_pub) != 0
+    ||  s_bind (self->snapshot, "publisher_snapshot",
+                config->endpoints.publisher_snapshot) != 0) {
         publisher_server_destroy (&self);
         return NULL;
     }
@@ -89,130 +130,134 @@ publisher_server_destroy (publisher_server_t **self_p)
     assert (self_p);
     if (*self_p) {
         publisher_server_t *self = *self_p;
-        zsock_destroy (&self->sub);
+        tr_follower_destroy (&self->follower);
+        zloop_destroy (&self->loop);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
         tr_curve_server_destroy (&self->curve);
         tr_view_destroy (&self->view);
+        free (self->scratch);
         free (self);
         *self_p = NULL;
     }
 }
 
-//  Asks the tally for its state. Messages that arrive meanwhile wait in
-//  the SUB socket and are applied after, if they are newer.
 static void
-s_resync (publisher_server_t *self)
+s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
 {
-    tr_msg_t request = { .type = TR_MSG_SNAPSHOT_REQUEST };
-    TR_COPY (request.u.snapshot_request.sender, "publisher");
-    tr_msg_t reply;
-    char error [256];
-    zsock_t *dealer = tr_curve_internal_dealer (self->curve);
-    if (tr_wire_request_on (&dealer, self->config->endpoints.tally_snapshot, &request,
-                            &reply, PUBLISHER_SNAPSHOT_TIMEOUT_MS, error,
-                            sizeof error) != 0
-    ||  reply.type != TR_MSG_SNAPSHOT_REPLY) {
-        if (self->verbose || !self->synced)
-            zsys_warning ("publisher: no snapshot from tally: %s", error);
-        self->synced = false;
-        self->resync_at = tr_wire_now_ms () + PUBLISHER_HEARTBEAT_MS;
-        tr_msg_clear (&reply);
+    publisher_server_t *self = (publisher_server_t *) arg;
+    tr_view_load (self->view, snapshot);
+}
+
+//  The next numbered message from the tally: out first, as it came, then
+//  into our copy. A heartbeat is the tally's own: ours say where we are.
+static void
+s_on_update (void *arg, const tr_follower_update_t *update)
+{
+    publisher_server_t *self = (publisher_server_t *) arg;
+    if (update->type == TR_MSG_HEARTBEAT)
         return;
+    zframe_t *topic = update->topic;
+    zframe_t *payload = update->payload;
+    zframe_send (&topic, self->pub, ZFRAME_MORE | ZFRAME_REUSE);
+    zframe_send (&payload, self->pub, ZFRAME_REUSE);
+    self->forwarded++;
+    //  An alert changes nothing in the copy but its seq: no need to read it.
+    tr_msg_t *msg = self->scratch;
+    char detail [256] = "";
+    tr_msg_err_t err = TR_MSG_OK;
+    if (update->type == TR_MSG_ALERT) {
+        msg->type = TR_MSG_ALERT;
+        msg->u.alert.seq = update->seq;
     }
-    tr_view_load (self->view, &reply.u.snapshot_reply);
-    //  A tally that has not heard from ingest yet may still miss the first
-    //  declarations: ask again until it has.
-    self->synced = reply.u.snapshot_reply.upstream;
-    self->resync_at = tr_wire_now_ms () + PUBLISHER_HEARTBEAT_MS;
-    if (self->synced || self->verbose)
-        zsys_info ("publisher: snapshot from tally seq=%llu seats=%zu%s",
-                   (unsigned long long) reply.u.snapshot_reply.seq,
-                   reply.u.snapshot_reply.result_count,
-                   self->synced ? "" : " (tally not yet linked to ingest)");
-    tr_msg_clear (&reply);
-}
-
-static void
-s_handle_tally (publisher_server_t *self)
-{
-    tr_msg_t msg;
-    zframe_t *payload = NULL;
-    char detail [256];
-    tr_msg_err_t err = tr_wire_receive_published (self->sub, &msg, &payload,
-                                                  detail, sizeof detail);
-    tr_curve_link_heard (self->curve);
-    if (err != TR_MSG_OK)
-        zsys_error ("publisher: unreadable message from tally: %s %s",
-                    tr_msg_err_name (err), detail);
     else
-    if (!self->synced)
-        ;   //  nothing to apply it to yet: the snapshot will include it
+        err = tr_msg_decode (zframe_data (payload), zframe_size (payload),
+                             msg, detail, sizeof detail);
+    tr_view_status_t status = err == TR_MSG_OK ? tr_view_apply (self->view, msg)
+                                               : TR_VIEW_GAP;
+    //  The tally numbered what it cannot have meant: say so loudly.
+    if (status != TR_VIEW_APPLIED)
+        zsys_error ("publisher: cannot apply %s seq=%llu from the tally to "
+                    "our copy (seq=%llu): %s %s", tr_msg_type_name (update->type),
+                    (unsigned long long) update->seq,
+                    (unsigned long long) tr_view_seq (self->view),
+                    tr_msg_err_name (err), detail);
+    //  A result, totals or alert owns nothing on the heap (tr_msg.h): no
+    //  need to clear all 28 KB of it for the next.
+}
+
+//  A heartbeat request is a liveness check: the answer is a heartbeat with
+//  our seq, not the whole night. Anything else is a knock for the state.
+static int
+s_handle_snapshot (zloop_t *loop, zsock_t *router, void *arg)
+{
+    (void) loop;
+    publisher_server_t *self = (publisher_server_t *) arg;
+    zframe_t *identity = NULL;
+    tr_msg_t request;
+    char detail [256];
+    tr_msg_err_t err = tr_wire_receive_request (router, &identity, &request, NULL,
+                                                detail, sizeof detail);
+    if (!identity)
+        return 0;
+    if (err == TR_MSG_OK && request.type == TR_MSG_HEARTBEAT)
+        tr_wire_heartbeat_state (router, identity, "publisher", tr_view_seq (self->view),
+                                 tr_follower_state (self->follower) == TR_FOLLOWER_LIVE
+                                 && tr_follower_upstream (self->follower),
+                                 tr_follower_seq (self->follower));
     else {
-        tr_view_status_t status = tr_view_apply (self->view, &msg);
-        if (status == TR_VIEW_GAP) {
-            zsys_warning ("publisher: gap before seq=%llu (have %llu): resync",
-                          (unsigned long long) (msg.type == TR_MSG_HEARTBEAT
-                          ? msg.u.heartbeat.seq : tr_view_seq (self->view) + 1),
-                          (unsigned long long) tr_view_seq (self->view));
-            s_resync (self);
-        }
-        else
-        if (status == TR_VIEW_APPLIED) {
-            char topic [TR_TOPIC_MAX];
-            tr_wire_topic (&msg, topic, sizeof topic);
-            tr_wire_publish_raw (self->pub, topic, zframe_data (payload),
-                                 zframe_size (payload));
-            self->forwarded++;
-        }
+        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+        tr_view_snapshot (self->view, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = tr_follower_upstream (self->follower);
+        tr_wire_send (router, identity, &answer);
+        tr_msg_clear (&answer);
     }
-    tr_msg_clear (&msg);
-    zframe_destroy (&payload);
+    tr_msg_clear (&request);
+    zframe_destroy (&identity);
+    return 0;
 }
 
-static void
-s_handle_snapshot (publisher_server_t *self)
+static int
+s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
 {
-    tr_snapshot_reply_t reply;
-    tr_view_snapshot (self->view, &reply);
-    reply.upstream = self->synced;
-    tr_wire_answer_snapshot (self->snapshot, &reply);
-    free (reply.results);
+    (void) loop;
+    (void) timer_id;
+    publisher_server_t *self = (publisher_server_t *) arg;
+    //  Not before we hold the tally's state: a restarted publisher's seq 0
+    //  would tell every subscriber that the night had started again.
+    if (tr_follower_snapshots (self->follower) > 0)
+        tr_wire_heartbeat (self->pub, NULL, "publisher", tr_view_seq (self->view));
+    return 0;
 }
 
-static void
-s_send_heartbeat (publisher_server_t *self)
+//  A Curve link that an impostor answered once stays dead in libzmq:
+//  connect again after a silence from the tally (tr_curve.h).
+static int
+s_check_link (zloop_t *loop, int timer_id, void *arg)
 {
-    self->heartbeat_at = tr_wire_heartbeat (self->pub, NULL, "publisher",
-                                            tr_view_seq (self->view))
-                       + PUBLISHER_HEARTBEAT_MS;
+    (void) loop;
+    (void) timer_id;
+    publisher_server_t *self = (publisher_server_t *) arg;
+    int64_t heard_at = tr_follower_heard_at (self->follower);
+    if (heard_at > self->link_heard_at) {
+        self->link_heard_at = heard_at;
+        tr_curve_link_heard (self->curve);
+    }
+    tr_curve_link_check (self->curve, self->tally_sub, self->config->endpoints.tally_pub);
+    return 0;
 }
 
 int
 publisher_server_run (publisher_server_t *self)
 {
-    zpoller_t *poller = zpoller_new (self->sub, self->snapshot, NULL);
-    s_resync (self);
-    s_send_heartbeat (self);
-    while (!zsys_interrupted) {
-        int64_t wait = self->heartbeat_at - tr_wire_now_ms ();
-        void *which = zpoller_wait (poller, wait > 0 ? (int) wait : 0);
-        if (which == self->sub)
-            s_handle_tally (self);
-        else
-        if (which == self->snapshot)
-            s_handle_snapshot (self);
-        else
-        if (zpoller_terminated (poller))
-            break;
-        int64_t now = tr_wire_now_ms ();
-        if (!self->synced && now >= self->resync_at)
-            s_resync (self);
-        if (now >= self->heartbeat_at)
-            s_send_heartbeat (self);
-        tr_curve_link_check (self->curve, self->sub, self->config->endpoints.tally_pub);
+    if (zloop_reader (self->loop, self->snapshot, s_handle_snapshot, self) != 0
+    ||  zloop_timer (self->loop, PUBLISHER_HEARTBEAT_MS, 0, s_send_heartbeat, self) < 0
+    ||  zloop_timer (self->loop, PUBLISHER_LINK_CHECK_MS, 0, s_check_link, self) < 0
+    ||  tr_follower_start (self->follower, self->loop) != 0) {
+        zsys_error ("publisher: cannot start the loop");
+        return 1;
     }
-    zpoller_destroy (&poller);
+    zloop_start (self->loop);
     zsys_info ("publisher: stopping seq=%llu forwarded=%llu",
                (unsigned long long) tr_view_seq (self->view),
                (unsigned long long) self->forwarded);

@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "tables.h"
-#include "services/lib/tr_curve.h"
+#include "services/lib/tr_request.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
@@ -73,21 +73,10 @@ tr_cmd_snapshot (int argc, char **argv)
     int rc = 1;
     const char *endpoint = from_tally ? config->endpoints.tally_snapshot
                                       : config->endpoints.publisher_snapshot;
-    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, from_tally
-                                           ? TR_CURVE_INTERNAL : TR_CURVE_SUBSCRIBERS,
-                                           options.cert_path, error, sizeof error);
-    if (!dealer) {
-        memset (&reply, 0, sizeof reply);
+    if (tr_request (config, from_tally ? TR_CURVE_INTERNAL : TR_CURVE_SUBSCRIBERS,
+                    options.cert_path, endpoint, &request, TR_MSG_SNAPSHOT_REPLY,
+                    &reply, timeout_ms, error, sizeof error) != 0)
         fprintf (stderr, "tallyroom snapshot: %s\n", error);
-    }
-    else
-    if (tr_wire_request_on (&dealer, endpoint, &request, &reply, timeout_ms,
-                            error, sizeof error) != 0)
-        fprintf (stderr, "tallyroom snapshot: %s\n", error);
-    else
-    if (reply.type != TR_MSG_SNAPSHOT_REPLY)
-        fprintf (stderr, "tallyroom snapshot: %s answered with a %s\n", endpoint,
-                 tr_msg_type_name (reply.type));
     else {
         if (json) {
             json_t *document = tr_json_snapshot (config, &reply.u.snapshot_reply);

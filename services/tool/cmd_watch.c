@@ -1,23 +1,28 @@
 /*  tallyroom watch — the live ticker, and the model subscriber for anyone
-    writing their own (proto/README.md, "Subscribing"): subscribe, take a
-    snapshot, apply the numbered updates after it; on a gap or a silence of
-    more than three heartbeats, take a snapshot again.                    */
+    writing their own (proto/README.md, "Subscribing"): a thin owner of the
+    follower (tr_follower.h), which subscribes, takes a snapshot, hands
+    over the numbered updates after it and takes a snapshot again on a gap
+    or a silence. With --topic it shows what it is sent and keeps no state
+    (a filtered subscription has gaps by design).                        */
 
 #include "commands.h"
 #include "tables.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_follower.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
-#define WATCH_SILENCE_MS        3500    //  three heartbeats and a half
 #define WATCH_TOPICS_MAX        16
 #define WATCH_LINGER_MS         1000    //  after the last seat, for its alerts
+#define WATCH_TICK_MS           100
+#define WATCH_STRIP_QUIET_MS    200     //  a pause that lets the strip out
+#define WATCH_PROGRESS_MS       10000   //  nothing shown that long: say we
+                                        //  are alive, on the next heartbeat
 
 typedef struct {
     const tr_config_t *config;  //  the election; not owned
-    const char *cert_path;      //  our key pair (--cert), or NULL: default
     bool json;                  //  one JSON object a line
     bool filtered;              //  --topic given: no state, no gap checks
     bool show_heartbeats;       //  a --topic asked for them (they are
@@ -25,9 +30,12 @@ typedef struct {
     bool until_complete;        //  exit once every seat has declared
     int delay_ms;               //  --delay: sleep after each message, to
                                 //  rehearse a slow graphics system
-    zsock_t *sub;               //  the publisher's messages
+    zsock_t *sub;               //  --topic: the publisher's messages
+    tr_follower_t *follower;    //  otherwise: the publisher, followed
+    tr_follower_args_t follow;  //  how (the follower points at it)
     tr_view_t *view;            //  our copy of the night
-    int64_t last_heard;         //  ms
+    int64_t heard_at;           //  monotonic ms, the last message
+    int64_t shown_at;           //  monotonic ms, the last line printed
     int64_t exit_at;            //  0, or when to leave after completion
     bool connected;             //  has heard the publisher once
     bool strip_due;             //  totals changed: print the seats strip
@@ -41,7 +49,8 @@ s_usage (FILE *stream)
         "Usage: tallyroom watch [OPTIONS]\n"
         "A live ticker of the night from the publisher: breaking alerts as\n"
         "headlines and the parties' seats after each result. Starts from a\n"
-        "snapshot and recovers by itself from gaps and silences.\n\n"
+        "snapshot and recovers by itself from gaps and silences. When nothing\n"
+        "has been shown for 10 s, a line says how many seats are still to come.\n\n"
         "Options:\n"
         "  -j, --json               one JSON object a message (a snapshot is an\n"
         "                           object with \"type\": \"snapshot\")\n"
@@ -79,40 +88,16 @@ s_check_complete (watch_t *self)
 {
     if (self->until_complete && !self->exit_at && tr_view_loaded (self->view)
     &&  tr_view_totals (self->view)->declared == self->config->seats)
-        self->exit_at = tr_wire_now_ms () + WATCH_LINGER_MS;
+        self->exit_at = zclock_mono () + WATCH_LINGER_MS;
 }
 
 static void
-s_take_snapshot (watch_t *self)
+s_connected (watch_t *self)
 {
-    tr_msg_t request = { .type = TR_MSG_SNAPSHOT_REQUEST };
-    TR_COPY (request.u.snapshot_request.sender, "watch");
-    tr_msg_t reply = { 0 };
-    char error [256] = "";
-    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, self->config,
-                                           TR_CURVE_SUBSCRIBERS, self->cert_path,
-                                           error, sizeof error);
-    if (!dealer
-    ||  tr_wire_request_on (&dealer, self->config->endpoints.publisher_snapshot,
-                            &request, &reply, 2000, error, sizeof error) != 0
-    ||  reply.type != TR_MSG_SNAPSHOT_REPLY) {
-        fprintf (stderr, "watch: no snapshot: %s\n", error);
-        tr_msg_clear (&reply);
-        return;
-    }
-    tr_view_load (self->view, &reply.u.snapshot_reply);
-    if (self->json) {
-        json_t *document = tr_json_snapshot (self->config, &reply.u.snapshot_reply);
-        json_object_set_new (document, "type", json_string ("snapshot"));
-        s_print_json (document);
-    }
-    else
-        tables_print_strip (stdout, self->config, tr_view_totals (self->view));
-    fprintf (stderr, "watch: snapshot seq=%llu declared=%u\n",
-             (unsigned long long) reply.u.snapshot_reply.seq,
-             reply.u.snapshot_reply.totals.declared);
-    tr_msg_clear (&reply);
-    s_check_complete (self);
+    if (!self->connected)
+        fprintf (stderr, "watch: connected to %s\n",
+                 self->config->endpoints.publisher_pub);
+    self->connected = true;
 }
 
 //  The tally sends a result, the totals, then the result's alerts: the
@@ -124,8 +109,29 @@ s_print_strip_if_due (watch_t *self)
     if (self->strip_due && !self->json) {
         tables_print_strip (stdout, self->config, tr_view_totals (self->view));
         fflush (stdout);
+        self->shown_at = zclock_mono ();
     }
     self->strip_due = false;
+}
+
+//  The ticker is quiet between declarations, sometimes for long: on a
+//  heartbeat after a while with nothing shown, a line that says it is
+//  alive and what it waits for.
+static void
+s_show_progress (watch_t *self)
+{
+    if (self->json || self->filtered || !tr_view_loaded (self->view)
+    ||  zclock_mono () - self->shown_at < WATCH_PROGRESS_MS)
+        return;
+    const tr_totals_t *totals = tr_view_totals (self->view);
+    uint32_t to_go = self->config->seats > totals->declared
+                   ? self->config->seats - totals->declared : 0;
+    if (to_go == 0)
+        return;
+    printf ("%-9s %u of %u seats declared, waiting for %u more\n", "...",
+            totals->declared, self->config->seats, to_go);
+    fflush (stdout);
+    self->shown_at = zclock_mono ();
 }
 
 static void
@@ -136,58 +142,123 @@ s_show (watch_t *self, const tr_msg_t *msg)
     if (self->json) {
         if (msg->type != TR_MSG_HEARTBEAT || self->show_heartbeats)
             s_print_json (tr_json_message (msg));
+        return;
     }
+    if (msg->type == TR_MSG_HEARTBEAT)
+        s_show_progress (self);
     else
-    if (msg->type == TR_MSG_ALERT)
+    if (msg->type == TR_MSG_ALERT) {
         tables_print_alert (stdout, &msg->u.alert);
+        self->shown_at = zclock_mono ();
+    }
     else
     if (msg->type == TR_MSG_TOTALS)
         self->strip_due = true;
     else
-    if (msg->type == TR_MSG_RESULT && self->filtered)
+    if (msg->type == TR_MSG_RESULT && self->filtered) {
         printf ("%-9s %s: %s %s, majority %u\n", "RESULT", msg->u.result.name,
                 msg->u.result.winner, tr_outcome_name (msg->u.result.outcome),
                 msg->u.result.majority);
+        self->shown_at = zclock_mono ();
+    }
     fflush (stdout);
 }
 
+//  --- The follower's owner ----------------------------------------------
+
 static void
-s_handle_message (watch_t *self)
+s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
 {
+    watch_t *self = (watch_t *) arg;
+    s_connected (self);
+    tr_view_load (self->view, snapshot);
+    self->strip_due = false;
+    if (self->json) {
+        json_t *document = tr_json_snapshot (self->config, snapshot);
+        json_object_set_new (document, "type", json_string ("snapshot"));
+        s_print_json (document);
+    }
+    else {
+        tables_print_strip (stdout, self->config, tr_view_totals (self->view));
+        fflush (stdout);
+    }
+    self->shown_at = zclock_mono ();
+    fprintf (stderr, "watch: snapshot seq=%llu declared=%u\n",
+             (unsigned long long) snapshot->seq, snapshot->totals.declared);
+    s_check_complete (self);
+}
+
+static void
+s_on_update (void *arg, const tr_follower_update_t *update)
+{
+    watch_t *self = (watch_t *) arg;
+    self->heard_at = zclock_mono ();
+    //  Totals come as what changed: show them merged, every party.
+    if (tr_view_apply (self->view, update->msg) == TR_VIEW_APPLIED)
+        s_show (self, tr_view_merged (self->view, update->msg));
+    s_check_complete (self);
+    if (self->delay_ms)
+        zclock_sleep (self->delay_ms);
+}
+
+//  --- With --topic: what comes, as it comes ----------------------------
+
+static int
+s_handle_filtered (zloop_t *loop, zsock_t *sub, void *arg)
+{
+    (void) loop;
+    watch_t *self = (watch_t *) arg;
     tr_msg_t msg;
     char detail [256];
-    tr_msg_err_t err = tr_wire_receive_published (self->sub, &msg, NULL,
+    tr_msg_err_t err = tr_wire_receive_published (sub, &msg, NULL,
                                                   detail, sizeof detail);
-    self->last_heard = tr_wire_now_ms ();
-    if (err != TR_MSG_OK) {
+    self->heard_at = zclock_mono ();
+    if (err != TR_MSG_OK)
         fprintf (stderr, "watch: unreadable message: %s %s\n",
                  tr_msg_err_name (err), detail);
-        return;
-    }
-    if (!self->connected) {
-        self->connected = true;
-        fprintf (stderr, "watch: connected to %s\n",
-                 self->config->endpoints.publisher_pub);
-        if (!self->filtered)
-            s_take_snapshot (self);
-    }
-    if (self->filtered)
-        s_show (self, &msg);
     else {
-        tr_view_status_t status = tr_view_apply (self->view, &msg);
-        if (status == TR_VIEW_GAP) {
-            fprintf (stderr, "watch: gap after seq=%llu: taking a snapshot\n",
-                     (unsigned long long) tr_view_seq (self->view));
-            s_take_snapshot (self);
-            status = tr_view_apply (self->view, &msg);
-        }
-        if (status == TR_VIEW_APPLIED)      //  totals as merged: every party
-            s_show (self, tr_view_merged (self->view, &msg));
-        s_check_complete (self);
+        s_connected (self);
+        s_show (self, &msg);
     }
     tr_msg_clear (&msg);
     if (self->delay_ms)
         zclock_sleep (self->delay_ms);
+    return 0;
+}
+
+static int
+s_tick (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    watch_t *self = (watch_t *) arg;
+    int64_t now = zclock_mono ();
+    if (now - self->heard_at >= WATCH_STRIP_QUIET_MS)
+        s_print_strip_if_due (self);
+    if (self->filtered && now - self->heard_at > TR_FOLLOWER_SILENCE_MS) {
+        fprintf (stderr, "watch: nothing from %s for %d ms\n",
+                 self->config->endpoints.publisher_pub, TR_FOLLOWER_SILENCE_MS);
+        self->heard_at = now;
+    }
+    return self->exit_at && now >= self->exit_at ? -1 : 0;
+}
+
+static int
+s_run (watch_t *self)
+{
+    zloop_t *loop = zloop_new ();
+    assert (loop);
+    self->heard_at = self->shown_at = zclock_mono ();
+    int rc = zloop_timer (loop, WATCH_TICK_MS, 0, s_tick, self) < 0 ? -1
+           : self->follower ? tr_follower_start (self->follower, loop)
+           : zloop_reader (loop, self->sub, s_handle_filtered, self);
+    if (rc == 0)
+        zloop_start (loop);
+    s_print_strip_if_due (self);
+    //  The follower's readers go before the loop does.
+    tr_follower_destroy (&self->follower);
+    zloop_destroy (&loop);
+    return rc == 0 ? 0 : 1;
 }
 
 //  The state this watcher holds, as the snapshot document, into path.
@@ -203,33 +274,6 @@ s_write_final (watch_t *self, const char *path)
     if (rc != 0)
         fprintf (stderr, "tallyroom watch: cannot write %s\n", path);
     return rc;
-}
-
-static int
-s_run (watch_t *self)
-{
-    zpoller_t *poller = zpoller_new (self->sub, NULL);
-    self->last_heard = tr_wire_now_ms ();
-    while (!zsys_interrupted) {
-        if (zpoller_wait (poller, 200) == self->sub)
-            s_handle_message (self);
-        else
-            s_print_strip_if_due (self);
-        int64_t now = tr_wire_now_ms ();
-        if (self->exit_at && now >= self->exit_at)
-            break;
-        if (now - self->last_heard > WATCH_SILENCE_MS) {
-            fprintf (stderr, "watch: nothing from %s for %d ms%s\n",
-                     self->config->endpoints.publisher_pub, WATCH_SILENCE_MS,
-                     self->filtered ? "" : ": taking a snapshot");
-            if (!self->filtered)
-                s_take_snapshot (self);
-            self->last_heard = now;
-        }
-    }
-    s_print_strip_if_due (self);
-    zpoller_destroy (&poller);
-    return 0;
 }
 
 int
@@ -283,37 +327,53 @@ tr_cmd_watch (int argc, char **argv)
         s_usage (stdout);
         return 0;
     }
+    //  stdout is the ticker (or JSON lines): the follower's warnings go
+    //  with ours, to stderr.
+    zsys_set_logstream (stderr);
     tr_config_t *config = tr_options_load_config (&options, "tallyroom watch");
     if (!config)
         return 2;
     self.config = config;
-    self.cert_path = options.cert_path;
     char error [256];
-    self.sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
+    zsock_t *sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
                                     options.cert_path, error, sizeof error);
-    if (!self.sub) {
+    if (!sub) {
         fprintf (stderr, "tallyroom watch: %s\n", error);
         tr_config_destroy (&config);
         return 2;
     }
     self.filtered = topic_count > 0;
     self.view = tr_view_new ();
-    tr_wire_unbounded (self.sub);
+    tr_wire_unbounded (sub);
     if (queue) {
-        zsock_set_rcvhwm (self.sub, queue);
-        zsock_set_rcvbuf (self.sub, 64 * 1024);     //  the kernel's queue too
+        zsock_set_rcvhwm (sub, queue);
+        zsock_set_rcvbuf (sub, 64 * 1024);          //  the kernel's queue too
     }
-    zsock_set_maxmsgsize (self.sub, TR_MSG_SIZE_MAX);
-    zsock_set_subscribe (self.sub, "heartbeat");
+    zsock_set_maxmsgsize (sub, TR_MSG_SIZE_MAX);
+    zsock_set_subscribe (sub, "heartbeat");
     for (size_t index = 0; index < topic_count; index++) {
-        zsock_set_subscribe (self.sub, topics [index]);
+        zsock_set_subscribe (sub, topics [index]);
         if (strncmp ("heartbeat", topics [index], strlen (topics [index])) == 0)
             self.show_heartbeats = true;
     }
     if (!self.filtered)
-        zsock_set_subscribe (self.sub, "");
+        zsock_set_subscribe (sub, "");
     int rc = 1;
-    if (zsock_connect (self.sub, "%s", config->endpoints.publisher_pub) == 0) {
+    if (zsock_connect (sub, "%s", config->endpoints.publisher_pub) == 0) {
+        if (self.filtered)
+            self.sub = sub;
+        else {
+            //  The follower tells of its snapshots through us (quiet): a
+            //  reader of the ticker's stderr knows these lines.
+            self.follow = (tr_follower_args_t) {
+                .name = "watch", .upstream = "publisher", .config = config,
+                .door = TR_CURVE_SUBSCRIBERS, .cert_path = options.cert_path,
+                .snapshot_endpoint = config->endpoints.publisher_snapshot,
+                .decode = true, .quiet = true, .verbose = options.verbose,
+                .callbacks = { s_on_snapshot, s_on_update, NULL }, .arg = &self
+            };
+            self.follower = tr_follower_new (&sub, &self.follow);
+        }
         rc = s_run (&self);
         if (final_path && s_write_final (&self, final_path) != 0)
             rc = 1;
@@ -321,6 +381,7 @@ tr_cmd_watch (int argc, char **argv)
     else
         fprintf (stderr, "tallyroom watch: cannot connect to %s\n",
                  config->endpoints.publisher_pub);
+    zsock_destroy (&sub);
     zsock_destroy (&self.sub);
     tr_view_destroy (&self.view);
     tr_config_destroy (&config);

@@ -1,0 +1,44 @@
+/*  tr_request.c — one request to a daemon's door (tr_request.h).         */
+
+#include "tr_request.h"
+
+zsock_t *
+tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
+                   const char *cert_path, const char *endpoint,
+                   int send_timeout_ms, char *error, size_t error_size)
+{
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
+                                           error, error_size);
+    if (!dealer)
+        return NULL;
+    zsock_set_linger (dealer, 0);
+    zsock_set_sndtimeo (dealer, send_timeout_ms);
+    zsock_set_maxmsgsize (dealer, TR_MSG_SIZE_MAX);
+    if (zsock_connect (dealer, "%s", endpoint) != 0) {
+        snprintf (error, error_size, "cannot connect to %s", endpoint);
+        zsock_destroy (&dealer);
+    }
+    return dealer;
+}
+
+int
+tr_request (const tr_config_t *config, tr_curve_door_t door, const char *cert_path,
+            const char *endpoint, const tr_msg_t *request, tr_msg_type_t expected,
+            tr_msg_t *reply, int timeout_ms, char *error, size_t error_size)
+{
+    memset (reply, 0, sizeof *reply);
+    zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
+                                           error, error_size);
+    if (!dealer
+    ||  tr_wire_request_on (&dealer, endpoint, request, reply, timeout_ms,
+                            error, error_size) != 0)
+        return -1;
+    if (expected != TR_REQUEST_ANY_TYPE && reply->type != expected) {
+        snprintf (error, error_size, "%s answered with a %s, not a %s",
+                  endpoint, tr_msg_type_name (reply->type),
+                  tr_msg_type_name (expected));
+        tr_msg_clear (reply);
+        return -1;
+    }
+    return 0;
+}
