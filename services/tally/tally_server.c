@@ -56,8 +56,9 @@
 #define TALLY_FETCH_WAIT_MAX_MS  30000    //  after timeouts have doubled it
 #define TALLY_FETCH_QUEUE           16    //  requests held while ingest is away
 //  Messages queued for one subscriber of tally_pub (the publisher) before
-//  it loses them: over a second of the night at full speed, a few MB.
-#define TALLY_PUB_QUEUE           1000
+//  it loses them: three nights of 2024 at full speed (a burst the
+//  publisher is slow to read must not cost every subscriber a gap), ~8 MB.
+#define TALLY_PUB_QUEUE          10000
 #define TALLY_EXIT_REWIND            3    //  ingest's seq went back
 #define TALLY_SNAPSHOT_WAITING      64    //  requests held while rebuilding
 #define TALLY_LINK_CHECK_MS        500    //  how often to look for a dead link

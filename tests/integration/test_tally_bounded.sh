@@ -2,8 +2,8 @@
 # Issue 11, finding 6: a hung publisher must not grow the tally without
 # bound. The night is played with everything running (the tally's state is
 # then built); the publisher is stopped (SIGSTOP: alive, its connection
-# open, reading nothing) and five more nights' worth of declarations are
-# played (every seat corrected five times: tests/integration/
+# open, reading nothing) and ten more nights' worth of declarations are
+# played (every seat corrected ten times: tests/integration/
 # corrections_night.py). The tally's memory may grow by its queue to the
 # publisher, which is bounded (tally_server.c, TALLY_PUB_QUEUE: README.md,
 # "What is guaranteed"), and not by what the publisher missed. The publisher
@@ -15,8 +15,8 @@
 # $bound_kb, a security limit (a hung peer's cost), not a speed.
 . "$(dirname "$0")/lib.sh"
 
-rounds=5
-bound_kb=${TALLY_QUEUE_BOUND_KB:-12288}
+rounds=10
+bound_kb=${TALLY_QUEUE_BOUND_KB:-20480}
 tr() { "$bin/tallyroom" "$1" "${endpoints[@]}" "${@:2}"; }
 seq_of() {      # seq_of publisher|tally: the last declaration in its snapshot, or 0
     tr snapshot --from "$1" --json 2>/dev/null | /usr/bin/python3 -c '
