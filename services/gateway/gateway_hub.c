@@ -50,7 +50,7 @@ struct _gateway_hub_t {
     uint64_t streams_total;     //  event streams opened since start
     uint64_t dropped;           //  streams dropped for reading too slowly
     uint64_t responses [GATEWAY_STATUS_CLASSES];  //  by class: [2] = 2xx, …
-    int64_t heard_at;           //  last message from the publisher, ms
+    int64_t heard_at;           //  last message from the publisher, monotonic ms
     const char *feed_state;     //  the feed's follower: "syncing", "live",
                                 //  "stale" (gateway_hub_set_feed_state)
     pthread_mutex_t cache_mutex;    //  one snapshot builder at a time
@@ -135,7 +135,7 @@ gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot)
     tr_view_load (self->view, snapshot);
     self->ready = true;
     self->snapshots++;
-    self->heard_at = tr_wire_now_ms ();
+    self->heard_at = zclock_mono ();
     pthread_cond_broadcast (&self->changed);
     pthread_mutex_unlock (&self->mutex);
 }
@@ -166,7 +166,7 @@ tr_view_status_t
 gateway_hub_apply (gateway_hub_t *self, const tr_msg_t *msg)
 {
     pthread_mutex_lock (&self->mutex);
-    self->heard_at = tr_wire_now_ms ();
+    self->heard_at = zclock_mono ();
     if (msg->type == TR_MSG_HEARTBEAT) {
         self->services [GATEWAY_SERVICE_PUBLISHER].up = true;
         self->services [GATEWAY_SERVICE_PUBLISHER].seq = msg->u.heartbeat.seq;
@@ -416,6 +416,6 @@ gateway_hub_counters (gateway_hub_t *self, gateway_counters_t *counters)
     counters->dropped = self->dropped;
     counters->ring_events = self->last + 1 - self->first;
     memcpy (counters->responses, self->responses, sizeof counters->responses);
-    counters->silence_ms = self->heard_at ? tr_wire_now_ms () - self->heard_at : -1;
+    counters->silence_ms = self->heard_at ? zclock_mono () - self->heard_at : -1;
     pthread_mutex_unlock (&self->mutex);
 }

@@ -64,17 +64,17 @@ s_probe_actor (zsock_t *pipe, void *argument)
     zsock_signal (pipe, 0);
     zpoller_t *poller = zpoller_new (pipe, NULL);
     zpoller_set_nonstop (poller, true);     //  stop on $TERM only
-    int64_t probe_at = tr_wire_now_ms ();
+    int64_t probe_at = zclock_mono ();
     bool running = true;
     while (running) {
-        int64_t wait = probe_at - tr_wire_now_ms ();
+        int64_t wait = probe_at - zclock_mono ();
         if (zpoller_wait (poller, wait > 0 ? (int) wait : 0) == pipe
         &&  s_stop_asked (pipe))
             break;
-        if (tr_wire_now_ms () >= probe_at) {
+        if (zclock_mono () >= probe_at) {
             if (!s_probe (args, probers, pipe))
                 running = !s_stop_asked (pipe);
-            probe_at = tr_wire_now_ms () + PROBE_INTERVAL_MS;
+            probe_at = zclock_mono () + PROBE_INTERVAL_MS;
         }
     }
     zpoller_destroy (&poller);

@@ -1,6 +1,7 @@
 /*  tr_prober.c — one door's liveness check (tr_prober.h).              */
 
 #include "tr_prober.h"
+#include "tr_request.h"
 #include "tr_wire.h"
 
 struct _tr_prober_t {
@@ -10,8 +11,8 @@ struct _tr_prober_t {
     const char *cert_path;      //  our key pair, or NULL; not owned
     char asker [TR_CODE_MAX + 1];   //  our name in the request
     zsock_t *dealer;            //  the probe out, or NULL
-    int64_t started_at;         //  when it was sent, ms
-    int64_t deadline;           //  when it gives up, ms
+    int64_t started_at;         //  when it was sent, monotonic ms
+    int64_t deadline;           //  when it gives up, monotonic ms
     int timeout_ms;             //  as asked, for the message
     char error [256];           //  why it could not be sent; "" if it was
 };
@@ -45,27 +46,20 @@ int
 tr_prober_start (tr_prober_t *self, int timeout_ms)
 {
     zsock_destroy (&self->dealer);
-    self->started_at = tr_wire_now_ms ();
+    self->started_at = zclock_mono ();
     self->deadline = self->started_at + timeout_ms;
     self->timeout_ms = timeout_ms;
     self->error [0] = 0;
-    self->dealer = tr_curve_client_new (ZMQ_DEALER, self->config, self->door,
-                                        self->cert_path, self->error,
-                                        sizeof self->error);
-    if (!self->dealer)
-        return -1;
-    zsock_set_linger (self->dealer, 0);
-    zsock_set_maxmsgsize (self->dealer, TR_MSG_SIZE_MAX);
     //  The request waits in the socket's queue until the connection (and
     //  Curve's handshake) is made: on a slow link that is most of the wait.
-    zsock_set_sndtimeo (self->dealer, 0);
+    self->dealer = tr_request_dealer (self->config, self->door, self->cert_path,
+                                      self->endpoint, 0, self->error,
+                                      sizeof self->error);
+    if (!self->dealer)
+        return -1;
     tr_msg_t request = { .type = TR_MSG_HEARTBEAT };
-    request.u.heartbeat.sent_at = self->started_at;
+    request.u.heartbeat.sent_at = tr_wire_now_ms ();     //  Unix ms, on the wire
     TR_COPY (request.u.heartbeat.sender, self->asker);
-    if (zsock_connect (self->dealer, "%s", self->endpoint) != 0)
-        snprintf (self->error, sizeof self->error, "cannot connect to %s",
-                  self->endpoint);
-    else
     if (tr_wire_send (self->dealer, NULL, &request) != 0)
         snprintf (self->error, sizeof self->error, "cannot send to %s",
                   self->endpoint);
@@ -86,7 +80,7 @@ tr_prober_remaining (tr_prober_t *self)
 {
     if (!self->dealer)
         return -1;
-    int64_t remaining = self->deadline - tr_wire_now_ms ();
+    int64_t remaining = self->deadline - zclock_mono ();
     return remaining > 0 ? (int) remaining : 0;
 }
 
@@ -137,7 +131,7 @@ tr_prober_check (tr_prober_t *self, tr_probe_result_t *result)
     if (!self->dealer && !self->error [0])
         return false;               //  no probe out
     memset (result, 0, sizeof *result);
-    result->elapsed_ms = tr_wire_now_ms () - self->started_at;
+    result->elapsed_ms = zclock_mono () - self->started_at;
     if (!self->dealer) {
         snprintf (result->error, sizeof result->error, "%s", self->error);
         self->error [0] = 0;
@@ -146,7 +140,7 @@ tr_prober_check (tr_prober_t *self, tr_probe_result_t *result)
     if (zsock_events (self->dealer) & ZMQ_POLLIN)
         s_take_answer (self, result);
     else
-    if (tr_wire_now_ms () >= self->deadline)
+    if (zclock_mono () >= self->deadline)
         snprintf (result->error, sizeof result->error,
                   "no answer from %s within %d ms", self->endpoint,
                   self->timeout_ms);

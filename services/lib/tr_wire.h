@@ -92,7 +92,9 @@ void
 void
     tr_wire_unbounded (zsock_t *socket);
 
-//  Current time, Unix milliseconds.
+//  Current time, Unix milliseconds: for the wall-clock fields on the wire
+//  (accepted_at, sent_at). Time a wait or a timeout on zclock_mono, which
+//  does not jump when the clock is set.
 int64_t
     tr_wire_now_ms (void);
 

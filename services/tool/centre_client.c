@@ -101,7 +101,7 @@ s_transmit (centre_client_t *self, waiting_t *waiting)
     tr_msg_t msg = { .type = TR_MSG_DECLARATION };
     msg.u.declaration = waiting->declaration;
     waiting->attempts++;
-    waiting->deadline = tr_wire_now_ms () + self->timeout_ms;
+    waiting->deadline = zclock_mono () + self->timeout_ms;
     return tr_wire_send (self->dealer, NULL, &msg);
 }
 
@@ -126,7 +126,7 @@ centre_client_send (centre_client_t *self, const tr_declaration_t *declaration)
 static int
 s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
 {
-    int64_t now = tr_wire_now_ms ();
+    int64_t now = zclock_mono ();
     waiting_t *waiting = (waiting_t *) zhashx_first (self->waiting);
     while (waiting) {
         if (now >= waiting->deadline) {
@@ -173,7 +173,7 @@ s_back_off (centre_client_t *self, waiting_t *waiting)
         backoff = CENTRE_BACKOFF_MAX_MS;
     waiting->unavailable++;
     waiting->attempts = 0;          //  ingest answered: not a lost message
-    waiting->deadline = tr_wire_now_ms () + backoff;
+    waiting->deadline = zclock_mono () + backoff;
     return true;
 }
 
@@ -218,7 +218,7 @@ s_receive (centre_client_t *self, tr_msg_t *reply)
 int
 centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply)
 {
-    int64_t until = tr_wire_now_ms () + wait_ms;
+    int64_t until = zclock_mono () + wait_ms;
     zpoller_t *poller = zpoller_new (self->dealer, NULL);
     int rc = 0;
     while (rc == 0) {
@@ -226,7 +226,7 @@ centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply)
             rc = -1;
             break;
         }
-        int64_t left = until - tr_wire_now_ms ();
+        int64_t left = until - zclock_mono ();
         if (left <= 0 || zsys_interrupted)
             break;
         if (left > 100)

@@ -51,7 +51,7 @@ s_usage (FILE *stream)
 static void
 s_progress (replay_t *replay, centre_client_t *client, bool final)
 {
-    int64_t now = tr_wire_now_ms ();
+    int64_t now = zclock_mono ();
     if (replay->quiet || (!final && now < replay->progress_at))
         return;
     replay->progress_at = now + 1000;
@@ -107,7 +107,7 @@ s_pace (replay_t *replay, centre_client_t *client, int64_t started_ms,
                      / replay->speed;
     int64_t due = started_ms + (int64_t) offset_ms;
     int64_t now;
-    while ((now = tr_wire_now_ms ()) < due && !zsys_interrupted)
+    while ((now = zclock_mono ()) < due && !zsys_interrupted)
         s_collect (replay, client, (int) (due - now < 100 ? due - now : 100));
 }
 
@@ -116,7 +116,7 @@ s_play (replay_t *replay, tr_nightlog_t *night, centre_client_t *client)
 {
     tr_declaration_t declaration;
     char error [512];
-    int64_t started_ms = tr_wire_now_ms ();
+    int64_t started_ms = zclock_mono ();
     int64_t first_recorded_ms = 0;
     tr_nightlog_err_t err = TR_NIGHTLOG_END;
     while (!zsys_interrupted

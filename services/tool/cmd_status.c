@@ -138,16 +138,16 @@ tr_cmd_status (int argc, char **argv)
                                         options.cert_path, "status");
     //  Quiet asks until all are up or the wait has passed; unless --quiet,
     //  one more ask prints what it finds.
-    int64_t give_up = tr_wire_now_ms () + wait_seconds * 1000LL;
+    int64_t give_up = zclock_mono () + wait_seconds * 1000LL;
     bool all_up;
-    int64_t asked_at = tr_wire_now_ms ();
+    int64_t asked_at = zclock_mono ();
     while (!(all_up = s_ask_all (probers, endpoints, timeout_ms, true))
-        && tr_wire_now_ms () < give_up && !zsys_interrupted) {
+        && zclock_mono () < give_up && !zsys_interrupted) {
         //  A refused connection is no reason to ask again at once.
-        int64_t took = tr_wire_now_ms () - asked_at;
+        int64_t took = zclock_mono () - asked_at;
         if (took < 200)
             usleep ((useconds_t) (200 - took) * 1000);
-        asked_at = tr_wire_now_ms ();
+        asked_at = zclock_mono ();
     }
     if (!quiet)
         all_up = s_ask_all (probers, endpoints, timeout_ms, false);
