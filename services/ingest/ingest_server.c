@@ -14,6 +14,7 @@
 
 #include "ingest_server.h"
 #include "ingest_records.h"
+#include "services/lib/tr_door_guard.h"
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_authorise.h"
 #include "services/lib/tr_curve.h"
@@ -49,6 +50,7 @@ struct _ingest_server_t {
                                     //  being handled ("" with Curve off)
     zsock_t *pub;               //  the tally subscribes here
     zsock_t *records_router;    //  the tally asks here for what it missed
+    tr_door_guard_t *records_guard; //  what one client can cost it
     tr_nightlog_t *log;         //  the night so far, on disk: we append
     ingest_records_t *records;  //  and read it back from here
     uint64_t seq;               //  last sequence number given
@@ -168,6 +170,8 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
         return NULL;
     }
     tr_curve_server_apply (self->curve, self->router);
+    self->records_guard = tr_door_guard_new (self->records_router, TR_DOOR_RECORDS,
+                                             "ingest_records");
     if (zsock_bind (self->router, "%s", config->endpoints.ingest) < 0
     ||  zsock_bind (self->pub, "%s", config->endpoints.ingest_pub) < 0
     ||  zsock_bind (self->records_router, "%s", config->endpoints.ingest_records) < 0) {
@@ -193,6 +197,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         zsock_destroy (&self->router);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->records_router);
+        tr_door_guard_destroy (&self->records_guard);   //  after its socket
         tr_curve_server_destroy (&self->curve);
         ingest_records_destroy (&self->records);
         tr_nightlog_destroy (&self->log);

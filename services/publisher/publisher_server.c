@@ -10,6 +10,7 @@
 
 #include "publisher_server.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_door_guard.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
@@ -25,6 +26,8 @@ struct _publisher_server_t {
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
     tr_curve_server_t *curve;   //  keys and ZAP handler of pub and snapshot;
                                 //  NULL: subscribers need no key
+    tr_door_guard_t *pub_guard;     //  what one client can cost pub
+    tr_door_guard_t *snapshot_guard;    //  and snapshot (tr_door_guard.h)
     bool synced;                //  holds a snapshot of the tally's state
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     int64_t resync_at;          //  when to ask the tally again, ms
@@ -66,6 +69,9 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     }
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
+    self->pub_guard = tr_door_guard_new (self->pub, TR_DOOR_FEED, "publisher_pub");
+    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
+                                              "publisher_snapshot");
     if (zsock_bind (self->pub, "%s", config->endpoints.publisher_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.publisher_snapshot) < 0
     ||  zsock_connect (self->sub, "%s", config->endpoints.tally_pub) < 0) {
@@ -91,6 +97,8 @@ publisher_server_destroy (publisher_server_t **self_p)
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
+        tr_door_guard_destroy (&self->pub_guard);       //  after their sockets
+        tr_door_guard_destroy (&self->snapshot_guard);
         tr_curve_server_destroy (&self->curve);
         tr_view_destroy (&self->view);
         free (self);

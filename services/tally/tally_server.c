@@ -13,6 +13,7 @@
 */
 
 #include "tally_server.h"
+#include "services/lib/tr_door_guard.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
 
@@ -27,6 +28,7 @@ struct _tally_server_t {
     zsock_t *sub;               //  ingest's declarations
     zsock_t *pub;               //  results, totals, alerts, heartbeats
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
+    tr_door_guard_t *snapshot_guard;    //  what one client can cost it
     bool upstream;              //  has heard from ingest at all
     uint64_t ingest_seq;        //  last declaration number applied
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
@@ -54,6 +56,8 @@ tally_server_new (const tr_config_t *config, bool verbose)
     zsock_set_maxmsgsize (self->snapshot, 64 * 1024);
     zsock_set_maxmsgsize (self->pub, 64 * 1024);
     zsock_set_subscribe (self->sub, "");
+    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
+                                              "tally_snapshot");
     if (zsock_bind (self->pub, "%s", config->endpoints.tally_pub) < 0
     ||  zsock_bind (self->snapshot, "%s", config->endpoints.tally_snapshot) < 0
     ||  zsock_connect (self->sub, "%s", config->endpoints.ingest_pub) < 0) {
@@ -78,6 +82,7 @@ tally_server_destroy (tally_server_t **self_p)
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
+        tr_door_guard_destroy (&self->snapshot_guard);  //  after its socket
         tr_tally_destroy (&self->tally);
         free (self);
         *self_p = NULL;
