@@ -18,8 +18,9 @@
 
 typedef struct _gateway_hub_t gateway_hub_t;
 
-#define GATEWAY_REPLAY_MAX  256     //  events a resuming stream is replayed;
-                                    //  further back, a snapshot costs less
+#define GATEWAY_REPLAY_MAX  1024    //  events a resuming stream is replayed
+                                    //  (~4 MB); further back, it gets a
+                                    //  snapshot (~0.9 MB) instead
 
 //  The daemons the gateway watches, for the per-service metrics.
 typedef enum {

@@ -9,6 +9,12 @@
       writing, the kernel send_buffer (doubled by Linux). So a client that
       asks and never reads costs at most (reply_queue + 1) replies plus
       2 x send_buffer, however often it asks.
+    - A connection that is gone keeps its queues until the daemon has read
+      every request it had queued (libzmq's pipe waits for that before it
+      goes), and replies to those requests still queue for it: with
+      1,000 requests queued (the default RCVHWM) such pipes outlived their
+      connections by seconds and held 200 MB between them. request_queue
+      keeps that to a few requests.
     - Frames of a message that is never finished are queued by libzmq with
       no bound at all (the HWM counts whole messages, MAXMSGSIZE bounds one
       frame): 30 MB of empty frames cost a gigabyte. What a connection can
@@ -16,7 +22,10 @@
       (tcpi_bytes_received). Requests are ~40 bytes and each one is asked on
       a fresh connection by every client we ship; a subscription is a topic.
       A connection that sends more than received_max over its life is shut
-      down, which ends it in libzmq and frees its queues.
+      down, which ends it in libzmq and frees its queues. What arrives in
+      the TR_DOOR_GUARD_CHECK_MS before the check sees it counts too; a
+      small receive_buffer (the TCP window) keeps that small on a real
+      network (on loopback the window refills in microseconds).
     - Connections are bounded in all and per address, so the sums above
       have a bound too: connections_max x per-connection cost.
     - A snapshot reply is ~18,000 times its request (735 KB for 39 bytes).
@@ -25,7 +34,10 @@
       it, its connections are shut down and new ones refused until the
       bucket refills. A subscriber takes one snapshot when it starts and one
       after each gap; a flood that would take the door's whole bandwidth
-      from everyone else gets sent_rate.
+      from everyone else gets sent_rate. The kernel paces each connection
+      to pace bytes a second (a snapshot in ~0.1 s), so what one takes
+      between two checks stays small even when the guard's thread waits
+      for a CPU.
 
     The descriptors belong to libzmq's I/O thread; the guard only reads
     their counters and calls shutdown(2), which libzmq sees as the peer
@@ -41,6 +53,10 @@
 //  tr_door_guard_tcp.c
 int
 tr_door_guard_tcp_counts (int fd, uint64_t *received, uint64_t *acked);
+uint64_t
+tr_door_guard_tcp_queued (int fd);
+void
+tr_door_guard_tcp_pace (int fd, uint64_t rate);
 
 #define S_KIB  (1024ULL)
 #define S_MIB  (1024ULL * 1024)
@@ -50,14 +66,17 @@ tr_door_guard_tcp_counts (int fd, uint64_t *received, uint64_t *acked);
 static const tr_door_limits_t s_limits [] = {
     [TR_DOOR_SNAPSHOT] = {
         .connections_max = 64, .per_address_max = 8, .received_max = 16 * S_KIB,
-        .sent_burst = 16 * S_MIB, .sent_rate = 2 * S_MIB,
-        .reply_queue = 2, .send_buffer = 256 * 1024 },
+        .sent_burst = 16 * S_MIB, .sent_rate = 2 * S_MIB, .pace = 8 * S_MIB,
+        .reply_queue = 2, .request_queue = 4, .send_buffer = 256 * 1024,
+        .receive_buffer = 16 * 1024 },
     [TR_DOOR_FEED] = {
         .connections_max = 1024, .per_address_max = 64, .received_max = 64 * S_KIB,
-        .sent_burst = 0, .sent_rate = 0, .reply_queue = 0, .send_buffer = 0 },
+        .sent_burst = 0, .sent_rate = 0, .reply_queue = 0, .send_buffer = 0,
+        .receive_buffer = 16 * 1024 },
     [TR_DOOR_RECORDS] = {
         .connections_max = 16, .per_address_max = 4, .received_max = 16 * S_KIB,
-        .sent_burst = 0, .sent_rate = 0, .reply_queue = 2, .send_buffer = 256 * 1024 },
+        .sent_burst = 0, .sent_rate = 0, .reply_queue = 2, .request_queue = 4,
+        .send_buffer = 256 * 1024, .receive_buffer = 16 * 1024 },
 };
 
 typedef struct {
@@ -185,6 +204,8 @@ s_accepted (s_self_t *self, int fd)
         if (tr_door_guard_tcp_counts (fd, &received, &connection->acked) != 0)
             connection->acked = 0;
         account->connections++;
+        if (limits->pace)
+            tr_door_guard_tcp_pace (fd, limits->pace);
         return;
     }
     shutdown (fd, SHUT_RDWR);
@@ -226,11 +247,17 @@ s_handle_event (s_self_t *self)
     zmsg_destroy (&msg);
 }
 
+//  Shuts a connection down. What its send queue holds still goes out, so
+//  its address is charged for that now.
 static void
-s_close (s_connection_t *connection)
+s_close (s_self_t *self, s_connection_t *connection)
 {
-    if (!connection->closing)
-        shutdown (connection->fd, SHUT_RDWR);
+    if (connection->closing)
+        return;
+    if (self->limits.sent_burst)
+        s_account (self, connection->address)->tokens
+            -= (double) tr_door_guard_tcp_queued (connection->fd);
+    shutdown (connection->fd, SHUT_RDWR);
     connection->closing = true;
 }
 
@@ -254,7 +281,7 @@ s_check (s_self_t *self, int64_t now)
                     "connection (at most %llu)", connection->address,
                     (unsigned long long) received,
                     (unsigned long long) limits->received_max);
-            s_close (connection);
+            s_close (self, connection);
         }
     }
     if (!limits->sent_burst)
@@ -268,7 +295,7 @@ s_check (s_self_t *self, int64_t now)
                     "(%llu bytes, then %llu a second)", connection->address,
                     (unsigned long long) limits->sent_burst,
                     (unsigned long long) limits->sent_rate);
-            s_close (connection);
+            s_close (self, connection);
         }
     }
 }
@@ -351,8 +378,12 @@ tr_door_guard_new_with (zsock_t *socket, const tr_door_limits_t *limits,
               "inproc://tr-door-guard-%p", (void *) self);
     if (limits->reply_queue)
         zsock_set_sndhwm (socket, limits->reply_queue);
+    if (limits->request_queue)
+        zsock_set_rcvhwm (socket, limits->request_queue);
     if (limits->send_buffer)
         zsock_set_sndbuf (socket, limits->send_buffer);
+    if (limits->receive_buffer)
+        zsock_set_rcvbuf (socket, limits->receive_buffer);
     if (zmq_socket_monitor (zsock_resolve (socket), self->args.endpoint,
                             ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) != 0) {
         zsys_error ("door guard: door=%s cannot monitor its socket: %s", door,

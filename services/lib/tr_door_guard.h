@@ -37,8 +37,12 @@ typedef struct {
     uint64_t received_max;      //  bytes one connection may send, over its life
     uint64_t sent_burst;        //  bytes one address may take at once; 0: no budget
     uint64_t sent_rate;         //  and then per second
+    uint64_t pace;              //  bytes a second one connection is sent at
+                                //  most (kernel pacing); 0: no cap
     int reply_queue;            //  replies queued per connection (SNDHWM); 0: as is
+    int request_queue;          //  requests queued per connection (RCVHWM); 0: as is
     int send_buffer;            //  kernel send buffer, bytes; 0: as is
+    int receive_buffer;         //  kernel receive buffer, bytes; 0: as is
 } tr_door_limits_t;
 
 typedef struct _tr_door_guard_t tr_door_guard_t;

@@ -3,7 +3,9 @@
     these counters is in <linux/tcp.h>, which cannot be included beside the
     C library's <netinet/tcp.h> that czmq.h brings in.                    */
 
+#include <linux/sockios.h>
 #include <linux/tcp.h>
+#include <sys/ioctl.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +13,10 @@
 
 int
 tr_door_guard_tcp_counts (int fd, uint64_t *received, uint64_t *acked);
+uint64_t
+tr_door_guard_tcp_queued (int fd);
+void
+tr_door_guard_tcp_pace (int fd, uint64_t rate);
 
 int
 tr_door_guard_tcp_counts (int fd, uint64_t *received, uint64_t *acked)
@@ -24,4 +30,23 @@ tr_door_guard_tcp_counts (int fd, uint64_t *received, uint64_t *acked)
     *received = info.tcpi_bytes_received;
     *acked = info.tcpi_bytes_acked;
     return 0;
+}
+
+//  Bytes in the send queue, not yet acked: they still go out after a
+//  shutdown.
+uint64_t
+tr_door_guard_tcp_queued (int fd)
+{
+    int queued = 0;
+    if (ioctl (fd, SIOCOUTQ, &queued) != 0 || queued < 0)
+        return 0;
+    return (uint64_t) queued;
+}
+
+//  Caps what the kernel sends on fd to rate bytes a second (TCP pacing).
+void
+tr_door_guard_tcp_pace (int fd, uint64_t rate)
+{
+    unsigned long pacing = (unsigned long) rate;
+    setsockopt (fd, SOL_SOCKET, SO_MAX_PACING_RATE, &pacing, sizeof pacing);
 }

@@ -11,6 +11,7 @@
 #include "publisher_server.h"
 #include "services/lib/tr_curve.h"
 #include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_reply_cache.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
@@ -28,6 +29,7 @@ struct _publisher_server_t {
                                 //  NULL: subscribers need no key
     tr_door_guard_t *pub_guard;     //  what one client can cost pub
     tr_door_guard_t *snapshot_guard;    //  and snapshot (tr_door_guard.h)
+    tr_reply_cache_t *replies;  //  the snapshot reply, encoded once a state
     bool synced;                //  holds a snapshot of the tally's state
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
     int64_t resync_at;          //  when to ask the tally again, ms
@@ -43,6 +45,7 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     self->config = config;
     self->verbose = verbose;
     self->view = tr_view_new ();
+    self->replies = tr_reply_cache_new ();
     self->sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
     self->snapshot = zsock_new (ZMQ_ROUTER);
@@ -100,6 +103,7 @@ publisher_server_destroy (publisher_server_t **self_p)
         tr_door_guard_destroy (&self->pub_guard);       //  after their sockets
         tr_door_guard_destroy (&self->snapshot_guard);
         tr_curve_server_destroy (&self->curve);
+        tr_reply_cache_destroy (&self->replies);
         tr_view_destroy (&self->view);
         free (self);
         *self_p = NULL;
@@ -174,14 +178,29 @@ s_handle_tally (publisher_server_t *self)
     zframe_destroy (&payload);
 }
 
+//  Whatever was asked, the answer is the state (a request is only a knock),
+//  encoded once per state and shared by every client (tr_reply_cache.h).
 static void
 s_handle_snapshot (publisher_server_t *self)
 {
-    tr_snapshot_reply_t reply;
-    tr_view_snapshot (self->view, &reply);
-    reply.upstream = self->synced;
-    tr_wire_answer_snapshot (self->snapshot, &reply);
-    free (reply.results);
+    zframe_t *identity;
+    tr_msg_t request;
+    char detail [256];
+    tr_wire_receive_request (self->snapshot, &identity, &request, NULL,
+                             detail, sizeof detail);
+    tr_msg_clear (&request);
+    if (!identity)
+        return;
+    uint64_t seq = tr_view_seq (self->view);
+    if (!tr_reply_cache_has (self->replies, seq, self->synced)) {
+        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+        tr_view_snapshot (self->view, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = self->synced;
+        tr_reply_cache_store (self->replies, seq, self->synced, &answer);
+        free (answer.u.snapshot_reply.results);
+    }
+    tr_reply_cache_send (self->replies, self->snapshot, identity);
+    zframe_destroy (&identity);
 }
 
 static void

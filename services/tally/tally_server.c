@@ -14,6 +14,7 @@
 
 #include "tally_server.h"
 #include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_reply_cache.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
 
@@ -29,6 +30,7 @@ struct _tally_server_t {
     zsock_t *pub;               //  results, totals, alerts, heartbeats
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
     tr_door_guard_t *snapshot_guard;    //  what one client can cost it
+    tr_reply_cache_t *replies;  //  the snapshot reply, encoded once a state
     bool upstream;              //  has heard from ingest at all
     uint64_t ingest_seq;        //  last declaration number applied
     int64_t heartbeat_at;       //  when the next heartbeat is due, ms
@@ -44,6 +46,7 @@ tally_server_new (const tr_config_t *config, bool verbose)
     self->config = config;
     self->verbose = verbose;
     self->tally = tr_tally_new (config);
+    self->replies = tr_reply_cache_new ();
     self->sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
     self->snapshot = zsock_new (ZMQ_ROUTER);
@@ -83,6 +86,7 @@ tally_server_destroy (tally_server_t **self_p)
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
         tr_door_guard_destroy (&self->snapshot_guard);  //  after its socket
+        tr_reply_cache_destroy (&self->replies);
         tr_tally_destroy (&self->tally);
         free (self);
         *self_p = NULL;
@@ -228,11 +232,15 @@ s_handle_snapshot (tally_server_t *self)
     if (heartbeat)
         tr_wire_heartbeat (self->snapshot, identity, "tally", tr_tally_seq (self->tally));
     else {
-        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-        tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
-        answer.u.snapshot_reply.upstream = self->upstream;
-        tr_wire_send (self->snapshot, identity, &answer);
-        tr_msg_clear (&answer);
+        uint64_t seq = tr_tally_seq (self->tally);
+        if (!tr_reply_cache_has (self->replies, seq, self->upstream)) {
+            tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+            tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
+            answer.u.snapshot_reply.upstream = self->upstream;
+            tr_reply_cache_store (self->replies, seq, self->upstream, &answer);
+            tr_msg_clear (&answer);
+        }
+        tr_reply_cache_send (self->replies, self->snapshot, identity);
     }
     zframe_destroy (&identity);
 }
