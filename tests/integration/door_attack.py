@@ -122,6 +122,14 @@ def multipart(args):
             raw.settimeout(1)
             raw.connect((host, int(port)))
             raw.sendall(s_greeting() + s_ready(args.type))
+            # the door's greeting and READY first: libzmq drops a peer whose
+            # frames arrive before its handshake is done
+            answer = b""
+            while len(answer) < 64 + 8:
+                chunk = raw.recv(256)
+                if not chunk:
+                    raise OSError("closed during the handshake")
+                answer += chunk
             raw.settimeout(0.2)
             while time.monotonic() < deadline and (not args.max_bytes
                                                     or sent < args.max_bytes):
