@@ -82,7 +82,7 @@ class Health(threading.Thread):
                                         b"Connection: close\r\n\r\n", timeout=5)
                 if status != 200:
                     self.failed += 1
-            except OSError:
+            except (OSError, IndexError, ValueError):   # refused, cut, no answer
                 self.failed += 1
             self.worst = max(self.worst, time.monotonic() - started)
             self.asked += 1
