@@ -82,6 +82,7 @@ static const tr_door_limits_t s_limits [] = {
 typedef struct {
     int fd;                     //  libzmq's descriptor of the connection
     char address [INET6_ADDRSTRLEN];    //  the peer's, as text
+    int port;                   //  and its port: the descriptor is still it
     uint64_t acked;             //  bytes the peer had acked at the last check
     bool closing;               //  shut down by us; waiting for libzmq's event
 } s_connection_t;
@@ -159,21 +160,26 @@ s_note (s_self_t *self, uint64_t *counter, const char *format, ...)
     va_end (args);
 }
 
-static void
+//  The peer of fd as text and its port; -1 if fd has none.
+static int
 s_peer_address (int fd, char *address, size_t size)
 {
     struct sockaddr_storage peer;
     socklen_t length = sizeof peer;
     snprintf (address, size, "unknown");
     if (getpeername (fd, (struct sockaddr *) &peer, &length) != 0)
-        return;
-    if (peer.ss_family == AF_INET)
-        inet_ntop (AF_INET, &((struct sockaddr_in *) &peer)->sin_addr, address,
-                   (socklen_t) size);
-    else
-    if (peer.ss_family == AF_INET6)
-        inet_ntop (AF_INET6, &((struct sockaddr_in6 *) &peer)->sin6_addr, address,
-                   (socklen_t) size);
+        return -1;
+    if (peer.ss_family == AF_INET) {
+        struct sockaddr_in *inet = (struct sockaddr_in *) &peer;
+        inet_ntop (AF_INET, &inet->sin_addr, address, (socklen_t) size);
+        return ntohs (inet->sin_port);
+    }
+    if (peer.ss_family == AF_INET6) {
+        struct sockaddr_in6 *inet6 = (struct sockaddr_in6 *) &peer;
+        inet_ntop (AF_INET6, &inet6->sin6_addr, address, (socklen_t) size);
+        return ntohs (inet6->sin6_port);
+    }
+    return 0;
 }
 
 //  A new connection: tracked, or shut down at once if it would break a limit.
@@ -181,7 +187,7 @@ static void
 s_accepted (s_self_t *self, int fd)
 {
     char address [INET6_ADDRSTRLEN];
-    s_peer_address (fd, address, sizeof address);
+    int port = s_peer_address (fd, address, sizeof address);
     s_account_t *account = s_account (self, address);
     s_refill (self, account, zclock_mono ());
     const tr_door_limits_t *limits = &self->limits;
@@ -198,7 +204,7 @@ s_accepted (s_self_t *self, int fd)
                 "(%llu bytes a second)", address, (unsigned long long) limits->sent_rate);
     else {
         s_connection_t *connection = &self->connections [self->connection_count++];
-        *connection = (s_connection_t) { .fd = fd };
+        *connection = (s_connection_t) { .fd = fd, .port = port };
         snprintf (connection->address, sizeof connection->address, "%s", address);
         uint64_t received;
         if (tr_door_guard_tcp_counts (fd, &received, &connection->acked) != 0)
@@ -212,17 +218,39 @@ s_accepted (s_self_t *self, int fd)
 }
 
 static void
+s_forget (s_self_t *self, size_t index)
+{
+    s_account_t *account = s_account (self, self->connections [index].address);
+    assert (account->connections > 0);
+    account->connections--;
+    self->connections [index] = self->connections [--self->connection_count];
+}
+
+static void
 s_disconnected (s_self_t *self, int fd)
 {
-    for (size_t index = 0; index < self->connection_count; index++) {
-        s_connection_t *connection = &self->connections [index];
-        if (connection->fd == fd) {
-            s_account_t *account = s_account (self, connection->address);
-            assert (account->connections > 0);
-            account->connections--;
-            self->connections [index] = self->connections [--self->connection_count];
+    for (size_t index = 0; index < self->connection_count; index++)
+        if (self->connections [index].fd == fd) {
+            s_forget (self, index);
             return;
         }
+}
+
+//  Forgets connections whose descriptor is no longer theirs: a monitor
+//  event lost (its queue full under a flood of connections) must not hold
+//  an address's places for ever.
+static void
+s_verify (s_self_t *self)
+{
+    size_t index = 0;
+    while (index < self->connection_count) {
+        s_connection_t *connection = &self->connections [index];
+        char address [INET6_ADDRSTRLEN];
+        int port = s_peer_address (connection->fd, address, sizeof address);
+        if (port != connection->port || strneq (address, connection->address))
+            s_forget (self, index);
+        else
+            index++;
     }
 }
 
@@ -326,6 +354,7 @@ s_log (s_self_t *self, int64_t now)
                       (unsigned long long) self->closed, self->last_reason);
     self->refused = self->closed = 0;
     self->log_at = now + S_LOG_MS;
+    s_verify (self);
     s_prune (self, now);
 }
 
@@ -334,7 +363,13 @@ s_guard (zsock_t *pipe, void *untyped)
 {
     s_args_t *args = (s_args_t *) untyped;
     s_self_t self = { .limits = args->limits, .door = args->door };
-    self.monitor = zsock_new_pair (args->endpoint);
+    //  No bound on the events queued for us (each is a few bytes): one
+    //  dropped would leave its connection counted.
+    self.monitor = zsock_new (ZMQ_PAIR);
+    assert (self.monitor);
+    zsock_set_rcvhwm (self.monitor, 0);
+    int rc = zsock_connect (self.monitor, "%s", args->endpoint);
+    assert (rc == 0);
     self.connections = (s_connection_t *) calloc (args->limits.connections_max + 1,
                                                   sizeof (s_connection_t));
     self.accounts = zhash_new ();
