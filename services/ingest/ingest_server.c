@@ -194,10 +194,10 @@ ingest_server_destroy (ingest_server_t **self_p)
         ingest_server_t *self = *self_p;
         for (size_t index = 0; index < self->pending_count; index++)
             zframe_destroy (&self->pending [index].identity);
+        tr_door_guard_destroy (&self->records_guard);   //  before its socket
         zsock_destroy (&self->router);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->records_router);
-        tr_door_guard_destroy (&self->records_guard);   //  after its socket
         tr_curve_server_destroy (&self->curve);
         ingest_records_destroy (&self->records);
         tr_nightlog_destroy (&self->log);

@@ -113,6 +113,7 @@ typedef struct {
 } s_self_t;
 
 struct _tr_door_guard_t {
+    zsock_t *socket;            //  the door; not owned
     zactor_t *actor;            //  runs s_guard
     s_args_t args;              //  what it was started with
 };
@@ -407,6 +408,7 @@ tr_door_guard_new_with (zsock_t *socket, const tr_door_limits_t *limits,
     assert (limits->connections_max > 0 && limits->per_address_max > 0);
     tr_door_guard_t *self = (tr_door_guard_t *) calloc (1, sizeof (tr_door_guard_t));
     assert (self);
+    self->socket = socket;
     self->args.limits = *limits;
     snprintf (self->args.door, sizeof self->args.door, "%s", door);
     snprintf (self->args.endpoint, sizeof self->args.endpoint,
@@ -443,6 +445,9 @@ tr_door_guard_destroy (tr_door_guard_t **self_p)
     assert (self_p);
     if (*self_p) {
         tr_door_guard_t *self = *self_p;
+        //  libzmq's I/O thread sends monitor events blocking: with nobody
+        //  left to read them it would hang. Stop them first.
+        zmq_socket_monitor (zsock_resolve (self->socket), NULL, 0);
         zactor_destroy (&self->actor);
         free (self);
         *self_p = NULL;

@@ -14,8 +14,9 @@
     tr_door_guard.c and the README's "Security".
 
     The daemon creates the guard before it binds the socket (the guard sets
-    the socket's reply queue and send buffer, which a bound socket passes
-    on only to later connections) and destroys it after the socket.
+    the socket's queues and buffers, which a bound socket passes on only to
+    later connections) and destroys it before the socket, in the socket's
+    thread (it stops the socket's monitor).
 */
 #ifndef TR_DOOR_GUARD_H_INCLUDED
 #define TR_DOOR_GUARD_H_INCLUDED
@@ -61,7 +62,7 @@ tr_door_guard_t *
     tr_door_guard_new_with (zsock_t *socket, const tr_door_limits_t *limits,
                             const char *door);
 
-//  Stops the guard. The socket may already be destroyed.
+//  Stops the guard; call it before destroying the socket, from its thread.
 void
     tr_door_guard_destroy (tr_door_guard_t **self_p);
 

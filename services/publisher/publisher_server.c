@@ -97,11 +97,11 @@ publisher_server_destroy (publisher_server_t **self_p)
     assert (self_p);
     if (*self_p) {
         publisher_server_t *self = *self_p;
+        tr_door_guard_destroy (&self->pub_guard);       //  before their sockets
+        tr_door_guard_destroy (&self->snapshot_guard);
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
-        tr_door_guard_destroy (&self->pub_guard);       //  after their sockets
-        tr_door_guard_destroy (&self->snapshot_guard);
         tr_curve_server_destroy (&self->curve);
         tr_reply_cache_destroy (&self->replies);
         tr_view_destroy (&self->view);

@@ -82,10 +82,10 @@ tally_server_destroy (tally_server_t **self_p)
     assert (self_p);
     if (*self_p) {
         tally_server_t *self = *self_p;
+        tr_door_guard_destroy (&self->snapshot_guard);  //  before its socket
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
-        tr_door_guard_destroy (&self->snapshot_guard);  //  after its socket
         tr_reply_cache_destroy (&self->replies);
         tr_tally_destroy (&self->tally);
         free (self);

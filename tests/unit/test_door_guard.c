@@ -79,9 +79,9 @@ test_connections_past_the_limit_per_address_are_shut (void **state)
     close (second);
     close (third);
     close (fourth);
+    tr_door_guard_destroy (&guard);
+    tr_door_guard_destroy (&guard);
     zsock_destroy (&router);
-    tr_door_guard_destroy (&guard);
-    tr_door_guard_destroy (&guard);
 }
 
 //  Empty frames marked "more" after a ZMTP greeting: what an unfinished
@@ -119,8 +119,8 @@ test_connection_sending_past_its_budget_is_cut (void **state)
     send (fd, frames, sizeof frames, MSG_NOSIGNAL);
     assert_true (s_closed (fd));
     close (fd);
-    zsock_destroy (&router);
     tr_door_guard_destroy (&guard);
+    zsock_destroy (&router);
 }
 
 //  A DEALER that reads replies: past sent_burst its connection is cut.
@@ -160,8 +160,8 @@ test_address_past_its_byte_budget_is_cut (void **state)
     //  64 KiB at once: two replies, another or two before a check sees it
     assert_true (replies >= 2 && replies <= 6);
     zsock_destroy (&dealer);
-    zsock_destroy (&router);
     tr_door_guard_destroy (&guard);
+    zsock_destroy (&router);
 }
 
 static void
