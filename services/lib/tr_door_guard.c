@@ -7,8 +7,10 @@
       pipe holds reply_queue replies (SNDHWM; a full ROUTER pipe drops the
       next reply instead of queueing it), the engine one more that it is
       writing, the kernel send_buffer (doubled by Linux). So a client that
-      asks and never reads costs at most (reply_queue + 1) replies plus
-      2 x send_buffer, however often it asks.
+      asks and never reads costs at most reply_queue + 2 replies (one more
+      for a pipe that outlives its connection, below) plus 2 x send_buffer,
+      however often it asks; and as the daemons send every client the same
+      encoded reply (tr_reply_cache.h), most of those are one buffer.
     - A connection that is gone keeps its queues until the daemon has read
       every request it had queued (libzmq's pipe waits for that before it
       goes), and replies to those requests still queue for it: with
