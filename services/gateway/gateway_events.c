@@ -24,6 +24,8 @@ typedef struct {
     size_t pending_size;
     size_t pending_sent;        //  bytes of it already handed over
     bool dropped;               //  ended for reading too slowly
+    gateway_events_closed_fn *closed;   //  told when the stream ends
+    void *closed_arg;           //  its argument
 } s_stream_t;
 
 static void
@@ -118,16 +120,21 @@ s_stream_free (void *cls)
 {
     s_stream_t *self = (s_stream_t *) cls;
     gateway_hub_stream_closed (self->hub, self->dropped);
+    if (self->closed)
+        self->closed (self->closed_arg);
     free (self->pending);
     free (self);
 }
 
 struct MHD_Response *
-gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t last)
+gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t last,
+                         gateway_events_closed_fn *closed, void *closed_arg)
 {
     s_stream_t *self = (s_stream_t *) calloc (1, sizeof (s_stream_t));
     assert (self);
     self->hub = hub;
+    self->closed = closed;
+    self->closed_arg = closed_arg;
     self->socket = socket;
     self->cursor = gateway_hub_resume (hub, has_last, last);
     //  The first frame tells the browser how soon to reconnect.
@@ -138,6 +145,8 @@ gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t
     struct MHD_Response *response = MHD_create_response_from_callback (
         MHD_SIZE_UNKNOWN, 16 * 1024, s_stream_read, self, s_stream_free);
     if (!response) {
+        if (closed)
+            closed (closed_arg);
         free (self->pending);
         free (self);
         return NULL;

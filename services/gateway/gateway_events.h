@@ -7,12 +7,18 @@
 #include "gateway_hub.h"
 #include <microhttpd.h>
 
+//  Called once when a stream ends (or could not start), from its thread.
+typedef void (gateway_events_closed_fn) (void *arg);
+
 //  A response that streams events after last (has_last: the browser sent
 //  Last-Event-ID) or, if that cannot be resumed, a snapshot event first.
 //  The stream counts itself in the hub while it is open. socket is the
-//  connection's (-1: unknown), watched for the browser hanging up.
+//  connection's (-1: unknown), watched for the browser hanging up. closed
+//  (if not NULL) is called with closed_arg when the stream ends, or at once
+//  if NULL is returned.
 struct MHD_Response *
     gateway_events_response (gateway_hub_t *hub, int socket, bool has_last,
-                             uint64_t last);
+                             uint64_t last, gateway_events_closed_fn *closed,
+                             void *closed_arg);
 
 #endif

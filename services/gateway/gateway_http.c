@@ -9,18 +9,32 @@
     socket, which Linux passes on to accepted ones): what the kernel holds
     for a browser that stops reading stays small, and such a browser falls
     out of the hub's ring and is dropped instead.
+
+    What one address can cost (README "Security"): libmicrohttpd refuses
+    its connections past GATEWAY_PER_ADDRESS_MAX and closes one idle for
+    HTTP_TIMEOUT_S; an event stream, which is never idle for long (a
+    keepalive every 15 s), gets HTTP_STREAM_TIMEOUT_S to write, and one
+    address holds at most GATEWAY_STREAMS_PER_ADDRESS of them. A request
+    with a control byte in its target (%00 would cut the path short), or an
+    HTTP/1.1 request with no Host, is refused. /snapshot carries an ETag
+    (304 when the browser has it) and is gzipped for a browser that takes
+    gzip, once per sequence number.
 */
 
 #include "gateway_http.h"
 #include "gateway_events.h"
 #include "gateway_metrics.h"
 #include "gateway_static.h"
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <sys/socket.h>
+#include <zlib.h>
 
-#define HTTP_TIMEOUT_S          60          //  an idle or stuck connection
+#define HTTP_TIMEOUT_S          10          //  an idle or stuck connection
+#define HTTP_STREAM_TIMEOUT_S   60          //  an event stream that cannot write
 #define HTTP_SEND_BUFFER        (64 * 1024) //  per connection, bytes
 #define HTTP_PATH_SHOWN_MAX     80          //  of a bad path, in a reason
 
@@ -31,7 +45,25 @@ struct _gateway_http_t {
     struct MHD_Daemon *daemon;
     char *election;             //  /election: the config's parties, groups
     size_t election_size;       //  and colours, as JSON
+    int64_t boot;               //  when we started, ms: in every ETag, so a
+                                //  restarted gateway's seq N is not the old N
+    pthread_mutex_t mutex;      //  guards what follows (a thread a connection)
+    zhashx_t *streams;          //  open event streams by address (size_t)
+    uint64_t gzip_seq;          //  the snapshot gzip holds (0: none)
+    char *gzip;                 //  /snapshot gzipped, for gzip_seq
+    size_t gzip_size;
 };
+
+//  An open event stream, to count it off its address when it ends.
+typedef struct {
+    gateway_http_t *http;       //  not owned
+    char address [INET6_ADDRSTRLEN];
+} s_stream_owner_t;
+
+//  What the URI callback leaves for a request whose target holds a
+//  control byte, raw or %-encoded: libmicrohttpd decodes the path before
+//  we see it, and a %00 would end it there.
+static int s_bad_target;
 
 //  The parts of the config the scoreboard needs: the headline groups in
 //  order, every party with its colour and group.
@@ -66,6 +98,7 @@ s_answer (gateway_http_t *self, struct MHD_Connection *connection,
           unsigned int status, struct MHD_Response *response)
 {
     gateway_hub_count_response (self->hub, status);
+    MHD_add_response_header (response, "X-Content-Type-Options", "nosniff");
     enum MHD_Result result = MHD_queue_response (connection, status, response);
     MHD_destroy_response (response);
     return result;
@@ -100,7 +133,6 @@ s_answer_owned (gateway_http_t *self, struct MHD_Connection *connection,
     }
     MHD_add_response_header (response, "Content-Type", content_type);
     MHD_add_response_header (response, "Cache-Control", "no-cache");
-    MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
     return s_answer (self, connection, status, response);
 }
 
@@ -147,6 +179,59 @@ s_parse_event_id (const char *text, uint64_t *value)
     return true;
 }
 
+//  The connection's peer address as text ("unknown" if it cannot say).
+static void
+s_client_address (struct MHD_Connection *connection, char *address, size_t size)
+{
+    snprintf (address, size, "unknown");
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return;
+    const struct sockaddr *peer = info->client_addr;
+    if (peer->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((const struct sockaddr_in *) peer)->sin_addr, address,
+                   (socklen_t) size);
+    else
+    if (peer->sa_family == AF_INET6)
+        inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) peer)->sin6_addr, address,
+                   (socklen_t) size);
+}
+
+//  Counts a stream on its address; false if the address has its fill.
+static bool
+s_stream_admit (gateway_http_t *self, const char *address)
+{
+    pthread_mutex_lock (&self->mutex);
+    size_t count = (size_t) zhashx_lookup (self->streams, address);
+    bool admitted = count < GATEWAY_STREAMS_PER_ADDRESS;
+    if (admitted) {
+        if (count == 0)
+            zhashx_insert (self->streams, address, (void *) (count + 1));
+        else
+            zhashx_update (self->streams, address, (void *) (count + 1));
+    }
+    pthread_mutex_unlock (&self->mutex);
+    return admitted;
+}
+
+//  A stream has ended (gateway_events_closed_fn).
+static void
+s_stream_release (void *arg)
+{
+    s_stream_owner_t *owner = (s_stream_owner_t *) arg;
+    gateway_http_t *self = owner->http;
+    pthread_mutex_lock (&self->mutex);
+    size_t count = (size_t) zhashx_lookup (self->streams, owner->address);
+    assert (count > 0);
+    if (count == 1)
+        zhashx_delete (self->streams, owner->address);
+    else
+        zhashx_update (self->streams, owner->address, (void *) (count - 1));
+    pthread_mutex_unlock (&self->mutex);
+    free (owner);
+}
+
 static enum MHD_Result
 s_events (gateway_http_t *self, struct MHD_Connection *connection)
 {
@@ -172,18 +257,157 @@ s_events (gateway_http_t *self, struct MHD_Connection *connection)
         return s_refuse (self, connection, MHD_HTTP_SERVICE_UNAVAILABLE,
                          "the gateway has no state from the publisher yet; "
                          "try again in a second");
+    s_stream_owner_t *owner = (s_stream_owner_t *) calloc (1, sizeof (s_stream_owner_t));
+    assert (owner);
+    owner->http = self;
+    s_client_address (connection, owner->address, sizeof owner->address);
+    if (!s_stream_admit (self, owner->address)) {
+        free (owner);
+        return s_refuse (self, connection, MHD_HTTP_TOO_MANY_REQUESTS,
+                         "%d event streams are open from your address already",
+                         GATEWAY_STREAMS_PER_ADDRESS);
+    }
+    //  A stream is never idle for long (a keepalive every 15 s); it gets
+    //  longer than a request to write what is due before it is cut.
+    MHD_set_connection_option (connection, MHD_CONNECTION_OPTION_TIMEOUT,
+                               (unsigned int) HTTP_STREAM_TIMEOUT_S);
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     struct MHD_Response *response = gateway_events_response (
-        self->hub, info ? info->connect_fd : -1, last_text != NULL, last);
+        self->hub, info ? info->connect_fd : -1, last_text != NULL, last,
+        s_stream_release, owner);
     if (!response)
         return MHD_NO;
     return s_answer (self, connection, MHD_HTTP_OK, response);
 }
 
+//  Whether a header's list ("a, b;q=0.5") holds a token accepted by match
+//  with a quality above 0.
+static bool
+s_list_accepts (const char *list, bool (*match) (const char *token, size_t size,
+                                                 const void *arg), const void *arg)
+{
+    while (list && *list) {
+        size_t length = strcspn (list, ",");
+        const char *item = list;
+        list = item [length] ? item + length + 1 : NULL;
+        while (length && (*item == ' ' || *item == '\t')) {
+            item++;
+            length--;
+        }
+        size_t token = strcspn (item, ";, \t");
+        if (token > length)
+            token = length;
+        if (!match (item, token, arg))
+            continue;
+        const char *quality = memchr (item, ';', length);
+        if (!quality)
+            return true;
+        const char *q = strstr (quality, "q=");
+        if (!q || q >= item + length || strtod (q + 2, NULL) > 0)
+            return true;
+    }
+    return false;
+}
+
+static bool
+s_match_gzip (const char *token, size_t size, const void *arg)
+{
+    (void) arg;
+    return (size == 4 && strncasecmp (token, "gzip", 4) == 0)
+        || (size == 1 && *token == '*');
+}
+
+//  If-None-Match: a list of entity tags (weak or not) or "*".
+static bool
+s_match_etag (const char *token, size_t size, const void *arg)
+{
+    const char *etag = (const char *) arg;
+    if (size >= 2 && strncmp (token, "W/", 2) == 0) {
+        token += 2;
+        size -= 2;
+    }
+    return (size == 1 && *token == '*')
+        || (size == strlen (etag) && strncmp (token, etag, size) == 0);
+}
+
+//  text gzipped, or NULL (logged) if zlib fails.
+static char *
+s_gzip (const char *text, size_t size, size_t *gzip_size)
+{
+    z_stream stream = { 0 };
+    if (deflateInit2 (&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    size_t bound = deflateBound (&stream, size);
+    char *gzip = (char *) malloc (bound);
+    assert (gzip);
+    stream.next_in = (Bytef *) text;
+    stream.avail_in = (uInt) size;
+    stream.next_out = (Bytef *) gzip;
+    stream.avail_out = (uInt) bound;
+    int rc = deflate (&stream, Z_FINISH);
+    *gzip_size = stream.total_out;
+    deflateEnd (&stream);
+    if (rc != Z_STREAM_END) {
+        zsys_error ("gateway: cannot gzip the snapshot: zlib %d", rc);
+        free (gzip);
+        return NULL;
+    }
+    return gzip;
+}
+
+//  The snapshot gzipped, made once per seq; a copy the caller frees.
+static char *
+s_snapshot_gzip (gateway_http_t *self, uint64_t seq, const char *text, size_t size,
+                 size_t *gzip_size)
+{
+    pthread_mutex_lock (&self->mutex);
+    if (self->gzip_seq != seq) {
+        free (self->gzip);
+        self->gzip = s_gzip (text, size, &self->gzip_size);
+        self->gzip_seq = self->gzip ? seq : 0;
+    }
+    char *copy = NULL;
+    if (self->gzip) {
+        copy = (char *) malloc (self->gzip_size);
+        assert (copy);
+        memcpy (copy, self->gzip, self->gzip_size);
+        *gzip_size = self->gzip_size;
+    }
+    pthread_mutex_unlock (&self->mutex);
+    return copy;
+}
+
+static void
+s_snapshot_etag (gateway_http_t *self, uint64_t seq, char *etag, size_t size)
+{
+    snprintf (etag, size, "\"%llx-%llu\"", (unsigned long long) self->boot,
+              (unsigned long long) seq);
+}
+
+//  The snapshot, the same document for everyone until the next message: an
+//  ETag of the gateway's start and the seq lets a poller that has it get a
+//  304 and no body; a browser that takes gzip gets it gzipped (~8 times
+//  smaller).
 static enum MHD_Result
 s_snapshot (gateway_http_t *self, struct MHD_Connection *connection)
 {
+    char etag [64];
+    const char *if_none_match = MHD_lookup_connection_value (
+        connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (if_none_match && gateway_hub_ready (self->hub)) {
+        s_snapshot_etag (self, gateway_hub_seq (self->hub), etag, sizeof etag);
+        if (s_list_accepts (if_none_match, s_match_etag, etag)) {
+            struct MHD_Response *response = MHD_create_response_from_buffer (
+                0, (void *) "", MHD_RESPMEM_PERSISTENT);
+            if (!response)
+                return MHD_NO;
+            MHD_add_response_header (response, "ETag", etag);
+            MHD_add_response_header (response, "Cache-Control", "no-cache");
+            MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
+            return s_answer (self, connection, MHD_HTTP_NOT_MODIFIED, response);
+        }
+    }
     uint64_t seq;
     size_t size;
     char *text = gateway_hub_snapshot_json (self->hub, &seq, &size);
@@ -191,8 +415,31 @@ s_snapshot (gateway_http_t *self, struct MHD_Connection *connection)
         return s_refuse (self, connection, MHD_HTTP_SERVICE_UNAVAILABLE,
                          "the gateway has no state from the publisher yet; "
                          "try again in a second");
-    return s_answer_owned (self, connection, MHD_HTTP_OK, "application/json",
-                           text, size);
+    s_snapshot_etag (self, seq, etag, sizeof etag);
+    const char *accept = MHD_lookup_connection_value (
+        connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    size_t gzip_size = 0;
+    char *gzip = accept && s_list_accepts (accept, s_match_gzip, NULL)
+               ? s_snapshot_gzip (self, seq, text, size, &gzip_size) : NULL;
+    if (gzip) {
+        free (text);
+        text = gzip;
+        size = gzip_size;
+    }
+    struct MHD_Response *response = MHD_create_response_from_buffer (
+        size, text, MHD_RESPMEM_MUST_FREE);
+    if (!response) {
+        free (text);
+        return MHD_NO;
+    }
+    MHD_add_response_header (response, "Content-Type", "application/json");
+    MHD_add_response_header (response, "Cache-Control", "no-cache");
+    MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
+    MHD_add_response_header (response, "ETag", etag);
+    MHD_add_response_header (response, "Vary", "Accept-Encoding");
+    if (gzip)
+        MHD_add_response_header (response, "Content-Encoding", "gzip");
+    return s_answer (self, connection, MHD_HTTP_OK, response);
 }
 
 //  200 ok; 503 before the publisher's state, or while its feed is stale
@@ -227,10 +474,8 @@ s_handle_request (void *cls, struct MHD_Connection *connection, const char *url,
                   const char *upload_data, size_t *upload_data_size,
                   void **request_state)
 {
-    (void) version;
     (void) upload_data;
     (void) upload_data_size;
-    (void) request_state;
     gateway_http_t *self = (gateway_http_t *) cls;
     bool get = streq (method, MHD_HTTP_METHOD_GET);
     bool head = streq (method, MHD_HTTP_METHOD_HEAD);
@@ -243,6 +488,13 @@ s_handle_request (void *cls, struct MHD_Connection *connection, const char *url,
         return s_refuse (self, connection, MHD_HTTP_METHOD_NOT_ALLOWED,
                          "method %s: the gateway only answers GET (and HEAD)", shown);
     }
+    if (*request_state == &s_bad_target)
+        return s_refuse (self, connection, MHD_HTTP_BAD_REQUEST,
+                         "the request target holds a control byte (such as %%00)");
+    if (streq (version, MHD_HTTP_VERSION_1_1)
+    &&  !MHD_lookup_connection_value (connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+        return s_refuse (self, connection, MHD_HTTP_BAD_REQUEST,
+                         "an HTTP/1.1 request must carry a Host header");
     if (streq (url, "/events")) {
         if (head)
             return s_refuse (self, connection, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -278,6 +530,29 @@ s_handle_request (void *cls, struct MHD_Connection *connection, const char *url,
     return s_refuse (self, connection, MHD_HTTP_NOT_FOUND,
                      "no such path: %s (the gateway serves /, /snapshot, /events, "
                      "/metrics, /healthz, /election)", shown);
+}
+
+//  Sees each request's target as sent, before libmicrohttpd decodes it:
+//  a control byte, raw or %-encoded, marks the request (its request_state)
+//  to be refused.
+static void *
+s_check_target (void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    (void) cls;
+    (void) connection;
+    for (const char *at = uri; *at; at++) {
+        unsigned char byte = (unsigned char) *at;
+        if (byte < 0x20 || byte == 0x7f)
+            return &s_bad_target;
+        if (byte == '%' && isxdigit ((unsigned char) at [1])
+        &&  isxdigit ((unsigned char) at [2])) {
+            char hex [3] = { at [1], at [2], 0 };
+            long value = strtol (hex, NULL, 16);
+            if (value < 0x20 || value == 0x7f)
+                return &s_bad_target;
+        }
+    }
+    return NULL;
 }
 
 //  Splits "HOST:PORT" ("[v6]:PORT") and resolves it, numerically only.
@@ -326,16 +601,22 @@ gateway_http_new (const tr_config_t *config, gateway_hub_t *hub,
     self->hub = hub;
     self->verbose = verbose;
     self->election = s_election_json (config, &self->election_size);
+    self->boot = zclock_time ();
+    self->streams = zhashx_new ();
+    pthread_mutex_init (&self->mutex, NULL);
     unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
                        | MHD_USE_POLL | MHD_USE_ERROR_LOG
                        | (address->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     self->daemon = MHD_start_daemon (flags, 0, NULL, NULL, s_handle_request, self,
         MHD_OPTION_SOCK_ADDR, address->ai_addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) GATEWAY_CONNECTIONS_MAX,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int) GATEWAY_PER_ADDRESS_MAX,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_TIMEOUT_S,
-        //  A restarted gateway takes its port back at once, whatever
-        //  connections of the last one linger in TIME_WAIT.
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
+        MHD_OPTION_URI_LOG_CALLBACK, s_check_target, NULL,
+        //  No MHD_OPTION_LISTENING_ADDRESS_REUSE: its 1 is SO_REUSEPORT,
+        //  with which another process of the same user could bind the port
+        //  too and take a share of the requests. The default, SO_REUSEADDR,
+        //  still lets a restarted gateway take its port back at once.
         MHD_OPTION_END);
     freeaddrinfo (address);
     if (!self->daemon) {
@@ -362,6 +643,9 @@ gateway_http_destroy (gateway_http_t **self_p)
         if (self->daemon)
             MHD_stop_daemon (self->daemon);
         free (self->election);
+        free (self->gzip);
+        zhashx_destroy (&self->streams);
+        pthread_mutex_destroy (&self->mutex);
         free (self);
         *self_p = NULL;
     }

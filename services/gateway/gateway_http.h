@@ -9,6 +9,8 @@
 typedef struct _gateway_http_t gateway_http_t;
 
 #define GATEWAY_CONNECTIONS_MAX 1000    //  browsers and scrapers at once
+#define GATEWAY_PER_ADDRESS_MAX 100     //  of them from one address
+#define GATEWAY_STREAMS_PER_ADDRESS 50  //  event streams from one address
 
 //  Listens on listen ("HOST:PORT", numeric; IPv6 as "[::1]:8080") and
 //  serves in its own threads until destroyed. NULL with a message in

@@ -18,6 +18,10 @@
 
 typedef struct _gateway_hub_t gateway_hub_t;
 
+#define GATEWAY_REPLAY_MAX  1024    //  events a resuming stream is replayed
+                                    //  (~4 MB); further back, it gets a
+                                    //  snapshot (~0.9 MB) instead
+
 //  The daemons the gateway watches, for the per-service metrics.
 typedef enum {
     GATEWAY_SERVICE_INGEST = 0,
@@ -99,7 +103,8 @@ typedef struct {
 
 //  Where a new stream starts, given the Last-Event-ID it sent (has_last =
 //  false: none). It resumes after last if the ring still holds what
-//  follows; otherwise (or with no last) it starts with a snapshot.
+//  follows and that is at most GATEWAY_REPLAY_MAX events; otherwise (or
+//  with no last) it starts with a snapshot.
 gateway_cursor_t
     gateway_hub_resume (gateway_hub_t *self, bool has_last, uint64_t last);
 

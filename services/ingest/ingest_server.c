@@ -22,6 +22,7 @@
 
 #include "ingest_server.h"
 #include "ingest_records.h"
+#include "services/lib/tr_door_guard.h"
 #include "ingest_refusals.h"
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_authorise.h"
@@ -72,6 +73,7 @@ struct _ingest_server_t {
                                     //  being handled ("" with Curve off)
     zsock_t *pub;               //  the tally subscribes here
     zsock_t *records_router;    //  the tally asks here for what it missed
+    tr_door_guard_t *records_guard; //  what one client can cost it
     tr_nightlog_t *log;         //  the night so far, on disk: we append
     ingest_records_t *records;  //  and read it back from here
     uint64_t seq;               //  last sequence number given
@@ -223,6 +225,8 @@ s_open_doors (ingest_server_t *self)
     //  The other two are internal links, which take the daemons' key only.
     tr_curve_internal_server_apply (self->curve, self->pub);
     tr_curve_internal_server_apply (self->curve, self->records_router);
+    self->records_guard = tr_door_guard_new (self->records_router, TR_DOOR_RECORDS,
+                                             "ingest_records");
     struct { zsock_t *socket; const char *name, *endpoint; } doors [] = {
         { self->router, "ingest", config->endpoints.ingest },
         { self->pub, "ingest_pub", config->endpoints.ingest_pub },
@@ -267,6 +271,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         for (size_t index = 0; index < self->pending_count; index++)
             zframe_destroy (&self->pending [index].identity);
         zloop_destroy (&self->loop);
+        tr_door_guard_destroy (&self->records_guard);   //  before its socket
         zsock_destroy (&self->router);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->records_router);

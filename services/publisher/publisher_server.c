@@ -16,6 +16,8 @@
 
 #include "publisher_server.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_reply_cache.h"
 #include "services/lib/tr_follower.h"
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
@@ -34,6 +36,9 @@ struct _publisher_server_t {
     zsock_t *tally_sub;         //  the follower's SUB (not owned): connected
                                 //  again when the tally's link goes silent
     int64_t link_heard_at;      //  the follower's last word from the tally
+    tr_door_guard_t *pub_guard;     //  what one client can cost pub
+    tr_door_guard_t *snapshot_guard;    //  and snapshot (tr_door_guard.h)
+    tr_reply_cache_t *replies;  //  the snapshot reply, encoded once a state
     zloop_t *loop;              //  the one loop
     tr_follower_t *follower;    //  of the tally
     tr_follower_args_t follow;  //  how (the follower points at it)
@@ -65,6 +70,7 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     self->config = config;
     self->verbose = verbose;
     self->view = tr_view_new ();
+    self->replies = tr_reply_cache_new ();
     self->scratch = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
     zsock_t *sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
@@ -112,6 +118,9 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     self->follower = tr_follower_new (&sub, &self->follow);
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
+    self->pub_guard = tr_door_guard_new (self->pub, TR_DOOR_FEED, "publisher_pub");
+    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
+                                              "publisher_snapshot");
     if (s_bind (self->pub, "publisher_pub", config->endpoints.publisher_pub) != 0
     ||  s_bind (self->snapshot, "publisher_snapshot",
                 config->endpoints.publisher_snapshot) != 0) {
@@ -130,11 +139,14 @@ publisher_server_destroy (publisher_server_t **self_p)
     assert (self_p);
     if (*self_p) {
         publisher_server_t *self = *self_p;
+        tr_door_guard_destroy (&self->pub_guard);       //  before their sockets
+        tr_door_guard_destroy (&self->snapshot_guard);
         tr_follower_destroy (&self->follower);
         zloop_destroy (&self->loop);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
         tr_curve_server_destroy (&self->curve);
+        tr_reply_cache_destroy (&self->replies);
         tr_view_destroy (&self->view);
         free (self->scratch);
         free (self);
@@ -206,11 +218,18 @@ s_handle_snapshot (zloop_t *loop, zsock_t *router, void *arg)
                                  && tr_follower_upstream (self->follower),
                                  tr_follower_seq (self->follower));
     else {
-        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-        tr_view_snapshot (self->view, &answer.u.snapshot_reply);
-        answer.u.snapshot_reply.upstream = tr_follower_upstream (self->follower);
-        tr_wire_send (router, identity, &answer);
-        tr_msg_clear (&answer);
+        //  The state, encoded once per state and shared by every client
+        //  (tr_reply_cache.h).
+        uint64_t seq = tr_view_seq (self->view);
+        bool upstream = tr_follower_upstream (self->follower);
+        if (!tr_reply_cache_has (self->replies, seq, upstream)) {
+            tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+            tr_view_snapshot (self->view, &answer.u.snapshot_reply);
+            answer.u.snapshot_reply.upstream = upstream;
+            tr_reply_cache_store (self->replies, seq, upstream, &answer);
+            tr_msg_clear (&answer);
+        }
+        tr_reply_cache_send (self->replies, router, identity);
     }
     tr_msg_clear (&request);
     zframe_destroy (&identity);

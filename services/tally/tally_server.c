@@ -47,6 +47,8 @@
 */
 
 #include "tally_server.h"
+#include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_reply_cache.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
 #include "services/lib/tr_curve.h"
@@ -70,6 +72,8 @@ struct _tally_server_t {
     zsock_t *sub;               //  ingest's declarations and heartbeats
     zsock_t *pub;               //  results, totals, alerts, heartbeats
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
+    tr_door_guard_t *snapshot_guard;    //  what one client can cost it
+    tr_reply_cache_t *replies;  //  the snapshot reply, encoded once a state
     zsock_t *records;           //  DEALER to ingest_records, made once
     zloop_t *loop;              //  readers and timers, on the monotonic clock
     zlist_t *waiting;           //  identities of snapshot requests held until
@@ -115,6 +119,7 @@ tally_server_new (const tr_config_t *config, bool verbose)
     self->fetch_timer = -1;
     self->fetch_wait_ms = TALLY_FETCH_WAIT_MIN_MS;
     self->tally = tr_tally_new (config);
+    self->replies = tr_reply_cache_new ();
     self->sub = zsock_new (ZMQ_SUB);
     self->pub = zsock_new (ZMQ_PUB);
     self->snapshot = zsock_new (ZMQ_ROUTER);
@@ -147,6 +152,8 @@ tally_server_new (const tr_config_t *config, bool verbose)
     tr_curve_internal_server_apply (self->curve, self->snapshot);
     tr_curve_internal_client_apply (self->curve, self->sub);
     tr_curve_internal_client_apply (self->curve, self->records);
+    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
+                                              "tally_snapshot");
     const tr_endpoints_t *endpoints = &config->endpoints;
     if (!s_attach (self->pub, true, "tally_pub", endpoints->tally_pub)
     ||  !s_attach (self->snapshot, true, "tally_snapshot", endpoints->tally_snapshot)
@@ -173,11 +180,13 @@ tally_server_destroy (tally_server_t **self_p)
             zframe_destroy (&identity);
         }
         zlist_destroy (&self->waiting);
+        tr_door_guard_destroy (&self->snapshot_guard);  //  before its socket
         zsock_destroy (&self->sub);
         zsock_destroy (&self->pub);
         zsock_destroy (&self->snapshot);
         zsock_destroy (&self->records);
         tr_curve_server_destroy (&self->curve);
+        tr_reply_cache_destroy (&self->replies);
         tr_tally_destroy (&self->tally);
         free (self);
         *self_p = NULL;
@@ -247,13 +256,18 @@ s_rewound (tally_server_t *self, const char *where, uint64_t seq, uint64_t befor
 static void
 s_send_snapshot (tally_server_t *self, zframe_t *identity)
 {
-    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-    tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
     //  Linked once it has heard from ingest and holds the night so far
     //  (`tallyroom status`, and so `stack up`, wait for this).
-    answer.u.snapshot_reply.upstream = self->upstream && self->rebuilt;
-    tr_wire_send (self->snapshot, identity, &answer);
-    tr_msg_clear (&answer);
+    bool upstream = self->upstream && self->rebuilt;
+    uint64_t seq = tr_tally_seq (self->tally);
+    if (!tr_reply_cache_has (self->replies, seq, upstream)) {
+        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+        tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = upstream;
+        tr_reply_cache_store (self->replies, seq, upstream, &answer);
+        tr_msg_clear (&answer);
+    }
+    tr_reply_cache_send (self->replies, self->snapshot, identity);
 }
 
 static int s_fetch_timeout (zloop_t *loop, int timer_id, void *arg);
