@@ -33,12 +33,14 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 stack_start
 tr replay "$root/config/ge2024.night" --speed max --quiet || fail "replay"
 publisher=$(cat "$work/run/publisher.pid")
-tally=$(cat "$work/run/tally.pid")
-ingest=$(cat "$work/run/ingest.pid")
 tr status --wait 20 --quiet || fail "the stack is not linked"
 
-# The size of one snapshot reply, the larger of the two doors'.
-reply=$(/usr/bin/python3 - "$(endpoint publisher_snapshot)" "$(endpoint tally_snapshot)" <<'PY'
+# The size of one snapshot reply. The tally's snapshot door and
+# ingest_records are internal links: with Curve on, as shipped, they take the
+# daemons' key only, so a client without it never gets past the handshake
+# (test_attack_takeover.sh shows it); their guard is a second line, tested
+# here on the open doors, which run the same code (tr_door_guard).
+reply=$(/usr/bin/python3 - "$(endpoint publisher_snapshot)" <<'PY'
 import sys, msgpack, zmq
 sizes = []
 for endpoint in sys.argv[1:]:
@@ -50,7 +52,7 @@ for endpoint in sys.argv[1:]:
     sizes.append(len(dealer.recv()))
 print(max(sizes))
 PY
-) || fail "no snapshot from the publisher or the tally"
+) || fail "no snapshot from the publisher"
 reply_kib=$((reply / 1024))
 # README "Security": an address holds at most 8 connections, each at most
 # reply_queue + 2 = 4 replies; plus 8 replies of working space (encoding one
@@ -58,8 +60,8 @@ reply_kib=$((reply / 1024))
 nonreading_bound_kib=$(( (8 * 4 + 8) * reply_kib ))
 echo "snapshot reply: $reply bytes; bound for one address's non-reading clients: $nonreading_bound_kib KiB"
 
-for door in publisher_snapshot tally_snapshot; do
-    pid=$publisher; [ $door = tally_snapshot ] && pid=$tally
+for door in publisher_snapshot; do
+    pid=$publisher
     out=$(/usr/bin/python3 "$attack" nonreading "$(endpoint $door)" --clients 20 \
           --seconds 6 --pid "$pid") || fail "the non-reading attack on $door"
     growth=$(field growth_kib "$out")
@@ -68,8 +70,7 @@ for door in publisher_snapshot tally_snapshot; do
         || fail "$door grew $growth KiB under non-reading clients, bound $nonreading_bound_kib"
 done
 
-for target in "publisher_snapshot DEALER $publisher" "publisher_pub SUB $publisher" \
-              "tally_snapshot DEALER $tally" "ingest_records DEALER $ingest"; do
+for target in "publisher_snapshot DEALER $publisher" "publisher_pub SUB $publisher"; do
     read -r door type pid <<<"$target"
     out=$(/usr/bin/python3 "$attack" multipart "$(endpoint $door)" --type "$type" \
           --seconds 4 --pid "$pid" --max-bytes "${ATTACK_MAX_BYTES:-0}") \
