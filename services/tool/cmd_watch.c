@@ -193,7 +193,11 @@ s_on_update (void *arg, const tr_follower_update_t *update)
 {
     watch_t *self = (watch_t *) arg;
     self->heard_at = zclock_mono ();
-    //  Totals come as what changed: show them merged, every party.
+    //  A heartbeat is at the seq held (the ticker's sign of life); totals
+    //  come as what changed: show them merged, every party.
+    if (update->type == TR_MSG_HEARTBEAT)
+        s_show (self, update->msg);
+    else
     if (tr_view_apply (self->view, update->msg) == TR_VIEW_APPLIED)
         s_show (self, tr_view_merged (self->view, update->msg));
     s_check_complete (self);
