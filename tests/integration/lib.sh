@@ -74,6 +74,23 @@ stack_stop_and_check() {
     return 0
 }
 
+# endpoint NAME: this stack's URL for NAME (after stack_start).
+endpoint() {
+    printf '%s\n' "${endpoints[@]}" | sed -n "s/^$1=//p"
+}
+
+# trust_centres NAME...: a key pair for each count centre in $centres
+# ($work/centre-keys), its public half installed where ingest trusts it.
+trust_centres() {
+    centres=$work/centre-keys
+    local name
+    for name in "$@"; do
+        "$bin/tallyroom" keygen --dir "$centres" "$name" >/dev/null || fail "keygen $name"
+        cp "$centres/$name.cert" "$work/run/keys/centres/"
+    done
+    sleep 0.5     # ingest reads the trusted directory again on a change
+}
+
 # Waits up to $2 seconds for file $1 to contain $3.
 wait_for() {
     for _ in $(seq $(( $2 * 10 ))); do

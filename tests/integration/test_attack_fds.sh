@@ -14,7 +14,7 @@
 ulimit -Sn 1024
 config=$root/tests/fixtures/mini.yaml
 stack_start -c "$config"
-ingest=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
+ingest=$(endpoint ingest)
 pid=$(cat "$work/run/ingest.pid")
 grep -q "open files limit raised from 1024" "$work/run/ingest.log" \
     || fail "ingest did not raise its open files limit: $(head -5 "$work/run/ingest.log")"

@@ -10,14 +10,8 @@
 
 config=$root/tests/fixtures/mini.yaml
 stack_start -c "$config"
-keys=$work/run/keys
-ingest=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
-centres=$work/centre-keys
-for name in northtown charnwood; do
-    "$bin/tallyroom" keygen --dir "$centres" "$name" >/dev/null || fail "keygen $name"
-    cp "$centres/$name.cert" "$keys/centres/"
-done
-sleep 0.5     # zauth rereads the trusted directory
+ingest=$(endpoint ingest)
+trust_centres northtown charnwood
 
 seconds=8
 log_before=$(stat -c %s "$work/run/ingest.log")

@@ -11,14 +11,8 @@
 
 config=$root/tests/fixtures/mini.yaml
 stack_start -c "$config"
-keys=$work/run/keys
-ingest=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
-centres=$work/centre-keys
-for name in northtown charnwood; do
-    "$bin/tallyroom" keygen --dir "$centres" "$name" >/dev/null || fail "keygen $name"
-    cp "$centres/$name.cert" "$keys/centres/"
-done
-sleep 0.5     # zauth rereads the trusted directory
+ingest=$(endpoint ingest)
+trust_centres northtown charnwood
 # The sanitizers make each frame cost ingest 3-4 times as much: a third of
 # the frames there, so the figure printed is one of the attack, not of ASan.
 frames=${FRAMES:-3000000}

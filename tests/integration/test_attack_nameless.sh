@@ -17,7 +17,7 @@
 
 stack_start -c "$root/tests/fixtures/mini.yaml"
 keys=$work/run/keys
-ingest=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
+ingest=$(endpoint ingest)
 raw="$root/tests/integration/curve_raw.py"
 
 payload() {     # payload FILE ID KIND CON_VOTES: Loughborough, msgpack

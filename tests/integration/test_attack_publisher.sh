@@ -27,7 +27,6 @@ MULTIPART_BOUND_KIB=$((32 * 1024))
 BUDGET_BURST=$((16 * 1024 * 1024))
 BUDGET_RATE=$((2 * 1024 * 1024))
 tr() { "$bin/tallyroom" "$1" "${endpoints[@]}" "${@:2}"; }
-endpoint() { printf '%s\n' "${endpoints[@]}" | sed -n "s/^$1=//p"; }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 stack_start

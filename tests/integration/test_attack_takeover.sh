@@ -14,7 +14,6 @@
 . "$(dirname "$0")/lib.sh"
 
 stack_start -c "$root/tests/fixtures/mini.yaml"
-endpoint() { printf '%s\n' "${endpoints[@]}" | sed -n "s/^$1=//p"; }
 here=$root/tests/integration
 run=$work/run
 

@@ -8,7 +8,7 @@
 
 config=$root/tests/fixtures/mini.yaml
 stack_start -c "$config"
-ingest=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
+ingest=$(endpoint ingest)
 /usr/bin/python3 "$root/tests/integration/bad_input.py" "$ingest" \
     || fail "raw bad input was not refused as expected"
 

@@ -23,7 +23,7 @@ base=http://127.0.0.1:$port
     || fail "status before the kill: $(cat "$work/status-before.out")"
 grep -q "^publisher .*up at" "$work/status-before.out" || fail "status: $(cat "$work/status-before.out")"
 
-ingest_endpoint=$(printf '%s\n' "${endpoints[@]}" | sed -n 's/^ingest=//p')
+ingest_endpoint=$(endpoint ingest)
 proxy_port=$(/usr/bin/python3 -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

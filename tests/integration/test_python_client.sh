@@ -12,12 +12,6 @@ checks=$root/tests/integration/check_python_client.py
 /usr/bin/python3 "$example" --help | grep -q -- "--snapshot" || fail "subscriber.py --help"
 
 stack_start
-endpoint() {    # endpoint NAME: this stack's URL for it
-    local option
-    for option in "${endpoints[@]}"; do
-        case "$option" in "$1="*) echo "${option#*=}"; return ;; esac
-    done
-}
 pub=$(endpoint publisher_pub); snapshot=$(endpoint publisher_snapshot)
 
 /usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" --until-complete \

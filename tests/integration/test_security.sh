@@ -29,7 +29,6 @@ YAML
 } >"$config"
 stack_start -c "$config"
 keys=$work/run/keys
-endpoint() { printf '%s\n' "${endpoints[@]}" | sed -n "s/^$1=//p"; }
 ingest=$(endpoint ingest)
 publisher_pub=$(endpoint publisher_pub)
 publisher_snapshot=$(endpoint publisher_snapshot)
