@@ -69,7 +69,6 @@ gateway_feed_new (const tr_config_t *config, gateway_hub_t *hub,
         .name = "gateway", .upstream = "publisher", .config = config,
         .door = TR_CURVE_SUBSCRIBERS, .cert_path = cert_path,
         .snapshot_endpoint = config->endpoints.publisher_snapshot,
-        .sub_endpoint = config->endpoints.publisher_pub,
         .decode = true, .verbose = verbose,
         .callbacks = { s_on_snapshot, s_on_update, s_on_state }, .arg = self
     };

@@ -91,8 +91,7 @@ zsock_t *
 //  drops a connection for good after a handshake that breaks the protocol
 //  (an impostor speaking plain ZeroMQ on the port while the daemon is
 //  down), so a SUB that has heard nothing from upstream for
-//  TR_CURVE_LINK_SILENCE_MS (three heartbeats) connects to it again. The
-//  tally's link to ingest uses these; a tr_follower does the same itself.
+//  TR_CURVE_LINK_SILENCE_MS (three heartbeats) connects to it again.
 //  tr_curve_link_heard after every message from upstream; then
 //  tr_curve_link_check once a loop. Nothing when self is NULL (Curve off).
 #define TR_CURVE_LINK_SILENCE_MS  3000

@@ -467,10 +467,6 @@ s_tick (zloop_t *loop, int timer_id, void *arg)
                ? "the state is stale; taking a snapshot" : "taking a snapshot");
         self->silence_from = now;
         self->heard = true;
-        if (self->args.sub_endpoint) {
-            zsock_disconnect (self->sub, "%s", self->args.sub_endpoint);  //  may be gone
-            zsock_connect (self->sub, "%s", self->args.sub_endpoint);
-        }
         s_resync (self, self->loaded ? TR_FOLLOWER_STALE : TR_FOLLOWER_SYNCING);
     }
     return 0;

@@ -74,10 +74,6 @@ typedef struct {
     tr_curve_door_t door;       //  of the snapshot endpoint
     const char *cert_path;      //  our key pair for it (NULL: the desk's)
     const char *snapshot_endpoint;  //  where to ask for the state
-    const char *sub_endpoint;   //  what the SUB is connected to: connected
-                                //  again after a silence, as libzmq gives a
-                                //  Curve link up for good once an impostor
-                                //  answered it (NULL: left alone)
     bool decode;                //  hand updates decoded, not only peeked
     bool verbose;               //  log every snapshot
     bool quiet;                 //  log warnings only: the owner tells of

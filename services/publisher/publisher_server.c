@@ -22,6 +22,7 @@
 #include "services/lib/tr_view.h"
 #include "services/lib/tr_wire.h"
 
+#define PUBLISHER_LINK_CHECK_MS       500
 #define PUBLISHER_HEARTBEAT_MS        1000
 
 struct _publisher_server_t {
@@ -32,6 +33,9 @@ struct _publisher_server_t {
     zsock_t *snapshot;          //  ROUTER answering snapshot requests
     tr_curve_server_t *curve;   //  keys and ZAP handler of the doors (pub,
                                 //  snapshot) and the tally link; NULL: Curve off
+    zsock_t *tally_sub;         //  the follower's SUB (not owned): connected
+                                //  again when the tally's link goes silent
+    int64_t link_heard_at;      //  the follower's last word from the tally
     tr_door_guard_t *pub_guard;     //  what one client can cost pub
     tr_door_guard_t *snapshot_guard;    //  and snapshot (tr_door_guard.h)
     tr_reply_cache_t *replies;  //  the snapshot reply, encoded once a state
@@ -107,10 +111,10 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
         .name = "publisher", .upstream = "tally", .config = config,
         .door = TR_CURVE_INTERNAL,
         .snapshot_endpoint = config->endpoints.tally_snapshot,
-        .sub_endpoint = config->endpoints.tally_pub,
         .decode = false, .verbose = verbose,
         .callbacks = { s_on_snapshot, s_on_update, NULL }, .arg = self
     };
+    self->tally_sub = sub;
     self->follower = tr_follower_new (&sub, &self->follow);
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
@@ -245,11 +249,29 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+//  A Curve link that an impostor answered once stays dead in libzmq:
+//  connect again after a silence from the tally (tr_curve.h).
+static int
+s_check_link (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    publisher_server_t *self = (publisher_server_t *) arg;
+    int64_t heard_at = tr_follower_heard_at (self->follower);
+    if (heard_at > self->link_heard_at) {
+        self->link_heard_at = heard_at;
+        tr_curve_link_heard (self->curve);
+    }
+    tr_curve_link_check (self->curve, self->tally_sub, self->config->endpoints.tally_pub);
+    return 0;
+}
+
 int
 publisher_server_run (publisher_server_t *self)
 {
     if (zloop_reader (self->loop, self->snapshot, s_handle_snapshot, self) != 0
     ||  zloop_timer (self->loop, PUBLISHER_HEARTBEAT_MS, 0, s_send_heartbeat, self) < 0
+    ||  zloop_timer (self->loop, PUBLISHER_LINK_CHECK_MS, 0, s_check_link, self) < 0
     ||  tr_follower_start (self->follower, self->loop) != 0) {
         zsys_error ("publisher: cannot start the loop");
         return 1;

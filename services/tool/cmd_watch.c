@@ -373,7 +373,6 @@ tr_cmd_watch (int argc, char **argv)
                 .name = "watch", .upstream = "publisher", .config = config,
                 .door = TR_CURVE_SUBSCRIBERS, .cert_path = options.cert_path,
                 .snapshot_endpoint = config->endpoints.publisher_snapshot,
-                .sub_endpoint = config->endpoints.publisher_pub,
                 .decode = true, .quiet = true, .verbose = options.verbose,
                 .callbacks = { s_on_snapshot, s_on_update, NULL }, .arg = &self
             };
