@@ -457,6 +457,14 @@ tr_curve_link_check (tr_curve_server_t *self, zsock_t *sub, const char *endpoint
         self->heard_at = now;
     if (now - self->heard_at < TR_CURVE_LINK_SILENCE_MS)
         return;
+    //  A daemon that was stopped (SIGSTOP, a swapped-out host) finds the
+    //  silence on its clock but upstream's messages waiting in the socket.
+    //  That link is alive; and a disconnect while the loop reads a
+    //  multipart message from it aborts libzmq 4.3.4 (fq.cpp:112).
+    if (zsock_events (sub) & ZMQ_POLLIN) {
+        self->heard_at = now;
+        return;
+    }
     if (!self->silent)
         zsys_warning ("%s: nothing from %s for %d ms: connecting again every %d ms "
                       "until it answers (down, or someone else on its port)",

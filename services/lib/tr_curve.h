@@ -91,7 +91,8 @@ zsock_t *
 //  drops a connection for good after a handshake that breaks the protocol
 //  (an impostor speaking plain ZeroMQ on the port while the daemon is
 //  down), so a SUB that has heard nothing from upstream for
-//  TR_CURVE_LINK_SILENCE_MS (three heartbeats) connects to it again.
+//  TR_CURVE_LINK_SILENCE_MS (three heartbeats) connects to it again;
+//  a SUB with messages waiting has not been silent, whatever the clock says.
 //  tr_curve_link_heard after every message from upstream; then
 //  tr_curve_link_check once a loop. Nothing when self is NULL (Curve off).
 #define TR_CURVE_LINK_SILENCE_MS  3000

@@ -461,7 +461,10 @@ s_tick (zloop_t *loop, int timer_id, void *arg)
     }
     if (!self->asking && self->wanted && self->retry_at && now >= self->retry_at)
         s_ask (self);
-    if (now - self->silence_from > self->args.silence_ms) {
+    //  Messages waiting in the SUB are not a silence: the owner was
+    //  stopped (SIGSTOP, a swapped-out host) and the loop reads them next.
+    if (now - self->silence_from > self->args.silence_ms
+    &&  !(zsock_events (self->sub) & ZMQ_POLLIN)) {
         s_log (self, true, "nothing from %s for %d ms: %s",
                self->args.upstream, self->args.silence_ms, self->loaded
                ? "the state is stale; taking a snapshot" : "taking a snapshot");
