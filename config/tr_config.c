@@ -33,7 +33,7 @@ static const char *const s_election_keys [] = {
 };
 static const char *const s_endpoint_keys [] = {
     "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
-    "publisher_pub", "publisher_snapshot", "ingest_records", NULL
+    "publisher_pub", "publisher_snapshot", "ingest_records", "ingest_peer", NULL
 };
 static const char *const s_alerts_keys [] = { "breaking", NULL };
 static const char *const s_group_keys [] = { "code", "name", NULL };
@@ -67,6 +67,8 @@ static const struct {
                             "tcp://127.0.0.1:7406" },
     { "ingest_records",     offsetof (tr_endpoints_t, ingest_records),
                             "tcp://127.0.0.1:7407" },
+    { "ingest_peer",        offsetof (tr_endpoints_t, ingest_peer),
+                            "tcp://127.0.0.1:7408" },
 };
 #define TR_CONFIG_ENDPOINTS (sizeof s_endpoints / sizeof s_endpoints [0])
 

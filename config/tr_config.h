@@ -127,6 +127,8 @@ typedef struct {
     char publisher_snapshot [TR_ENDPOINT_MAX + 1];  /*  ROUTER, snapshots     */
     char ingest_records [TR_ENDPOINT_MAX + 1];      /*  ROUTER, tally fetches
                                                         the night so far      */
+    char ingest_peer [TR_ENDPOINT_MAX + 1];         /*  an ingest pair's own
+                                                        link (issue 11)       */
 } tr_endpoints_t;
 
 //  security: who may connect and who may declare what (config/README.md,

@@ -210,6 +210,8 @@ typedef struct {
     uint64_t refused;                       /*  accepted, refused since start */
     bool upstream;                          /*  linked to its upstream daemon */
     uint64_t upstream_seq;                  /*  the upstream's seq applied    */
+    char role [TR_CODE_MAX + 1];            /*  "" (single), "active" or
+                                                "passive": half of a pair     */
 } tr_heartbeat_t;
 
 typedef struct {

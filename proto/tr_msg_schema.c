@@ -193,6 +193,7 @@ static const tr_field_t s_heartbeat_fields [] = {
     F_NUM (tr_heartbeat_t, refused, TR_FIELD_U64, OPTIONAL),
     F_NUM (tr_heartbeat_t, upstream, TR_FIELD_BOOL, OPTIONAL),
     F_NUM (tr_heartbeat_t, upstream_seq, TR_FIELD_U64, OPTIONAL),
+    F_STR (tr_heartbeat_t, role, TR_CODE_MAX, OPTIONAL),
     F_END
 };
 

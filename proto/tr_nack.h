@@ -32,6 +32,7 @@
 //  The message, and ingest itself
 #define TR_NACK_NOT_A_DECLARATION     "not_a_declaration"
 #define TR_NACK_UNAVAILABLE           "unavailable"
+#define TR_NACK_STANDBY               "standby"
 
 //  Every code above, NULL-terminated: what a test checks the spec against.
 extern const char *tr_nack_codes [];

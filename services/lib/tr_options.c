@@ -42,6 +42,7 @@ s_endpoint (tr_endpoints_t *endpoints, const char *name, size_t length)
         { "publisher_pub", endpoints->publisher_pub },
         { "publisher_snapshot", endpoints->publisher_snapshot },
         { "ingest_records", endpoints->ingest_records },
+        { "ingest_peer", endpoints->ingest_peer },
     };
     for (size_t index = 0; index < sizeof table / sizeof table [0]; index++)
         if (strlen (table [index].name) == length
@@ -69,7 +70,7 @@ tr_options_load_config (const tr_options_t *options, const char *program)
         if (!field || strlen (equals + 1) == 0 || strlen (equals + 1) > TR_ENDPOINT_MAX) {
             fprintf (stderr, "%s: --endpoint '%s': expected NAME=URL with NAME one of "
                      "ingest, ingest_pub, tally_pub, tally_snapshot, publisher_pub, "
-                     "publisher_snapshot, ingest_records\n", program, override);
+                     "publisher_snapshot, ingest_records, ingest_peer\n", program, override);
             tr_config_destroy (&config);
             return NULL;
         }

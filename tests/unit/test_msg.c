@@ -321,11 +321,12 @@ test_alert_heartbeat_and_snapshot_request_round_trip (void **state)
 
     tr_msg_t *heartbeat = s_new_msg (TR_MSG_HEARTBEAT);
     heartbeat->u.heartbeat = (tr_heartbeat_t) { 412, 1720145650999, "ingest", 0, 0,
-                                                       true, 411 };
+                                                       true, 411, "passive" };
     back = s_round_trip (heartbeat);
     assert_int_equal (back->u.heartbeat.seq, 412);
     assert_int_equal (back->u.heartbeat.sent_at, 1720145650999);
     assert_string_equal (back->u.heartbeat.sender, "ingest");
+    assert_string_equal (back->u.heartbeat.role, "passive");
     assert_true (back->u.heartbeat.upstream);
     assert_int_equal (back->u.heartbeat.upstream_seq, 411);
     free (back);
