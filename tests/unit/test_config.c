@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include <time.h>
 
 #define FIXTURES "tests/fixtures/config/"
 #define MEMORY "memory.yaml"
@@ -322,18 +321,16 @@ s_general_election (size_t *size)
     return text;
 }
 
+//  The size of a real night: every seat and candidate is kept. (How long
+//  it takes is not asserted here: timings belong to make bench.)
 static void
-test_650_seats_and_4500_candidates_load_in_under_100ms (void **state)
+test_650_seats_and_4500_candidates_load (void **state)
 {
     (void) state;
     size_t size;
     char *text = s_general_election (&size);
     char error [512] = "";
-    struct timespec start, end;
-    clock_gettime (CLOCK_MONOTONIC, &start);
     tr_config_t *config = tr_config_parse (text, size, "ge.yaml", error, sizeof error);
-    clock_gettime (CLOCK_MONOTONIC, &end);
-    double elapsed_ms = (end.tv_sec - start.tv_sec) * 1e3 + (end.tv_nsec - start.tv_nsec) / 1e6;
     if (!config) {
         free (text);
         fail_msg ("refused: %s", error);
@@ -344,14 +341,6 @@ test_650_seats_and_4500_candidates_load_in_under_100ms (void **state)
     assert_int_equal (tr_config_constituency_index (config, "E14000649"), 649);
     tr_config_destroy (&config);
     free (text);
-    print_message ("      650 seats, 4550 candidates: %.1f ms\n", elapsed_ms);
-#if defined (__SANITIZE_ADDRESS__)
-    //  The sanitizers slow everything several times; the bound is for
-    //  the real build.
-    assert_true (elapsed_ms < 1000);
-#else
-    assert_true (elapsed_ms < 100);
-#endif
 }
 
 
@@ -748,7 +737,7 @@ main (void)
         cmocka_unit_test (test_party_without_colour_is_grey),
         cmocka_unit_test (test_built_in_default_loads_when_no_file_is_given),
         cmocka_unit_test (test_empty_breaking_list_means_nothing_breaks),
-        cmocka_unit_test (test_650_seats_and_4500_candidates_load_in_under_100ms),
+        cmocka_unit_test (test_650_seats_and_4500_candidates_load),
         cmocka_unit_test (test_unknown_key_is_refused_with_its_line),
         cmocka_unit_test (test_candidate_of_unknown_party_is_refused_with_its_line),
         cmocka_unit_test (test_duplicate_constituency_is_refused_naming_both_lines),
