@@ -336,9 +336,8 @@ s_date_and_title (tr_import_t *self, const tr_import_hoc_options_t *options)
               day, months [month - 1], year);
 }
 
-//  Folds a UTF-8 letter of Latin-1 or Welsh (ŵ, ŷ) to ASCII; 0 if none.
-static char
-s_fold_letter (const unsigned char *text, size_t *length)
+char
+tr_import_fold_letter (const unsigned char *text, size_t *length)
 {
     static const char latin [] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts"
                                  "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
@@ -368,7 +367,7 @@ s_slug (const char *name, char *slug, size_t size)
     while (*cursor) {
         size_t length = 1;
         char letter = *cursor < 0x80? (char) tolower (*cursor):
-                      s_fold_letter (cursor, &length);
+                      tr_import_fold_letter (cursor, &length);
         cursor += length;
         if (!isalnum ((unsigned char) letter)) {
             gap = used > 0;
