@@ -138,16 +138,68 @@ s_check_seat_votes (tr_import_t *self, tr_import_seat_t *seat,
     return TR_IMPORT_OK;
 }
 
+//  Renames a Result label everywhere it was used as previous winner.
+static void
+s_rename_result_label (tr_import_t *self, const char *label, const char *code)
+{
+    for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_seat_t *seat = &self->seats [index];
+        if (streq (seat->result_winner, label))
+            TR_COPY (seat->result_winner, code);
+        if (streq (seat->previous, label))
+            TR_COPY (seat->previous, code);
+    }
+}
+
+//  One party under two abbreviations, one in each file (2019: Result says
+//  "APNI gain from Ind", the winner's row says "Alliance"): a Result
+//  label that no candidate stands under, given to a seat whose winner
+//  stood as X, is X, when every seat that names it agrees. The known
+//  pairs are in tr_import_party.c's table already; this finds the rest.
+static void
+s_unify_result_labels (tr_import_t *self, const char *path)
+{
+    for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_seat_t *seat = &self->seats [index];
+        const char *party = seat->candidates [seat->elected].party;
+        if (streq (seat->result_winner, party)
+        ||  tr_import_party (self, seat->result_winner))
+            continue;
+        bool agreed = true;
+        for (size_t other = 0; other < self->seat_count; other++) {
+            const tr_import_seat_t *peer = &self->seats [other];
+            if (streq (peer->result_winner, seat->result_winner)
+            &&  !streq (peer->candidates [peer->elected].party, party))
+                agreed = false;
+        }
+        if (!agreed)
+            continue;
+        char label [TR_PARTY_MAX + 1];
+        TR_COPY (label, seat->result_winner);
+        tr_import_log (self, "note: %s:%zu: %s: 'Result' says %s won, which "
+                       "no candidate stands as; the winner stood as %s: %s "
+                       "is taken as %s in every Result", path, seat->line,
+                       seat->name, label, party, label, party);
+        s_rename_result_label (self, label, party);
+    }
+}
+
 //  Winners, and previous winners' parties, which may not stand this time.
 static tr_import_err_t
 s_count_seats (tr_import_t *self, const char *path,
                char *error, size_t error_size)
 {
     for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_err_t err = s_find_winner (&self->seats [index], path,
+                                             error, error_size);
+        if (err)
+            return err;
+    }
+    s_unify_result_labels (self, path);
+    for (size_t index = 0; index < self->seat_count; index++) {
         tr_import_seat_t *seat = &self->seats [index];
-        tr_import_err_t err = s_find_winner (seat, path, error, error_size);
-        if (!err)
-            err = s_check_seat_votes (self, seat, path, error, error_size);
+        tr_import_err_t err = s_check_seat_votes (self, seat, path, error,
+                                                  error_size);
         if (err)
             return err;
         tr_import_party (self, seat->candidates [seat->elected].party)

@@ -138,8 +138,12 @@ tr_import_party_code (tr_import_t *self, tr_import_csv_t *csv, int column,
     }
     zhashx_insert (self->party_labels, label, code);
     char where [1024];
-    tr_import_csv_fail (csv, column, where, sizeof where, "'%s' coded %s (%s)",
-                        label, code, why);
+    if (streq (label, tr_import_csv_field (csv, column)))
+        tr_import_csv_fail (csv, column, where, sizeof where, "coded %s (%s)",
+                            code, why);
+    else
+        tr_import_csv_fail (csv, column, where, sizeof where,
+                            "'%s' coded %s (%s)", label, code, why);
     tr_import_log (self, "note: %s", where);
     return true;
 }
