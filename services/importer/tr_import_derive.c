@@ -481,6 +481,7 @@ tr_import_derive (tr_import_t *self, const tr_import_hoc_options_t *options,
     s_date_and_title (self, options);
     s_count_centres (self);
     TR_COPY (self->name, options->name);
+    self->hexmap = options->hexmap;
     return TR_IMPORT_OK;
 }
 

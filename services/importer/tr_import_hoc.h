@@ -41,6 +41,9 @@ typedef struct {
                                     /*  the first declaration                 */
     const char *title;              /*  or NULL: "UK general election, DATE"  */
     size_t headline;                /*  party groups, 1..15; 0: the default   */
+    const char *hexmap;             /*  HexJSON map of the seats, written as  */
+                                    /*  election.hexmap; or NULL: none (the   */
+                                    /*  gateway's built-in 2024 map)          */
     FILE *log;                      /*  progress, warnings and the summary,   */
                                     /*  or NULL for none                      */
 } tr_import_hoc_options_t;

@@ -82,6 +82,7 @@ typedef struct {
     char name [33];                         /*  election name                 */
     char title [TR_NAME_MAX + 1];
     char date [11];                         /*  YYYY-MM-DD                    */
+    const char *hexmap;                     /*  election.hexmap, or NULL      */
     size_t seat_count;
     tr_import_seat_t *seats;                /*  TR_SEATS_MAX, in file order   */
     zhashx_t *seat_index;                   /*  ONS id -> index + 1           */
@@ -147,6 +148,11 @@ tr_import_err_t tr_import_read_new_seats (tr_import_t *self,
 //  ("72,580"), at most max; a decimal is -?digits[.digits].
 bool tr_import_parse_count (const char *text, uint32_t max, uint32_t *value);
 bool tr_import_parse_decimal (const char *text, double *value);
+
+//  tr_import_hexmap.c: checks that the HexJSON file at path has a hex for
+//  every seat (a map of other boundaries would draw the wrong night).
+tr_import_err_t tr_import_check_hexmap (tr_import_t *self, const char *path,
+                                        char *error, size_t error_size);
 
 //  tr_import_write.c: the config and the night.
 tr_import_err_t tr_import_write_config (tr_import_t *self, const char *path,

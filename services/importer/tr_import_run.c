@@ -46,6 +46,11 @@ s_check_options (const tr_import_hoc_options_t *options,
                            || strlen (options->title) > TR_NAME_MAX))
         snprintf (error, error_size, "--title: 1 to %d bytes", TR_NAME_MAX);
     else
+    if (options->hexmap && (!*options->hexmap
+                            || strlen (options->hexmap) > TR_CONFIG_HEXMAP_MAX))
+        snprintf (error, error_size, "--hexmap: a path of 1 to %d bytes",
+                  TR_CONFIG_HEXMAP_MAX);
+    else
         return TR_IMPORT_OK;
     return TR_IMPORT_ERR_USAGE;
 }
@@ -111,6 +116,8 @@ tr_import_hoc_run (const tr_import_hoc_options_t *options,
     err = s_read_all (self, options, error, error_size);
     if (!err)
         err = tr_import_derive (self, options, error, error_size);
+    if (!err && options->hexmap)
+        err = tr_import_check_hexmap (self, options->hexmap, error, error_size);
     if (!err)
         err = s_write (self, config_path, tr_import_write_config,
                        error, error_size);
