@@ -18,15 +18,26 @@ mkdir -p "$out"
 
 "$bin/tallyroom" import-hoc --constituencies "$fixtures/constituencies.csv" \
     --candidates "$fixtures/candidates.csv" --name ge2019 --speaker-with Lab \
-    --out "$out" 2>"$work/import.err" \
+    --hexmap "$fixtures/hexmap.hexjson" --out "$out" 2>"$work/import.err" \
     || { cat "$work/import.err" >&2; fail "import-hoc failed on the 2019 layout"; }
 cat "$work/import.err"
 grep -q "seats won (read back from the night): Con 3, Lab 2, SDLP 1, Spk 1, APNI 1, SNP 1" \
     "$work/import.err" || fail "import-hoc: wrong seat totals"
 grep -q "candidates.csv:18: column 'party_abbreviation' = 'Aontú': coded AONT" \
     "$work/import.err" || fail "import-hoc did not say where it recoded Aontú"
-"$bin/tallyroom" log check "$out/ge2019.night" >"$work/check.out" \
+"$bin/tallyroom" log check -c "$out/ge2019.yaml" "$out/ge2019.night" >"$work/check.out" \
     || fail "the night does not check: $(cat "$work/check.out")"
+grep -q "seats declared: 9 of 9 in the config (ge2019)" "$work/check.out" || fail "log check: $(cat "$work/check.out")"
+grep -q "^  hexmap: $fixtures/hexmap.hexjson\$" "$out/ge2019.yaml" \
+    || fail "the config does not name the hex map"
+# A map of other boundaries (2024's, 650 other seats) is refused, nothing written.
+echo '{"layout":"odd-r","hexes":{"E14001295":{"q":0,"r":0}}}' >"$work/other.hexjson"
+status=0
+"$bin/tallyroom" import-hoc --constituencies "$fixtures/constituencies.csv" \
+    --candidates "$fixtures/candidates.csv" --name other --out "$out" -q \
+    --hexmap "$work/other.hexjson" 2>"$work/other.err" || status=$?
+[ "$status" = 1 ] && grep -q "no hex for 9 of the 9 seats" "$work/other.err" \
+    && [ ! -e "$out/other.yaml" ] || fail "a map of other seats was taken: $(cat "$work/other.err")"
 
 stack_start -c "$out/ge2019.yaml"
 "$bin/tallyroom" replay "${endpoints[@]}" --speed max "$out/ge2019.night" \
@@ -58,6 +69,29 @@ for problem in problems:
 print(f"snapshot: {len(rows)} seats, winners as the file's first_party: {dict(expected)}")
 sys.exit(1 if problems else 0)
 EOF
+
+# The gateway serves the config's hex map, not its built-in 2024 one; a
+# --hexmap that is not HexJSON stops it with a message naming the file.
+read -r -a ports <<<"$(free_ports)"
+"$bin/tallyroom-gateway" -c "$out/ge2019.yaml" "${endpoints[@]}" \
+    --listen "127.0.0.1:${ports[0]}" >"$work/gateway.err" 2>&1 &
+background_pids+=($!)
+wait_for "$work/gateway.err" 20 "listening"
+/usr/bin/python3 - "http://127.0.0.1:${ports[0]}" "$fixtures/hexmap.hexjson" <<'EOF' || fail "the gateway's /hexmap.json is not the config's"
+import sys, urllib.request
+base, path = sys.argv[1], sys.argv[2]
+served = urllib.request.urlopen(base + "/hexmap.json", timeout=5).read()
+assert served == open(path, "rb").read(), "another map"
+note = urllib.request.urlopen(base + "/hexmap-licence.txt", timeout=5).read().decode()
+assert path in note, note
+print("gateway: /hexmap.json is the config's map (%d bytes)" % len(served))
+EOF
+echo "not json" >"$work/bad.hexjson"
+status=0
+timeout 10 "$bin/tallyroom-gateway" -c "$out/ge2019.yaml" "${endpoints[@]}" \
+    --listen "127.0.0.1:${ports[1]}" --hexmap "$work/bad.hexjson" >"$work/gateway-bad.err" 2>&1 || status=$?
+[ "$status" = 1 ] && grep -q "hex map $work/bad.hexjson:1: not JSON" "$work/gateway-bad.err" \
+    || fail "a bad --hexmap: exit $status, $(cat "$work/gateway-bad.err")"
 stack_stop_and_check
 
 # Bad rows: all named, exit 1, nothing written.
