@@ -324,6 +324,41 @@ test_every_bad_row_is_listed_and_nothing_written (void **state)
     assert_int_equal (access (fixture->night_path, F_OK), -1);
 }
 
+//  --hexmap: the map is checked against the seats and named in the config
+//  (election.hexmap), which the gateway serves in place of its 2024 map.
+static void
+test_hexmap_is_checked_and_named_in_the_config (void **state)
+{
+    fixture_t *fixture = *state;
+    fixture->options.hexmap = FIXTURES "hexmap.hexjson";
+    tr_config_t *config = s_import_and_load (fixture);
+    assert_string_equal (config->hexmap, FIXTURES "hexmap.hexjson");
+    tr_config_destroy (&config);
+
+    //  A map of other boundaries: refused, naming the seats it lacks.
+    fixture->options.hexmap = s_write_file (fixture, "other.hexjson",
+        "{\"layout\":\"odd-r\",\"hexes\":{\"E14000637\":{\"q\":0,\"r\":0}}}");
+    unlink (fixture->config_path);
+    unlink (fixture->night_path);
+    assert_int_equal (s_run (fixture), TR_IMPORT_ERR_DATA);
+    assert_non_null (strstr (fixture->error, "other.hexjson: no hex for 8 of "
+                             "the 9 seats (E14000535, E14000548"));
+    assert_int_equal (access (fixture->config_path, F_OK), -1);
+    fixture->options.hexmap = s_write_file (fixture, "bad.hexjson", "[1, 2]");
+    assert_int_equal (s_run (fixture), TR_IMPORT_ERR_DATA);
+    assert_non_null (strstr (fixture->error, "bad.hexjson: not HexJSON"));
+}
+
+//  Without --hexmap the config names none: the 2024 output is unchanged.
+static void
+test_no_hexmap_by_default (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_config_t *config = s_import_and_load (fixture);
+    assert_string_equal (config->hexmap, "");
+    tr_config_destroy (&config);
+}
+
 //  A Result that names no parties is refused with its line, as before.
 static void
 test_a_result_that_is_not_hold_or_gain_is_refused (void **state)
@@ -352,6 +387,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_an_unknown_second_abbreviation_is_found_from_the_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_every_bad_row_is_listed_and_nothing_written, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_a_result_that_is_not_hold_or_gain_is_refused, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_hexmap_is_checked_and_named_in_the_config, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_no_hexmap_by_default, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
