@@ -8,8 +8,10 @@
     must have a hex, keyed by its ONS ID; a hex for no seat is a warning.
 */
 #include "tr_import_model.h"
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define S_HEXMAP_MAX    (16 * 1024 * 1024)  /*  GATEWAY_HEXMAP_MAX        */
 #define S_MISSING_SHOWN 5                   /*  seats named in the error  */
@@ -19,6 +21,19 @@ tr_import_check_hexmap (tr_import_t *self, const char *path,
                         char *error, size_t error_size)
 {
     tr_import_log (self, "reading %s", path);
+    //  Bounded before it is parsed: the gateway will refuse a bigger one.
+    struct stat status;
+    errno = 0;
+    if (stat (path, &status) != 0 || !S_ISREG (status.st_mode)) {
+        snprintf (error, error_size, "%s: %s", path,
+                  errno? strerror (errno): "not a file");
+        return TR_IMPORT_ERR_IO;
+    }
+    if (status.st_size > S_HEXMAP_MAX) {
+        snprintf (error, error_size, "%s: more than %d bytes: the gateway "
+                  "would refuse it", path, S_HEXMAP_MAX);
+        return TR_IMPORT_ERR_DATA;
+    }
     json_error_t problem;
     json_t *map = json_load_file (path, JSON_REJECT_DUPLICATES, &problem);
     json_t *hexes = json_object_get (map, "hexes");
@@ -32,7 +47,6 @@ tr_import_check_hexmap (tr_import_t *self, const char *path,
         json_decref (map);
         return TR_IMPORT_ERR_DATA;
     }
-    //  json_load_file has no size bound: the gateway's is checked after.
     char shown [256] = "";
     size_t missing = 0, used = 0;
     for (size_t index = 0; index < self->seat_count; index++)
@@ -54,16 +68,5 @@ tr_import_check_hexmap (tr_import_t *self, const char *path,
     if (spare)
         tr_import_log (self, "warning: %s: %zu hexes are for no seat of the "
                        "files", path, spare);
-    FILE *file = fopen (path, "rb");
-    long size = -1;
-    if (file && fseek (file, 0, SEEK_END) == 0)
-        size = ftell (file);
-    if (file)
-        fclose (file);
-    if (size < 0 || size > S_HEXMAP_MAX) {
-        snprintf (error, error_size, "%s: more than %d bytes: the gateway "
-                  "would refuse it", path, S_HEXMAP_MAX);
-        return TR_IMPORT_ERR_DATA;
-    }
     return TR_IMPORT_OK;
 }
