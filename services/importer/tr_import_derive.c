@@ -43,6 +43,16 @@ static const struct {
     { "Ind",   NULL,               "Independents",      "#DDDDDD", NULL },
     { "WPB",   NULL,               "Workers Party",     "#9B1B30", NULL },
 };
+bool
+tr_import_known_party (const char *code)
+{
+    for (size_t index = 0; index < sizeof s_known_parties
+                                   / sizeof s_known_parties [0]; index++)
+        if (streq (s_known_parties [index].code, code))
+            return true;
+    return false;
+}
+
 #define S_DEFAULT_COLOUR  "#999999"
 #define S_SPEAKER         "Spk"
 #define S_OTHERS          "Oth"

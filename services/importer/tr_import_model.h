@@ -127,6 +127,8 @@ bool tr_import_party_code (tr_import_t *self, tr_import_csv_t *csv,
 tr_import_err_t tr_import_derive (tr_import_t *self,
                                   const tr_import_hoc_options_t *options,
                                   char *error, size_t error_size);
+//  Is code one of the well-known UK parties' (Con, Lab, SNP...)?
+bool tr_import_known_party (const char *code);
 //  Folds a UTF-8 letter of Latin-1 or Welsh (ŵ, ŷ) to lowercase ASCII and
 //  sets *length to its bytes; 0 if it has no ASCII form.
 char tr_import_fold_letter (const unsigned char *text, size_t *length);

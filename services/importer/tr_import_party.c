@@ -53,10 +53,13 @@ s_is_code (const char *label)
 
 //  The label in ASCII (letters folded: "Aontú" -> "Aontu"); if that is
 //  still too long, the initials of its words ("Animal Welfare Party" ->
-//  "AWP").
+//  "AWP"), and in alternative its first whole words that fit ("Animal
+//  Welfare"), for when the initials are another party's ("Space Navies
+//  Party" is not SNP).
 static void
-s_derive (const char *label, char *code)
+s_derive (const char *label, char *code, char *alternative)
 {
+    *alternative = '\0';
     char folded [TR_IMPORT_LABEL_MAX + 1];
     size_t used = 0;
     const unsigned char *cursor = (const unsigned char *) label;
@@ -73,6 +76,15 @@ s_derive (const char *label, char *code)
         strcpy (code, folded);
         return;
     }
+    size_t cut = 0;
+    for (size_t index = 0; index <= TR_PARTY_MAX && folded [index]; index++)
+        if (folded [index] == ' ' && index > 0
+        &&  isalnum ((unsigned char) folded [index - 1]))
+            cut = index;
+    if (cut) {
+        memcpy (alternative, folded, cut);
+        alternative [cut] = '\0';
+    }
     used = 0;
     bool word_start = true;
     for (const char *letter = folded; *letter && used < TR_PARTY_MAX; letter++) {
@@ -86,17 +98,33 @@ s_derive (const char *label, char *code)
         strcpy (code, "Party");
 }
 
-//  A derived code must not be another party's: "AWP2", "AWP3" ...
-static void
-s_make_unique (tr_import_t *self, const char *label, char *code)
+//  Is code free for label: no other label's, no party's of its own, and
+//  not a well-known party's that may only stand further down the file?
+static bool
+s_code_free (tr_import_t *self, const char *label, const char *code)
 {
+    const char *owner = zhashx_lookup (self->derived_codes, code);
+    if (owner)
+        return streq (owner, label);
+    return !tr_import_party (self, code) && !tr_import_known_party (code);
+}
+
+//  A derived code must not be another party's: the initials, else the
+//  alternative, else "AWP2", "AWP3" ...
+static void
+s_make_unique (tr_import_t *self, const char *label, char *code,
+               const char *alternative)
+{
+    if (s_code_free (self, label, code))
+        return;
+    if (*alternative && s_code_free (self, label, alternative)) {
+        strcpy (code, alternative);
+        return;
+    }
     char base [TR_PARTY_MAX + 1];
     memcpy (base, code, sizeof base);
     for (unsigned suffix = 2;; suffix++) {
-        const char *owner = zhashx_lookup (self->derived_codes, code);
-        bool native = tr_import_party (self, code)
-                   && !(owner && streq (owner, label));
-        if (!native && (!owner || streq (owner, label)))
+        if (s_code_free (self, label, code))
             return;
         char tail [12];
         int length = snprintf (tail, sizeof tail, "%u", suffix);
@@ -130,8 +158,9 @@ tr_import_party_code (tr_import_t *self, tr_import_csv_t *csv, int column,
         return true;
     }
     if (!why) {
-        s_derive (label, code);
-        s_make_unique (self, label, code);
+        char alternative [TR_PARTY_MAX + 1];
+        s_derive (label, code, alternative);
+        s_make_unique (self, label, code, alternative);
         zhashx_insert (self->derived_codes, code, (void *) label);
         why = strlen (label) > TR_PARTY_MAX?
               "a party code is at most 16 bytes": "a party code is ASCII";

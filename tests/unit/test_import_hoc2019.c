@@ -298,6 +298,40 @@ test_an_unknown_second_abbreviation_is_found_from_the_winner (void **state)
         "night): Con 3, Lab 2, SDLP 1, Spk 1, All 1, SNP 1\n"));
 }
 
+//  A made code must not be another party's, even one further down the
+//  file: "Space Navies Party" (2019, Blaydon) is not SNP, and not SNP2.
+static void
+test_a_made_code_is_never_another_partys (void **state)
+{
+    fixture_t *fixture = *state;
+    char seats [256];               //  s_write_file's path is reused
+    snprintf (seats, sizeof seats, "%s", s_write_file (fixture, "seats.csv",
+        "ons_id,constituency_name,region_name,country_name,declaration_time,"
+        "result,electorate,invalid_votes\n"
+        "S14000001,Aberdeen North,Scotland,Scotland,13/12/2019 03:00,"
+        "SNP hold,62489,150\n"));
+    tr_import_hoc_options_t options = fixture->options;
+    options.constituencies = seats;
+    options.candidates = s_write_file (fixture, "people.csv",
+        "ons_id,party_name,party_abbreviation,firstname,surname,sitting_mp,votes\n"
+        "S14000001,Space Navies Party,Space Navies Party,Ann,Orbit,No,100\n"
+        "S14000001,Scottish National Party,SNP,Kirsty,Blackman,Yes,20205\n"
+        "S14000001,Monster Raving Loony Party,Monster Raving Loony Party,Sam,Moon,No,50\n"
+        "S14000001,Mole Removal Lobby Party,Mole Removal Lobby Party,Al,Digg,No,40\n");
+    options.speaker_with = NULL;
+    fixture->options = options;
+    tr_config_t *config = s_import_and_load (fixture);
+    const tr_constituency_t *seat = s_seat (config, "S14000001");
+    assert_string_equal (seat->nominees [0].party, "Space Navies");
+    assert_string_equal (seat->nominees [1].party, "SNP");
+    assert_string_equal (seat->nominees [2].party, "MRLP");
+    //  MRLP taken, "Mole Removal" fits too: the words win over a number.
+    assert_string_equal (seat->nominees [3].party, "Mole Removal");
+    assert_string_equal (tr_config_party (config, "SNP")->name,
+                         "Scottish National Party");
+    tr_config_destroy (&config);
+}
+
 //  Every bad row of the file is listed, each with FILE:LINE, the column,
 //  the value and why; nothing is written.
 static void
@@ -385,6 +419,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_long_and_non_ascii_abbreviations_get_a_code, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_one_party_under_two_abbreviations_is_one_party, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_an_unknown_second_abbreviation_is_found_from_the_winner, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_a_made_code_is_never_another_partys, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_every_bad_row_is_listed_and_nothing_written, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_a_result_that_is_not_hold_or_gain_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_hexmap_is_checked_and_named_in_the_config, s_setup, s_teardown),
