@@ -83,6 +83,8 @@ typedef struct {
     char title [TR_NAME_MAX + 1];
     char date [11];                         /*  YYYY-MM-DD                    */
     const char *hexmap;                     /*  election.hexmap, or NULL      */
+    const char *const *party_aliases;       /*  --party-alias LABEL=CODE      */
+    size_t party_alias_count;
     size_t seat_count;
     tr_import_seat_t *seats;                /*  TR_SEATS_MAX, in file order   */
     zhashx_t *seat_index;                   /*  ONS id -> index + 1           */

@@ -144,7 +144,18 @@ tr_import_party_code (tr_import_t *self, tr_import_csv_t *csv, int column,
         return true;
     }
     const char *why = NULL;
-    for (size_t index = 0; index < sizeof s_aliases / sizeof s_aliases [0]; index++)
+    //  --party-alias LABEL=CODE first (checked by tr_import_run.c), then
+    //  the table.
+    for (size_t index = 0; !why && index < self->party_alias_count; index++) {
+        const char *alias = self->party_aliases [index];
+        size_t length = (size_t) (strrchr (alias, '=') - alias);
+        if (strlen (label) == length && memcmp (alias, label, length) == 0) {
+            strcpy (code, alias + length + 1);
+            why = "--party-alias";
+        }
+    }
+    for (size_t index = 0; !why && index < sizeof s_aliases / sizeof s_aliases [0];
+         index++)
         if (streq (s_aliases [index].label, label)) {
             strcpy (code, s_aliases [index].code);
             why = s_aliases [index].why;

@@ -19,10 +19,38 @@ s_valid_name (const char *name)
                          "0123456789_-") == length;
 }
 
+//  "LABEL=CODE": a label of 1..512 bytes, a code of 1..16 printable ASCII.
+static bool
+s_valid_alias (const char *alias)
+{
+    const char *equals = strrchr (alias, '=');
+    if (!equals || equals == alias || equals - alias > TR_IMPORT_LABEL_MAX)
+        return false;
+    size_t length = strlen (equals + 1);
+    if (length == 0 || length > TR_PARTY_MAX)
+        return false;
+    for (const char *cursor = equals + 1; *cursor; cursor++)
+        if (*cursor < ' ' || *cursor > '~')
+            return false;
+    return true;
+}
+
 static tr_import_err_t
 s_check_options (const tr_import_hoc_options_t *options,
                  char *error, size_t error_size)
 {
+    for (size_t index = 0; index < options->party_alias_count; index++)
+        if (!s_valid_alias (options->party_aliases [index])) {
+            snprintf (error, error_size, "--party-alias '%s': expected "
+                      "LABEL=CODE, CODE 1 to %d bytes of printable ASCII",
+                      options->party_aliases [index], TR_PARTY_MAX);
+            return TR_IMPORT_ERR_USAGE;
+        }
+    if (options->party_alias_count > TR_IMPORT_ALIASES_MAX) {
+        snprintf (error, error_size, "--party-alias: at most %d",
+                  TR_IMPORT_ALIASES_MAX);
+        return TR_IMPORT_ERR_USAGE;
+    }
     const char *missing = !options->constituencies? "--constituencies":
                           !options->candidates? "--candidates":
                           !options->name? "--name": !options->out_dir? "--out":
@@ -108,6 +136,8 @@ tr_import_hoc_run (const tr_import_hoc_options_t *options,
         snprintf (error, error_size, "out of memory");
         return TR_IMPORT_ERR_IO;
     }
+    self->party_aliases = options->party_aliases;
+    self->party_alias_count = options->party_alias_count;
     char config_path [4096], night_path [4096];
     snprintf (config_path, sizeof config_path, "%s/%s.yaml",
               options->out_dir, options->name);

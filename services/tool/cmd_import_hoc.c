@@ -18,7 +18,8 @@ s_usage (FILE *stream)
         "Usage: tallyroom import-hoc --constituencies FILE --candidates FILE\n"
         "           [--times FILE] [--new-seats FILE] --name NAME --out DIR\n"
         "           [--speaker-with PARTY] [--headline N] [--date YYYY-MM-DD]\n"
-        "           [--title TEXT] [--hexmap FILE] [--quiet]\n"
+        "           [--title TEXT] [--hexmap FILE] [--party-alias LABEL=CODE]...\n"
+        "           [--quiet]\n"
         "Reads the House of Commons Library's results files and writes DIR/NAME.yaml\n"
         "(the election config) and DIR/NAME.night (the declarations, in the order\n"
         "they were declared). Progress, notes, warnings and a summary go to stderr.\n"
@@ -48,6 +49,10 @@ s_usage (FILE *stream)
         "  --date YYYY-MM-DD      election date (default: the UK date of the first\n"
         "                         declaration)\n"
         "  --title TEXT           (default: \"UK general election, D Month YYYY\")\n"
+        "  --party-alias LABEL=CODE  take the party label LABEL, in either file, as\n"
+        "                         the party CODE (1-16 bytes ASCII), before the\n"
+        "                         built-in table (\"Lab Coop=Lab\", \"Alliance=APNI\"...);\n"
+        "                         repeatable, up to 64\n"
         "  --hexmap FILE          the hex map (HexJSON, keyed by ONS ID) of the\n"
         "                         election's boundaries, written to the config as\n"
         "                         election.hexmap for the gateway (default: none;\n"
@@ -81,7 +86,8 @@ int
 tr_cmd_import_hoc (int argc, char **argv)
 {
     enum { O_CONSTITUENCIES = 256, O_CANDIDATES, O_TIMES, O_NEW_SEATS, O_NAME,
-           O_OUT, O_SPEAKER_WITH, O_HEADLINE, O_DATE, O_TITLE, O_HEXMAP };
+           O_OUT, O_SPEAKER_WITH, O_HEADLINE, O_DATE, O_TITLE, O_HEXMAP,
+           O_PARTY_ALIAS };
     static const struct option long_options [] = {
         { "constituencies", required_argument, NULL, O_CONSTITUENCIES },
         { "candidates", required_argument, NULL, O_CANDIDATES },
@@ -94,11 +100,13 @@ tr_cmd_import_hoc (int argc, char **argv)
         { "date", required_argument, NULL, O_DATE },
         { "title", required_argument, NULL, O_TITLE },
         { "hexmap", required_argument, NULL, O_HEXMAP },
+        { "party-alias", required_argument, NULL, O_PARTY_ALIAS },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    tr_import_hoc_options_t options = { .log = stderr };
+    static const char *aliases [TR_IMPORT_ALIASES_MAX];
+    tr_import_hoc_options_t options = { .log = stderr, .party_aliases = aliases };
     optind = 1;                     /*  main may have parsed its own options  */
     opterr = 1;
     int option;
@@ -114,6 +122,11 @@ tr_cmd_import_hoc (int argc, char **argv)
             case O_DATE:            options.date = optarg; break;
             case O_TITLE:           options.title = optarg; break;
             case O_HEXMAP:          options.hexmap = optarg; break;
+            case O_PARTY_ALIAS:
+                if (options.party_alias_count == TR_IMPORT_ALIASES_MAX)
+                    return s_bad_usage ("--party-alias %s: at most 64", optarg);
+                aliases [options.party_alias_count++] = optarg;
+                break;
             case 'q':               options.log = NULL; break;
             case 'h':
                 s_usage (stdout);

@@ -332,6 +332,34 @@ test_a_made_code_is_never_another_partys (void **state)
     tr_config_destroy (&config);
 }
 
+//  --party-alias LABEL=CODE comes before the built-in table, in both
+//  files; a malformed one is a usage error.
+static void
+test_party_alias_option_comes_first (void **state)
+{
+    fixture_t *fixture = *state;
+    const char *aliases [] = { "Heavy Woollen District Independents=HWD Ind",
+                               "Alliance=Alli" };
+    fixture->options.party_aliases = aliases;
+    fixture->options.party_alias_count = 2;
+    tr_config_t *config = s_import_and_load (fixture);
+    assert_string_equal (s_seat (config, "E14000548")->nominees [2].party, "HWD Ind");
+    assert_string_equal (s_seat (config, "N06000013")->nominees [0].party, "Alli");
+    assert_null (tr_config_party (config, "HWDI"));
+    assert_null (tr_config_party (config, "APNI"));     //  Result's: found
+    tr_config_destroy (&config);
+    assert_non_null (strstr (fixture->log, "candidates.csv:16: column "
+        "'party_abbreviation' = 'Alliance': coded Alli (--party-alias)"));
+
+    const char *bad [] = { "Alliance", "=APNI", "Alliance=", "Alliance=Alliance Party NI" };
+    for (size_t index = 0; index < 4; index++) {
+        fixture->options.party_aliases = &bad [index];
+        fixture->options.party_alias_count = 1;
+        assert_int_equal (s_run (fixture), TR_IMPORT_ERR_USAGE);
+        assert_non_null (strstr (fixture->error, "--party-alias"));
+    }
+}
+
 //  Every bad row of the file is listed, each with FILE:LINE, the column,
 //  the value and why; nothing is written.
 static void
@@ -420,6 +448,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_one_party_under_two_abbreviations_is_one_party, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_an_unknown_second_abbreviation_is_found_from_the_winner, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_a_made_code_is_never_another_partys, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_party_alias_option_comes_first, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_every_bad_row_is_listed_and_nothing_written, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_a_result_that_is_not_hold_or_gain_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_hexmap_is_checked_and_named_in_the_config, s_setup, s_teardown),
