@@ -83,7 +83,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDLIBS) -o $@
 
-$(BUILD)/tests/test_import_hoc: tests/unit/test_import_hoc.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
+$(BUILD)/tests/test_import_%: tests/unit/test_import_%.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(IMPORT_LIB) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(shell pkg-config --libs cmocka) $(LDLIBS) -o $@
 

@@ -29,7 +29,7 @@ static const char *const s_root_keys [] = {
     "security", NULL
 };
 static const char *const s_election_keys [] = {
-    "name", "title", "date", "seats", "majority", NULL
+    "name", "title", "date", "seats", "majority", "hexmap", NULL
 };
 static const char *const s_endpoint_keys [] = {
     "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
@@ -159,6 +159,11 @@ s_read_election (const tr_yaml_map_t *root, tr_config_t *self,
     strcpy (self->title, self->name);
     if (!tr_yaml_map_string (election, "title", TR_YAML_OPTIONAL,
                              self->title, TR_NAME_MAX))
+        return false;
+    //  The map of the election's boundaries, for the gateway; "" for the
+    //  2024 map built into it.
+    if (!tr_yaml_map_string (election, "hexmap", TR_YAML_OPTIONAL,
+                             self->hexmap, TR_CONFIG_HEXMAP_MAX))
         return false;
     yaml_node_t *date = tr_yaml_map_need (election, "date", TR_YAML_REQUIRED, &ok);
     return date && tr_yaml_date (election->yaml, date, "election.date", self->date);

@@ -13,6 +13,8 @@
           seats: 650                   # optional, default = number of constituencies;
                                        # must equal it
           majority: 326                # optional, default seats/2 + 1
+          hexmap: maps/ge2019.hexjson  # optional: the boundaries' hex map (HexJSON)
+                                       # for the gateway; default its built-in 2024 map
         endpoints:                     # optional; each a ZeroMQ endpoint the daemon
           ingest: tcp://127.0.0.1:7401          # binds and clients connect to
           ingest_pub: tcp://127.0.0.1:7402
@@ -135,6 +137,7 @@ typedef struct {
 //  "security"; read by tr_config_security.c, used by services/lib/tr_curve
 //  and tr_authorise).
 #define TR_SECURITY_PATH_MAX     255    /*  security.keys, bytes              */
+#define TR_CONFIG_HEXMAP_MAX     255    /*  election.hexmap, bytes            */
 #define TR_SECURITY_DESKS_MAX    16     /*  security.desks                    */
 #define TR_SECURITY_GRANTS_MAX   1000   /*  security.centres                  */
 #define TR_SECURITY_REGIONS_MAX  32     /*  regions granted to one centre     */
@@ -162,6 +165,8 @@ typedef struct {
     char name [33];                         /*  "ge2024"                      */
     char title [TR_NAME_MAX + 1];
     char date [11];                         /*  "2024-07-04"                  */
+    char hexmap [TR_CONFIG_HEXMAP_MAX + 1]; /*  election.hexmap, a HexJSON    */
+                                            /*  file; "": the built-in 2024   */
     uint32_t seats;
     uint32_t majority;                      /*  seats needed for a majority   */
     tr_endpoints_t endpoints;

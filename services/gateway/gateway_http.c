@@ -45,6 +45,9 @@ struct _gateway_http_t {
     struct MHD_Daemon *daemon;
     char *election;             //  /election: the config's parties, groups
     size_t election_size;       //  and colours, as JSON
+    char *hexmap;               //  /hexmap.json from election.hexmap, or
+    size_t hexmap_size;         //  NULL: the built-in 2024 map
+    char *hexmap_note;          //  /hexmap-licence.txt for that map
     int64_t boot;               //  when we started, ms: in every ETag, so a
                                 //  restarted gateway's seq N is not the old N
     pthread_mutex_t mutex;      //  guards what follows (a thread a connection)
@@ -516,6 +519,13 @@ s_handle_request (void *cls, struct MHD_Connection *connection, const char *url,
     if (streq (url, "/election"))
         return s_answer_text (self, connection, MHD_HTTP_OK, "application/json",
                               self->election, self->election_size);
+    if (self->hexmap && streq (url, "/hexmap.json"))
+        return s_answer_text (self, connection, MHD_HTTP_OK, "application/json",
+                              self->hexmap, self->hexmap_size);
+    if (self->hexmap && streq (url, "/hexmap-licence.txt"))
+        return s_answer_text (self, connection, MHD_HTTP_OK,
+                              "text/plain; charset=utf-8", self->hexmap_note,
+                              strlen (self->hexmap_note));
     gateway_static_file_t file;
     if (gateway_static_find (url, &file)) {
         struct MHD_Response *response = MHD_create_response_from_buffer (
@@ -601,6 +611,22 @@ gateway_http_new (const tr_config_t *config, gateway_hub_t *hub,
     self->hub = hub;
     self->verbose = verbose;
     self->election = s_election_json (config, &self->election_size);
+    //  The election's own hex map, when its config names one.
+    if (*config->hexmap) {
+        self->hexmap = gateway_static_hexmap_load (config->hexmap,
+            &self->hexmap_size, error, error_size);
+        if (!self->hexmap) {
+            freeaddrinfo (address);
+            free (self->election);
+            free (self);
+            return NULL;
+        }
+        if (asprintf (&self->hexmap_note, "The hex map is %s, named by the "
+                      "election's config (election.hexmap); its licence is "
+                      "its publisher's.\n", config->hexmap) < 0)
+            self->hexmap_note = NULL;
+        assert (self->hexmap_note);
+    }
     self->boot = zclock_time ();
     self->streams = zhashx_new ();
     pthread_mutex_init (&self->mutex, NULL);
@@ -643,6 +669,8 @@ gateway_http_destroy (gateway_http_t **self_p)
         if (self->daemon)
             MHD_stop_daemon (self->daemon);
         free (self->election);
+        free (self->hexmap);
+        free (self->hexmap_note);
         free (self->gzip);
         zhashx_destroy (&self->streams);
         pthread_mutex_destroy (&self->mutex);

@@ -4,7 +4,12 @@
     Makefile makes this object depend on every file of static/.         */
 
 #include "gateway_static.h"
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 //  Defines NAME and NAME_end around the bytes of FILE, read-only.
 #define S_EMBED(name, file) \
@@ -48,6 +53,50 @@ static const s_entry_t s_entries [] = {
 };
 
 #define S_ENTRY_COUNT (sizeof (s_entries) / sizeof (s_entries [0]))
+
+char *
+gateway_static_hexmap_load (const char *path, size_t *size,
+                            char *error, size_t error_size)
+{
+    FILE *file = fopen (path, "rb");
+    struct stat status;
+    if (!file || fstat (fileno (file), &status) != 0) {
+        snprintf (error, error_size, "hex map %s: %s", path, strerror (errno));
+        if (file)
+            fclose (file);
+        return NULL;
+    }
+    if (!S_ISREG (status.st_mode) || status.st_size > GATEWAY_HEXMAP_MAX) {
+        snprintf (error, error_size, "hex map %s: not a file of at most %d bytes",
+                  path, GATEWAY_HEXMAP_MAX);
+        fclose (file);
+        return NULL;
+    }
+    char *data = malloc ((size_t) status.st_size + 1);
+    *size = data? fread (data, 1, (size_t) status.st_size, file): 0;
+    bool failed = !data || ferror (file);
+    fclose (file);
+    json_error_t problem;
+    json_t *map = failed? NULL: json_loadb (data, *size, 0, &problem);
+    if (failed)
+        snprintf (error, error_size, "hex map %s: %s", path,
+                  data? strerror (errno): "out of memory");
+    else
+    if (!map)
+        snprintf (error, error_size, "hex map %s:%d: not JSON: %s", path,
+                  problem.line, problem.text);
+    else
+    if (!json_is_object (json_object_get (map, "hexes")))
+        snprintf (error, error_size, "hex map %s: not HexJSON: no object "
+                  "\"hexes\"", path);
+    bool good = map && json_is_object (json_object_get (map, "hexes"));
+    json_decref (map);
+    if (!good) {
+        free (data);
+        return NULL;
+    }
+    return data;
+}
 
 bool
 gateway_static_find (const char *path, gateway_static_file_t *file)

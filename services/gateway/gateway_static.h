@@ -17,4 +17,15 @@ typedef struct {
 bool
     gateway_static_find (const char *path, gateway_static_file_t *file);
 
+#define GATEWAY_HEXMAP_MAX  (16 * 1024 * 1024)  //  bytes of a hex map file
+
+//  Reads the hex map a config names (election.hexmap) in place of the
+//  built-in 2024 one: a HexJSON file, a JSON object whose "hexes" is an
+//  object, at most GATEWAY_HEXMAP_MAX bytes. Returns its bytes, to serve
+//  as they are (the caller frees them), with *size; or NULL with
+//  "PATH: what is wrong" in error.
+char *
+    gateway_static_hexmap_load (const char *path, size_t *size,
+                                char *error, size_t error_size);
+
 #endif

@@ -36,6 +36,9 @@ s_usage (FILE *stream)
         GATEWAY_LISTEN_DEFAULT ")\n"
         "  -r, --ring N             events kept for Last-Event-ID resumption\n"
         "                           (default %d); an older id gets a snapshot\n"
+        "      --hexmap FILE        the scoreboard's hex map (HexJSON, keyed by\n"
+        "                           ONS ID) instead of the config's election.hexmap\n"
+        "                           or, without one, the built-in 2024 map\n"
         TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE, GATEWAY_RING_DEFAULT);
 }
@@ -60,7 +63,10 @@ main (int argc, char **argv)
     tr_options_t options = { 0 };
     const char *listen = GATEWAY_LISTEN_DEFAULT;
     size_t ring = GATEWAY_RING_DEFAULT;
+    const char *hexmap = NULL;
+    enum { O_HEXMAP = 1000 };
     struct option long_options [] = {
+        { "hexmap", required_argument, NULL, O_HEXMAP },
         TR_OPTIONS_LONG,
         { "listen", required_argument, NULL, 'l' },
         { "ring", required_argument, NULL, 'r' },
@@ -75,12 +81,18 @@ main (int argc, char **argv)
         if (option == 'l')
             listen = optarg;
         else
+        if (option == O_HEXMAP && *optarg && strlen (optarg) <= TR_CONFIG_HEXMAP_MAX)
+            hexmap = optarg;
+        else
         if (option == 'r' && s_parse_ring (optarg, &ring))
             ;
         else {
             if (option == 'r')
                 fprintf (stderr, "tallyroom-gateway: --ring: '%s' is not a number "
                          "of events in 1..%d\n", optarg, GATEWAY_RING_MAX);
+            if (option == O_HEXMAP)
+                fprintf (stderr, "tallyroom-gateway: --hexmap: a path of 1..%d "
+                         "bytes\n", TR_CONFIG_HEXMAP_MAX);
             s_usage (stderr);
             return 2;
         }
@@ -96,6 +108,8 @@ main (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom-gateway");
     if (!config)
         return 1;
+    if (hexmap)
+        snprintf (config->hexmap, sizeof config->hexmap, "%s", hexmap);
     int rc = 1;
     char error [512];
     gateway_hub_t *hub = gateway_hub_new (config, ring);

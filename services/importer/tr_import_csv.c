@@ -327,12 +327,23 @@ s_names_match (const char *left, const char *right)
     return *left == *right;
 }
 
+//  name may list other spellings after '|' ("Candidate first name|firstname":
+//  the 2019 files' snake_case headers name some columns differently).
 int
 tr_import_csv_column (tr_import_csv_t *self, const char *name)
 {
-    for (size_t column = 0; column < self->header_count; column++)
-        if (s_names_match (self->header [column], name))
-            return (int) column;
+    char spelling [TR_IMPORT_CSV_FIELD_MAX + 1];
+    while (*name) {
+        size_t length = strcspn (name, "|");
+        if (length > TR_IMPORT_CSV_FIELD_MAX)
+            return -1;
+        memcpy (spelling, name, length);
+        spelling [length] = '\0';
+        for (size_t column = 0; column < self->header_count; column++)
+            if (s_names_match (self->header [column], spelling))
+                return (int) column;
+        name += length + (name [length] == '|');
+    }
     return -1;
 }
 
@@ -341,9 +352,14 @@ tr_import_csv_require (tr_import_csv_t *self, const char *name,
                        char *error, size_t error_size)
 {
     int column = tr_import_csv_column (self, name);
-    if (column < 0)
+    size_t first = strcspn (name, "|");
+    if (column < 0 && !name [first])
         snprintf (error, error_size, "%s:1: no column '%s' in the header",
                   self->path, name);
+    else
+    if (column < 0)
+        snprintf (error, error_size, "%s:1: no column '%.*s' (or '%s') in the "
+                  "header", self->path, (int) first, name, name + first + 1);
     return column;
 }
 

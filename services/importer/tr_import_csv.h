@@ -36,7 +36,8 @@ tr_import_csv_t *
 void
     tr_import_csv_destroy (tr_import_csv_t **self_p);
 
-//  Index of the column with that header name, or -1.
+//  Index of the column with that header name, or -1. name may give other
+//  spellings after '|' ("Candidate surname|surname"): the first found wins.
 int tr_import_csv_column (tr_import_csv_t *self, const char *name);
 
 //  The same, but a missing column is an error naming the file's header.

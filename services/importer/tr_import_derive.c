@@ -43,6 +43,16 @@ static const struct {
     { "Ind",   NULL,               "Independents",      "#DDDDDD", NULL },
     { "WPB",   NULL,               "Workers Party",     "#9B1B30", NULL },
 };
+bool
+tr_import_known_party (const char *code)
+{
+    for (size_t index = 0; index < sizeof s_known_parties
+                                   / sizeof s_known_parties [0]; index++)
+        if (streq (s_known_parties [index].code, code))
+            return true;
+    return false;
+}
+
 #define S_DEFAULT_COLOUR  "#999999"
 #define S_SPEAKER         "Spk"
 #define S_OTHERS          "Oth"
@@ -138,16 +148,68 @@ s_check_seat_votes (tr_import_t *self, tr_import_seat_t *seat,
     return TR_IMPORT_OK;
 }
 
+//  Renames a Result label everywhere it was used as previous winner.
+static void
+s_rename_result_label (tr_import_t *self, const char *label, const char *code)
+{
+    for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_seat_t *seat = &self->seats [index];
+        if (streq (seat->result_winner, label))
+            TR_COPY (seat->result_winner, code);
+        if (streq (seat->previous, label))
+            TR_COPY (seat->previous, code);
+    }
+}
+
+//  One party under two abbreviations, one in each file (2019: Result says
+//  "APNI gain from Ind", the winner's row says "Alliance"): a Result
+//  label that no candidate stands under, given to a seat whose winner
+//  stood as X, is X, when every seat that names it agrees. The known
+//  pairs are in tr_import_party.c's table already; this finds the rest.
+static void
+s_unify_result_labels (tr_import_t *self, const char *path)
+{
+    for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_seat_t *seat = &self->seats [index];
+        const char *party = seat->candidates [seat->elected].party;
+        if (streq (seat->result_winner, party)
+        ||  tr_import_party (self, seat->result_winner))
+            continue;
+        bool agreed = true;
+        for (size_t other = 0; other < self->seat_count; other++) {
+            const tr_import_seat_t *peer = &self->seats [other];
+            if (streq (peer->result_winner, seat->result_winner)
+            &&  !streq (peer->candidates [peer->elected].party, party))
+                agreed = false;
+        }
+        if (!agreed)
+            continue;
+        char label [TR_PARTY_MAX + 1];
+        TR_COPY (label, seat->result_winner);
+        tr_import_log (self, "note: %s:%zu: %s: 'Result' says %s won, which "
+                       "no candidate stands as; the winner stood as %s: %s "
+                       "is taken as %s in every Result", path, seat->line,
+                       seat->name, label, party, label, party);
+        s_rename_result_label (self, label, party);
+    }
+}
+
 //  Winners, and previous winners' parties, which may not stand this time.
 static tr_import_err_t
 s_count_seats (tr_import_t *self, const char *path,
                char *error, size_t error_size)
 {
     for (size_t index = 0; index < self->seat_count; index++) {
+        tr_import_err_t err = s_find_winner (&self->seats [index], path,
+                                             error, error_size);
+        if (err)
+            return err;
+    }
+    s_unify_result_labels (self, path);
+    for (size_t index = 0; index < self->seat_count; index++) {
         tr_import_seat_t *seat = &self->seats [index];
-        tr_import_err_t err = s_find_winner (seat, path, error, error_size);
-        if (!err)
-            err = s_check_seat_votes (self, seat, path, error, error_size);
+        tr_import_err_t err = s_check_seat_votes (self, seat, path, error,
+                                                  error_size);
         if (err)
             return err;
         tr_import_party (self, seat->candidates [seat->elected].party)
@@ -336,9 +398,8 @@ s_date_and_title (tr_import_t *self, const tr_import_hoc_options_t *options)
               day, months [month - 1], year);
 }
 
-//  Folds a UTF-8 letter of Latin-1 or Welsh (ŵ, ŷ) to ASCII; 0 if none.
-static char
-s_fold_letter (const unsigned char *text, size_t *length)
+char
+tr_import_fold_letter (const unsigned char *text, size_t *length)
 {
     static const char latin [] = "aaaaaaaceeeeiiiidnooooo-ouuuuyts"
                                  "aaaaaaaceeeeiiiidnooooo-ouuuuyty";
@@ -368,7 +429,7 @@ s_slug (const char *name, char *slug, size_t size)
     while (*cursor) {
         size_t length = 1;
         char letter = *cursor < 0x80? (char) tolower (*cursor):
-                      s_fold_letter (cursor, &length);
+                      tr_import_fold_letter (cursor, &length);
         cursor += length;
         if (!isalnum ((unsigned char) letter)) {
             gap = used > 0;
@@ -430,6 +491,7 @@ tr_import_derive (tr_import_t *self, const tr_import_hoc_options_t *options,
     s_date_and_title (self, options);
     s_count_centres (self);
     TR_COPY (self->name, options->name);
+    self->hexmap = options->hexmap;
     return TR_IMPORT_OK;
 }
 

@@ -19,9 +19,18 @@ tr_import_new (FILE *log)
     self->parties = calloc (TR_PARTIES_MAX, sizeof (tr_import_party_t));
     self->seat_index = zhashx_new ();
     self->party_index = zhashx_new ();
+    self->party_labels = zhashx_new ();
+    self->derived_codes = zhashx_new ();
     if (!self->seats || !self->parties || !self->seat_index
-    ||  !self->party_index)
+    ||  !self->party_index || !self->party_labels || !self->derived_codes) {
         tr_import_destroy (&self);
+        return NULL;
+    }
+    //  Both map to text that must outlive the CSV row it came from.
+    zhashx_set_duplicator (self->party_labels, (zhashx_duplicator_fn *) strdup);
+    zhashx_set_destructor (self->party_labels, (zhashx_destructor_fn *) zstr_free);
+    zhashx_set_duplicator (self->derived_codes, (zhashx_duplicator_fn *) strdup);
+    zhashx_set_destructor (self->derived_codes, (zhashx_destructor_fn *) zstr_free);
     return self;
 }
 
@@ -33,6 +42,8 @@ tr_import_destroy (tr_import_t **self_p)
     tr_import_t *self = *self_p;
     zhashx_destroy (&self->seat_index);
     zhashx_destroy (&self->party_index);
+    zhashx_destroy (&self->party_labels);
+    zhashx_destroy (&self->derived_codes);
     free (self->seats);
     free (self->parties);
     free (self);
@@ -83,6 +94,31 @@ tr_import_party_add (tr_import_t *self, const char *code,
     TR_COPY (party->code, code);
     zhashx_insert (self->party_index, code, (void *) self->party_count);
     return party;
+}
+
+void
+tr_import_problem (tr_import_t *self, const char *error)
+{
+    size_t used = strlen (self->problems);
+    if (self->problem_count++ < TR_IMPORT_PROBLEMS_MAX)
+        snprintf (self->problems + used, sizeof self->problems - used,
+                  "\n  %s", error);
+}
+
+tr_import_err_t
+tr_import_problems (tr_import_t *self, const char *path,
+                    char *error, size_t error_size)
+{
+    if (self->problem_count == 0)
+        return TR_IMPORT_OK;
+    char more [64] = "";
+    if (self->problem_count > TR_IMPORT_PROBLEMS_MAX)
+        snprintf (more, sizeof more, "\n  and %zu more",
+                  self->problem_count - TR_IMPORT_PROBLEMS_MAX);
+    snprintf (error, error_size, "%s: %zu row%s refused, nothing written:%s%s",
+              path, self->problem_count, self->problem_count == 1? "": "s",
+              self->problems, more);
+    return TR_IMPORT_ERR_DATA;
 }
 
 const char *

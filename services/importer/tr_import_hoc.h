@@ -16,6 +16,7 @@
 
 #define TR_IMPORT_HEADLINE_DEFAULT  5   /*  party groups before Others        */
 #define TR_IMPORT_HEADLINE_MAX      15  /*  TR_HEADLINE_GROUPS_MAX - Others   */
+#define TR_IMPORT_ALIASES_MAX       64  /*  --party-alias options             */
 
 typedef enum {
     TR_IMPORT_OK = 0,
@@ -41,6 +42,12 @@ typedef struct {
                                     /*  the first declaration                 */
     const char *title;              /*  or NULL: "UK general election, DATE"  */
     size_t headline;                /*  party groups, 1..15; 0: the default   */
+    const char *const *party_aliases;   /*  "LABEL=CODE": a party label    */
+    size_t party_alias_count;       /*  either file uses, and its code; they  */
+                                    /*  come before the built-in table        */
+    const char *hexmap;             /*  HexJSON map of the seats, written as  */
+                                    /*  election.hexmap; or NULL: none (the   */
+                                    /*  gateway's built-in 2024 map)          */
     FILE *log;                      /*  progress, warnings and the summary,   */
                                     /*  or NULL for none                      */
 } tr_import_hoc_options_t;

@@ -16,6 +16,10 @@
 
 #define TR_IMPORT_PARTY_NAMES_MAX   8   /*  distinct names tallied a party    */
 #define TR_IMPORT_GROUPS_MAX        16  /*  headline groups, Others included  */
+#define TR_IMPORT_LABEL_MAX         512 /*  a party label: a CSV field        */
+#define TR_IMPORT_PROBLEMS_MAX      20  /*  refused rows listed in the error  */
+
+typedef struct _tr_import_csv_t tr_import_csv_t;
 
 typedef struct {
     char name [TR_NAME_MAX + 1];            /*  "First Surname", unique here  */
@@ -78,12 +82,20 @@ typedef struct {
     char name [33];                         /*  election name                 */
     char title [TR_NAME_MAX + 1];
     char date [11];                         /*  YYYY-MM-DD                    */
+    const char *hexmap;                     /*  election.hexmap, or NULL      */
+    const char *const *party_aliases;       /*  --party-alias LABEL=CODE      */
+    size_t party_alias_count;
     size_t seat_count;
     tr_import_seat_t *seats;                /*  TR_SEATS_MAX, in file order   */
     zhashx_t *seat_index;                   /*  ONS id -> index + 1           */
     size_t party_count;
     tr_import_party_t *parties;             /*  TR_PARTIES_MAX                */
     zhashx_t *party_index;                  /*  code -> index + 1             */
+    zhashx_t *party_labels;                 /*  label a file gave -> the code */
+                                            /*  used, for labels not codes    */
+    zhashx_t *derived_codes;                /*  code made -> label it is for  */
+    size_t problem_count;                   /*  rows refused so far           */
+    char problems [4096];                   /*  the first of them, a line each*/
     size_t group_count;
     tr_import_group_t groups [TR_IMPORT_GROUPS_MAX];
     size_t order [TR_SEATS_MAX];            /*  seat indexes, as declared     */
@@ -97,10 +109,31 @@ tr_import_party_t *tr_import_party (tr_import_t *self, const char *code);
 //  Finds or adds a party; NULL (with error) past TR_PARTIES_MAX.
 tr_import_party_t *tr_import_party_add (tr_import_t *self, const char *code,
                                         char *error, size_t error_size);
+//  Notes a refused row (the message in error) and reading goes on, so
+//  one run lists every bad row of a file; see tr_import_problems.
+void tr_import_problem (tr_import_t *self, const char *error);
+//  After a file: if rows were refused, the list of them into error and
+//  TR_IMPORT_ERR_DATA; else TR_IMPORT_OK.
+tr_import_err_t tr_import_problems (tr_import_t *self, const char *path,
+                                    char *error, size_t error_size);
+
+//  tr_import_party.c: the code of the party a file labels so (the label
+//  itself if it is a code; a known alias; or one derived and reported on
+//  the log with FILE:LINE and column). False, with error, if the label is
+//  a code another label was already given.
+bool tr_import_party_code (tr_import_t *self, tr_import_csv_t *csv,
+                           int column, const char *label, char *code,
+                           char *error, size_t error_size);
+
 //  tr_import_derive.c: everything the files do not say directly.
 tr_import_err_t tr_import_derive (tr_import_t *self,
                                   const tr_import_hoc_options_t *options,
                                   char *error, size_t error_size);
+//  Is code one of the well-known UK parties' (Con, Lab, SNP...)?
+bool tr_import_known_party (const char *code);
+//  Folds a UTF-8 letter of Latin-1 or Welsh (ŵ, ŷ) to lowercase ASCII and
+//  sets *length to its bytes; 0 if it has no ASCII form.
+char tr_import_fold_letter (const unsigned char *text, size_t *length);
 //  Writes "FILE:LINE: ..." style progress and warnings to the log.
 void tr_import_log (tr_import_t *self, const char *format, ...)
     __attribute__ ((format (printf, 2, 3)));
@@ -119,6 +152,11 @@ tr_import_err_t tr_import_read_new_seats (tr_import_t *self,
 //  ("72,580"), at most max; a decimal is -?digits[.digits].
 bool tr_import_parse_count (const char *text, uint32_t max, uint32_t *value);
 bool tr_import_parse_decimal (const char *text, double *value);
+
+//  tr_import_hexmap.c: checks that the HexJSON file at path has a hex for
+//  every seat (a map of other boundaries would draw the wrong night).
+tr_import_err_t tr_import_check_hexmap (tr_import_t *self, const char *path,
+                                        char *error, size_t error_size);
 
 //  tr_import_write.c: the config and the night.
 tr_import_err_t tr_import_write_config (tr_import_t *self, const char *path,

@@ -55,8 +55,9 @@ tr_import_parse_decimal (const char *text, double *value)
         return false;
     cursor += whole;
     if (*cursor == '.') {
+        //  The 2019 files print shares with 16 decimals; 20 is ample.
         size_t fraction = strspn (++cursor, "0123456789");
-        if (fraction == 0 || fraction > 15)
+        if (fraction == 0 || fraction > 20)
             return false;
         cursor += fraction;
     }
@@ -123,33 +124,41 @@ s_full_name (tr_import_csv_t *csv, int first, int surname, char *target,
     return true;
 }
 
-//  "X hold" -> X held it; "X gain from Y" -> Y held it.
+//  "X hold" -> X held it; "X gain from Y" -> Y held it. X and Y are the
+//  file's labels, which may be more than a word ("Con gain from Lab
+//  Coop" in 2019): they are split at " gain from " and " hold", and each
+//  is coded by tr_import_party_code.
 static bool
 s_parse_result (const char *text, char *winner, char *previous)
 {
-    char copy [64];
-    if (strlen (text) >= sizeof copy)
+    size_t length = strlen (text);
+    const char *gain = strstr (text, " gain from ");
+    if (length >= TR_IMPORT_LABEL_MAX)
         return false;
-    strcpy (copy, text);
-    char *words [5], *state = NULL;
-    size_t count = 0;
-    for (char *word = strtok_r (copy, " ", &state); word && count < 5;
-         word = strtok_r (NULL, " ", &state))
-        words [count++] = word;
-    for (size_t index = 0; index < count; index++)
-        if (strlen (words [index]) > TR_PARTY_MAX)
-            return false;
-    if (count == 2 && streq (words [1], "hold")) {
-        strcpy (winner, words [0]);
-        strcpy (previous, words [0]);
-        return true;
+    if (gain && gain > text && gain [11]) {
+        snprintf (winner, TR_IMPORT_LABEL_MAX, "%.*s", (int) (gain - text), text);
+        snprintf (previous, TR_IMPORT_LABEL_MAX, "%s", gain + 11);
+        return !strstr (previous, " gain from ");
     }
-    if (count == 4 && streq (words [1], "gain") && streq (words [2], "from")) {
-        strcpy (winner, words [0]);
-        strcpy (previous, words [3]);
+    if (length > 5 && streq (text + length - 5, " hold")) {
+        snprintf (winner, TR_IMPORT_LABEL_MAX, "%.*s", (int) (length - 5), text);
+        snprintf (previous, TR_IMPORT_LABEL_MAX, "%s", winner);
         return true;
     }
     return false;
+}
+
+//  After a row: a bad field (DATA) is noted and the next row read, so one
+//  run lists them all; a row the CSV reader could not split (IO here), or
+//  a limit, stops the file.
+static tr_import_err_t
+s_row_done (tr_import_t *self, tr_import_err_t err, const char *error)
+{
+    if (err == TR_IMPORT_ERR_DATA) {
+        tr_import_problem (self, error);
+        return TR_IMPORT_OK;
+    }
+    return err == TR_IMPORT_ERR_IO? TR_IMPORT_ERR_DATA: err;
 }
 
 static tr_import_err_t
@@ -179,13 +188,20 @@ enum { C_ID, C_NAME, C_REGION, C_NATION, C_RESULT, C_ELECTORATE, C_INVALID,
        C_TIME, C_COUNT };
 
 static bool
-s_read_seat_result (tr_import_csv_t *csv, const int *columns,
-                    tr_import_seat_t *seat, char *error, size_t error_size)
+s_read_seat_result (tr_import_t *self, tr_import_csv_t *csv,
+                    const int *columns, tr_import_seat_t *seat,
+                    char *error, size_t error_size)
 {
+    char winner [TR_IMPORT_LABEL_MAX], previous [TR_IMPORT_LABEL_MAX];
     if (!s_parse_result (tr_import_csv_field (csv, columns [C_RESULT]),
-                         seat->result_winner, seat->previous))
+                         winner, previous))
         return tr_import_csv_fail (csv, columns [C_RESULT], error, error_size,
-            "expected 'X hold' or 'X gain from Y' (X, Y party codes)");
+            "expected 'X hold' or 'X gain from Y' (X, Y parties)");
+    if (!tr_import_party_code (self, csv, columns [C_RESULT], winner,
+                               seat->result_winner, error, error_size)
+    ||  !tr_import_party_code (self, csv, columns [C_RESULT], previous,
+                               seat->previous, error, error_size))
+        return false;
     if (!s_count (csv, columns [C_ELECTORATE], 1, TR_ELECTORATE_MAX,
                   &seat->electorate, error, error_size)
     ||  !s_count (csv, columns [C_INVALID], 0, TR_ELECTORATE_MAX,
@@ -245,7 +261,7 @@ s_read_seat (tr_import_t *self, tr_import_csv_t *csv, const int *columns,
                  true, error, error_size)
     ||  !s_copy (csv, columns [C_NATION], seat->nation, sizeof seat->nation,
                  true, error, error_size)
-    ||  !s_read_seat_result (csv, columns, seat, error, error_size)
+    ||  !s_read_seat_result (self, csv, columns, seat, error, error_size)
     ||  !s_read_seat_time (csv, columns [C_TIME], seat, error, error_size))
         return TR_IMPORT_ERR_DATA;
     zhashx_insert (self->seat_index, seat->id, (void *) (++self->seat_count));
@@ -273,8 +289,11 @@ tr_import_read_constituencies (tr_import_t *self, const char *path,
         tr_import_csv_column (csv, "Declaration time"): -1;
     int found;
     while (!err && (found = tr_import_csv_next (csv, error, error_size)) != 0)
-        err = found < 0? TR_IMPORT_ERR_DATA:
-              s_read_seat (self, csv, columns, error, error_size);
+        err = s_row_done (self, found < 0? TR_IMPORT_ERR_IO:
+                          s_read_seat (self, csv, columns, error, error_size),
+                          error);
+    if (!err)
+        err = tr_import_problems (self, path, error, error_size);
     if (!err)
         tr_import_log (self, "%zu constituencies%s", self->seat_count,
                        columns [C_TIME] >= 0? ", with declaration times": "");
@@ -385,7 +404,8 @@ s_count_party (tr_import_t *self, tr_import_csv_t *csv, const int *columns,
 
 //  Every field of a candidate's row but the party's name.
 static bool
-s_read_candidate_fields (tr_import_csv_t *csv, const int *columns,
+s_read_candidate_fields (tr_import_t *self, tr_import_csv_t *csv,
+                         const int *columns,
                          tr_import_candidate_t *candidate,
                          char *error, size_t error_size)
 {
@@ -396,8 +416,12 @@ s_read_candidate_fields (tr_import_csv_t *csv, const int *columns,
     if (!*candidate->name)
         return tr_import_csv_fail (csv, columns [N_SURNAME], error, error_size,
                                    "the candidate has no name");
-    return s_copy_code (csv, columns [N_PARTY], candidate->party,
-                        sizeof candidate->party, true, error, error_size)
+    const char *label = tr_import_csv_field (csv, columns [N_PARTY]);
+    if (!*label)
+        return tr_import_csv_fail (csv, columns [N_PARTY], error, error_size,
+                                   "is empty");
+    return tr_import_party_code (self, csv, columns [N_PARTY], label,
+                                 candidate->party, error, error_size)
         && s_read_sitting (csv, columns [N_SITTING], &candidate->sitting_mp,
                            error, error_size)
         && s_count (csv, columns [N_VOTES], 0, TR_ELECTORATE_MAX,
@@ -424,7 +448,8 @@ s_read_candidate (tr_import_t *self, tr_import_csv_t *csv, const int *columns,
         return TR_IMPORT_ERR_LIMIT;
     }
     tr_import_candidate_t candidate = { .votes = 0 };
-    if (!s_read_candidate_fields (csv, columns, &candidate, error, error_size))
+    if (!s_read_candidate_fields (self, csv, columns, &candidate, error,
+                                  error_size))
         return TR_IMPORT_ERR_DATA;
     tr_import_err_t err = s_count_party (self, csv, columns, &candidate,
                                          error, error_size);
@@ -440,7 +465,8 @@ tr_import_read_candidates (tr_import_t *self, const char *path,
                            char *error, size_t error_size)
 {
     static const char *names [] = { "ONS ID", "Party name",
-        "Party abbreviation", "Candidate first name", "Candidate surname",
+        "Party abbreviation", "Candidate first name|firstname",
+        "Candidate surname|surname",
         "Sitting MP", "Votes", NULL };
     tr_import_csv_t *csv;
     tr_import_err_t err = s_open (self, path, &csv, error, error_size);
@@ -453,8 +479,11 @@ tr_import_read_candidates (tr_import_t *self, const char *path,
     columns [N_CHANGE] = tr_import_csv_column (csv, "Change");
     int found;
     while (!err && (found = tr_import_csv_next (csv, error, error_size)) != 0)
-        err = found < 0? TR_IMPORT_ERR_DATA:
-              s_read_candidate (self, csv, columns, error, error_size);
+        err = s_row_done (self, found < 0? TR_IMPORT_ERR_IO:
+                          s_read_candidate (self, csv, columns, error,
+                                            error_size), error);
+    if (!err)
+        err = tr_import_problems (self, path, error, error_size);
     if (!err)
         tr_import_log (self, "%zu candidates, %zu parties",
                        tr_import_csv_row (csv), self->party_count);
@@ -504,8 +533,11 @@ tr_import_read_times (tr_import_t *self, const char *path,
         err = TR_IMPORT_ERR_DATA;
     int found;
     while (!err && (found = tr_import_csv_next (csv, error, error_size)) != 0)
-        err = found < 0? TR_IMPORT_ERR_DATA:
-              s_read_time (self, csv, id_column, time_column, error, error_size);
+        err = s_row_done (self, found < 0? TR_IMPORT_ERR_IO:
+                          s_read_time (self, csv, id_column, time_column,
+                                       error, error_size), error);
+    if (!err)
+        err = tr_import_problems (self, path, error, error_size);
     if (!err)
         tr_import_log (self, "%zu declaration times", tr_import_csv_row (csv));
     tr_import_csv_destroy (&csv);

@@ -19,10 +19,38 @@ s_valid_name (const char *name)
                          "0123456789_-") == length;
 }
 
+//  "LABEL=CODE": a label of 1..512 bytes, a code of 1..16 printable ASCII.
+static bool
+s_valid_alias (const char *alias)
+{
+    const char *equals = strrchr (alias, '=');
+    if (!equals || equals == alias || equals - alias > TR_IMPORT_LABEL_MAX)
+        return false;
+    size_t length = strlen (equals + 1);
+    if (length == 0 || length > TR_PARTY_MAX)
+        return false;
+    for (const char *cursor = equals + 1; *cursor; cursor++)
+        if (*cursor < ' ' || *cursor > '~')
+            return false;
+    return true;
+}
+
 static tr_import_err_t
 s_check_options (const tr_import_hoc_options_t *options,
                  char *error, size_t error_size)
 {
+    for (size_t index = 0; index < options->party_alias_count; index++)
+        if (!s_valid_alias (options->party_aliases [index])) {
+            snprintf (error, error_size, "--party-alias '%s': expected "
+                      "LABEL=CODE, CODE 1 to %d bytes of printable ASCII",
+                      options->party_aliases [index], TR_PARTY_MAX);
+            return TR_IMPORT_ERR_USAGE;
+        }
+    if (options->party_alias_count > TR_IMPORT_ALIASES_MAX) {
+        snprintf (error, error_size, "--party-alias: at most %d",
+                  TR_IMPORT_ALIASES_MAX);
+        return TR_IMPORT_ERR_USAGE;
+    }
     const char *missing = !options->constituencies? "--constituencies":
                           !options->candidates? "--candidates":
                           !options->name? "--name": !options->out_dir? "--out":
@@ -45,6 +73,11 @@ s_check_options (const tr_import_hoc_options_t *options,
     if (options->title && (!*options->title
                            || strlen (options->title) > TR_NAME_MAX))
         snprintf (error, error_size, "--title: 1 to %d bytes", TR_NAME_MAX);
+    else
+    if (options->hexmap && (!*options->hexmap
+                            || strlen (options->hexmap) > TR_CONFIG_HEXMAP_MAX))
+        snprintf (error, error_size, "--hexmap: a path of 1 to %d bytes",
+                  TR_CONFIG_HEXMAP_MAX);
     else
         return TR_IMPORT_OK;
     return TR_IMPORT_ERR_USAGE;
@@ -103,6 +136,8 @@ tr_import_hoc_run (const tr_import_hoc_options_t *options,
         snprintf (error, error_size, "out of memory");
         return TR_IMPORT_ERR_IO;
     }
+    self->party_aliases = options->party_aliases;
+    self->party_alias_count = options->party_alias_count;
     char config_path [4096], night_path [4096];
     snprintf (config_path, sizeof config_path, "%s/%s.yaml",
               options->out_dir, options->name);
@@ -111,6 +146,8 @@ tr_import_hoc_run (const tr_import_hoc_options_t *options,
     err = s_read_all (self, options, error, error_size);
     if (!err)
         err = tr_import_derive (self, options, error, error_size);
+    if (!err && options->hexmap)
+        err = tr_import_check_hexmap (self, options->hexmap, error, error_size);
     if (!err)
         err = s_write (self, config_path, tr_import_write_config,
                        error, error_size);

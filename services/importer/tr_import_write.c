@@ -159,6 +159,8 @@ s_write_election (s_writer_t *writer, tr_import_t *self)
     s_scalar (writer, self->date, YAML_PLAIN_SCALAR_STYLE);
     s_pair_number (writer, "seats", self->seat_count);
     s_pair_number (writer, "majority", self->seat_count / 2 + 1);
+    if (self->hexmap)
+        s_pair (writer, "hexmap", self->hexmap);
     s_end_mapping (writer);
 
     static const char *breaking [] = { "first", "gain", "win", "majority",
@@ -350,6 +352,9 @@ tr_import_write_config (tr_import_t *self, const char *path,
              "the House of Commons\n# Library's results "
              "(services/importer/README.md).\n", self->name);
     fputs (s_key_legend, file);
+    if (self->hexmap)               /*  only then: 2024's output stays as it was */
+        fputs ("# election.hexmap: the seats' hex map (HexJSON) for the gateway, "
+               "from --hexmap\n#\n", file);
     s_writer_t writer = { .ok = true };
     yaml_emitter_initialize (&writer.emitter);
     yaml_emitter_set_output_file (&writer.emitter, file);

@@ -18,11 +18,20 @@ s_usage (FILE *stream)
         "Usage: tallyroom import-hoc --constituencies FILE --candidates FILE\n"
         "           [--times FILE] [--new-seats FILE] --name NAME --out DIR\n"
         "           [--speaker-with PARTY] [--headline N] [--date YYYY-MM-DD]\n"
-        "           [--title TEXT] [--quiet]\n"
+        "           [--title TEXT] [--hexmap FILE] [--party-alias LABEL=CODE]...\n"
+        "           [--quiet]\n"
         "Reads the House of Commons Library's results files and writes DIR/NAME.yaml\n"
         "(the election config) and DIR/NAME.night (the declarations, in the order\n"
-        "they were declared). Progress, warnings and a summary go to stderr.\n"
+        "they were declared). Progress, notes, warnings and a summary go to stderr.\n"
         "Exit status: 0 written, 1 failed (nothing written), 2 bad usage.\n\n"
+        "Any general election's files from 2010 to 2024: headers in either layout\n"
+        "(2024's 'ONS ID', 'Candidate first name' or 2019's snake_case ons_id,\n"
+        "firstname); Result labels of more than a word ('Con gain from Lab Coop'),\n"
+        "the Speaker (Spk); shares with any number of decimals. A party label that\n"
+        "is not a code (longer than 16 bytes, or not ASCII: 'Aontú'), or that the\n"
+        "two files spell differently (APNI / Alliance), is given one code, and a\n"
+        "note says where and why. Every bad row of a file is listed, FILE:LINE,\n"
+        "column, value and why, before the import stops.\n\n"
         "Options:\n"
         "  --constituencies FILE  results by constituency (ONS ID, Result, Electorate...)\n"
         "  --candidates FILE      results by candidate (Party abbreviation, Votes...)\n"
@@ -40,6 +49,14 @@ s_usage (FILE *stream)
         "  --date YYYY-MM-DD      election date (default: the UK date of the first\n"
         "                         declaration)\n"
         "  --title TEXT           (default: \"UK general election, D Month YYYY\")\n"
+        "  --party-alias LABEL=CODE  take the party label LABEL, in either file, as\n"
+        "                         the party CODE (1-16 bytes ASCII), before the\n"
+        "                         built-in table (\"Lab Coop=Lab\", \"Alliance=APNI\"...);\n"
+        "                         repeatable, up to 64\n"
+        "  --hexmap FILE          the hex map (HexJSON, keyed by ONS ID) of the\n"
+        "                         election's boundaries, written to the config as\n"
+        "                         election.hexmap for the gateway (default: none;\n"
+        "                         the gateway shows its built-in 2024 map)\n"
         "  -q, --quiet            only errors\n"
         "  -h, --help             this help\n\n"
         "Contains Parliamentary information licensed under the Open Parliament\n"
@@ -69,7 +86,8 @@ int
 tr_cmd_import_hoc (int argc, char **argv)
 {
     enum { O_CONSTITUENCIES = 256, O_CANDIDATES, O_TIMES, O_NEW_SEATS, O_NAME,
-           O_OUT, O_SPEAKER_WITH, O_HEADLINE, O_DATE, O_TITLE };
+           O_OUT, O_SPEAKER_WITH, O_HEADLINE, O_DATE, O_TITLE, O_HEXMAP,
+           O_PARTY_ALIAS };
     static const struct option long_options [] = {
         { "constituencies", required_argument, NULL, O_CONSTITUENCIES },
         { "candidates", required_argument, NULL, O_CANDIDATES },
@@ -81,11 +99,14 @@ tr_cmd_import_hoc (int argc, char **argv)
         { "headline", required_argument, NULL, O_HEADLINE },
         { "date", required_argument, NULL, O_DATE },
         { "title", required_argument, NULL, O_TITLE },
+        { "hexmap", required_argument, NULL, O_HEXMAP },
+        { "party-alias", required_argument, NULL, O_PARTY_ALIAS },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    tr_import_hoc_options_t options = { .log = stderr };
+    static const char *aliases [TR_IMPORT_ALIASES_MAX];
+    tr_import_hoc_options_t options = { .log = stderr, .party_aliases = aliases };
     optind = 1;                     /*  main may have parsed its own options  */
     opterr = 1;
     int option;
@@ -100,6 +121,12 @@ tr_cmd_import_hoc (int argc, char **argv)
             case O_SPEAKER_WITH:    options.speaker_with = optarg; break;
             case O_DATE:            options.date = optarg; break;
             case O_TITLE:           options.title = optarg; break;
+            case O_HEXMAP:          options.hexmap = optarg; break;
+            case O_PARTY_ALIAS:
+                if (options.party_alias_count == TR_IMPORT_ALIASES_MAX)
+                    return s_bad_usage ("--party-alias %s: at most 64", optarg);
+                aliases [options.party_alias_count++] = optarg;
+                break;
             case 'q':               options.log = NULL; break;
             case 'h':
                 s_usage (stdout);
@@ -116,7 +143,7 @@ tr_cmd_import_hoc (int argc, char **argv)
     if (optind < argc)
         return s_bad_usage ("unexpected argument '%s'", argv [optind]);
 
-    char error [1024] = "";
+    char error [8192] = "";         /*  every refused row, up to 20           */
     tr_import_err_t err = tr_import_hoc_run (&options, error, sizeof error);
     if (err == TR_IMPORT_ERR_USAGE)
         return s_bad_usage ("%s", error);
