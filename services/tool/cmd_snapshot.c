@@ -6,6 +6,7 @@
 #include "tables.h"
 #include "services/lib/tr_request.h"
 #include "services/lib/tr_json.h"
+#include "services/lib/tr_referendum.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
 
@@ -80,10 +81,17 @@ tr_cmd_snapshot (int argc, char **argv)
     else {
         if (json) {
             json_t *document = tr_json_snapshot (config, &reply.u.snapshot_reply);
+            //  A referendum's headline: options by nation and region.
+            json_t *referendum = tr_referendum_json (config, &reply.u.snapshot_reply);
+            if (referendum)
+                json_object_set_new (document, "referendum", referendum);
             json_dumpf (document, stdout, JSON_INDENT (1) | JSON_ENSURE_ASCII);
             putchar ('\n');
             json_decref (document);
         }
+        else
+        if (config->kind == TR_CONTEST_REFERENDUM)
+            tr_referendum_print (stdout, config, &reply.u.snapshot_reply);
         else
             tables_print_parties (stdout, config, &reply.u.snapshot_reply.totals);
         rc = 0;
