@@ -19,6 +19,7 @@ static const command_t s_commands [] = {
     { "snapshot", tr_cmd_snapshot, "the current state, as the parties table or as JSON" },
     { "status", tr_cmd_status, "whether the three daemons answer and are linked" },
     { "import-hoc", tr_cmd_import_hoc, "build a config and a night from House of Commons Library CSVs" },
+    { "import-eu-referendum", tr_cmd_import_eu, "build a referendum config and night from the Electoral Commission's CSV" },
     { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
 };
 
