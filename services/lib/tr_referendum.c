@@ -25,6 +25,67 @@ tr_referendum_decided (const uint64_t *votes, size_t option_count,
     return -1;
 }
 
+//  Like tr_nack_fill, keeping the submission id already in nack.
+static bool
+s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static bool
+s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+{
+    TR_COPY (nack->code, code);
+    va_list args;
+    va_start (args, format);
+    vsnprintf (nack->reason, sizeof nack->reason, format, args);
+    va_end (args);
+    return false;
+}
+
+bool
+tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
+                     const tr_declaration_t *declaration, tr_nack_t *nack)
+{
+    //  The options, for the reasons: "Remain, Leave".
+    char options [TR_REASON_MAX / 2] = "";
+    for (size_t option = 0; option < config->party_count; option++) {
+        size_t used = strlen (options);
+        snprintf (options + used, sizeof options - used, "%s%s",
+                  option ? ", " : "", config->parties [option].code);
+    }
+    bool seen [TR_CANDIDATES_MAX] = { false };
+    for (size_t index = 0; index < declaration->candidate_count; index++) {
+        const tr_candidate_t *given = &declaration->candidates [index];
+        int option = -1;
+        for (size_t nominee = 0; nominee < area->nominee_count; nominee++)
+            if (streq (area->nominees [nominee].name, given->name))
+                option = (int) nominee;
+        if (option < 0)
+            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+                "candidates[%zu]: '%s' is not an option of the referendum in %s "
+                "(%s): give each of %s as {name: OPTION, party: OPTION, votes}",
+                index, given->name, area->name, area->id, options);
+        if (seen [option])
+            return s_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
+                "candidates[%zu]: option '%s' appears more than once",
+                index, given->name);
+        seen [option] = true;
+        if (!streq (given->party, area->nominees [option].party))
+            return s_refuse (nack, TR_NACK_WRONG_PARTY,
+                "candidates[%zu]: option '%s' is given under party '%s'; an "
+                "option's party is its own code", index, given->name, given->party);
+    }
+    for (size_t option = 0; option < area->nominee_count; option++)
+        if (!seen [option])
+            return s_refuse (nack, TR_NACK_MISSING_CANDIDATE,
+                "candidates: option '%s' has no votes given for %s (%s)",
+                area->nominees [option].name, area->name, area->id);
+    if (*declaration->elected)
+        return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+            "elected: '%s': a referendum area elects no one; leave elected out",
+            declaration->elected);
+    return true;
+}
+
 static const char *
 s_headline_name (const tr_config_t *config, const char *code)
 {

@@ -24,6 +24,7 @@
 
 #include "config/tr_config.h"
 #include "tr_tally_alerts.h"
+#include "proto/tr_nack.h"
 #include <jansson.h>
 #include <stdio.h>
 
@@ -34,6 +35,16 @@
 int
     tr_referendum_decided (const uint64_t *votes, size_t option_count,
                            uint64_t valid, uint64_t remaining);
+
+//  A declaration for a referendum's area gives each option's votes once,
+//  as a candidate {name: OPTION, party: OPTION, votes}, and names no one
+//  elected. Fills nack (keeping its submission id) and returns false if
+//  not: not_nominated (not an option, or an elected name),
+//  duplicate_candidate, wrong_party, missing_candidate. The votes are
+//  tr_validate's to check.
+bool
+    tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
+                         const tr_declaration_t *declaration, tr_nack_t *nack);
 
 //  "Sunderland votes Leave: 61.3%" (kind win), and before it on the
 //  night's first area "First result of the night: …" (kind first).
