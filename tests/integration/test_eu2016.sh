@@ -20,6 +20,21 @@ cmp "$work/import/eu2016.night" "$root/config/eu2016.night" \
 grep -q "not taken: column Unmarked_or_void" "$work/import.err" \
     || fail "the importer did not name a column it does not take"
 
+# A row that does not add up, or names no known nation, is refused with its
+# line, column and value, and nothing is written.
+mkdir -p "$work/broken"
+sed '3s/,76445,62516,/,76446,62516,/' "$csv" >"$work/sum.csv"
+sed '5s/,E12000002,/,X12000002,/' "$csv" >"$work/region.csv"
+for case in sum region; do
+    "$bin/tallyroom" import-eu-referendum --quiet --input "$work/$case.csv" --name eu2016 \
+        --out "$work/broken" 2>"$work/$case.err" && fail "the importer took $case.csv"
+    [ -z "$(ls -A "$work/broken")" ] || fail "the importer wrote from $case.csv: $(ls "$work/broken")"
+done
+grep -qF "sum.csv:3: column 'Valid_Votes' = '138961': Remain 76446 + Leave 62516 is 138962" "$work/sum.err" \
+    || fail "the refusal of a row that does not add up: $(cat "$work/sum.err")"
+grep -qF "region.csv:5: column 'Region_Code' = 'X12000002': not a region code" "$work/region.err" \
+    || fail "the refusal of an unknown region code: $(cat "$work/region.err")"
+
 stack_start -c "$root/config/eu2016.yaml"
 "$bin/tallyroom" watch "${endpoints[@]}" --json --until-complete \
     >"$work/watch.jsonl" 2>"$work/watch.err" &
