@@ -81,10 +81,6 @@ tr_cmd_snapshot (int argc, char **argv)
     else {
         if (json) {
             json_t *document = tr_json_snapshot (config, &reply.u.snapshot_reply);
-            //  A referendum's headline: options by nation and region.
-            json_t *referendum = tr_referendum_json (config, &reply.u.snapshot_reply);
-            if (referendum)
-                json_object_set_new (document, "referendum", referendum);
             json_dumpf (document, stdout, JSON_INDENT (1) | JSON_ENSURE_ASCII);
             putchar ('\n');
             json_decref (document);
