@@ -28,7 +28,7 @@ s_usage (FILE *stream)
 {
     fprintf (stream, "Usage: tallyroom COMMAND [OPTIONS]   (tallyroom COMMAND --help for more)\n\n");
     for (size_t index = 0; index < sizeof s_commands / sizeof s_commands [0]; index++)
-        fprintf (stream, "  %-11s %s\n", s_commands [index].name, s_commands [index].summary);
+        fprintf (stream, "  %-20s %s\n", s_commands [index].name, s_commands [index].summary);
 }
 
 int
