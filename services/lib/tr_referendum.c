@@ -83,6 +83,17 @@ tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
         return s_refuse (nack, TR_NACK_NOT_NOMINATED,
             "elected: '%s': a referendum area elects no one; leave elected out",
             declaration->elected);
+    //  The winner is named while areas are still to come, on the promise
+    //  that none adds more votes than its electorate in the config: an
+    //  area that did would break the promise, so it is refused.
+    uint64_t cast = declaration->invalid_votes;
+    for (size_t index = 0; index < declaration->candidate_count; index++)
+        cast += declaration->candidates [index].votes;
+    if (cast > area->electorate)
+        return s_refuse (nack, TR_NACK_TOO_MANY_VOTES,
+            "candidates: %llu votes cast (valid and rejected) in %s (%s), more than "
+            "its electorate in the config, %u", (unsigned long long) cast,
+            area->name, area->id, area->electorate);
     return true;
 }
 

@@ -40,8 +40,10 @@ int
 //  as a candidate {name: OPTION, party: OPTION, votes}, and names no one
 //  elected. Fills nack (keeping its submission id) and returns false if
 //  not: not_nominated (not an option, or an elected name),
-//  duplicate_candidate, wrong_party, missing_candidate. The votes are
-//  tr_validate's to check.
+//  duplicate_candidate, wrong_party, missing_candidate, or
+//  votes_exceed_electorate for more votes cast than the area's electorate
+//  in the config (the winning post rule relies on it; tr_validate checks
+//  them against the declaration's own electorate too).
 bool
     tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
                          const tr_declaration_t *declaration, tr_nack_t *nack);

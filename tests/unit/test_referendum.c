@@ -188,6 +188,14 @@ test_bad_declarations_get_their_own_nack (void **state)
     assert_false (tr_validate_declaration (fixture->config, &declaration, &fixture->nack));
     assert_string_equal (fixture->nack.code, "votes_exceed_electorate");
 
+    //  Within the declaration's own electorate, but past the config's: the
+    //  rule that names the winner early relies on the config's.
+    declaration = s_declaration (fixture, "A1", TR_KIND_FIRST, 60, 41, 0);
+    declaration.electorate = 1000;
+    assert_false (tr_validate_declaration (fixture->config, &declaration, &fixture->nack));
+    assert_string_equal (fixture->nack.code, "votes_exceed_electorate");
+    assert_non_null (strstr (fixture->nack.reason, "101 votes cast (valid and rejected) in Northam (A1), more than its electorate in the config, 100"));
+
     declaration = s_declaration (fixture, "A1", TR_KIND_FIRST, 10, 20, 0);
     strcpy (declaration.elected, "Leave");
     assert_false (tr_validate_declaration (fixture->config, &declaration, &fixture->nack));
