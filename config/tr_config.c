@@ -29,7 +29,7 @@ static const char *const s_root_keys [] = {
     "security", NULL
 };
 static const char *const s_election_keys [] = {
-    "name", "title", "date", "seats", "majority", "hexmap", NULL
+    "name", "title", "date", "seats", "majority", "hexmap", "kind", NULL
 };
 static const char *const s_endpoint_keys [] = {
     "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
@@ -166,7 +166,18 @@ s_read_election (const tr_yaml_map_t *root, tr_config_t *self,
                              self->hexmap, TR_CONFIG_HEXMAP_MAX))
         return false;
     yaml_node_t *date = tr_yaml_map_need (election, "date", TR_YAML_REQUIRED, &ok);
-    return date && tr_yaml_date (election->yaml, date, "election.date", self->date);
+    if (!date || !tr_yaml_date (election->yaml, date, "election.date", self->date))
+        return false;
+    char kind [16] = "plurality";
+    if (!tr_yaml_map_string (election, "kind", TR_YAML_OPTIONAL, kind, sizeof kind - 1))
+        return false;
+    if (streq (kind, "referendum"))
+        self->kind = TR_CONTEST_REFERENDUM;
+    else
+    if (!streq (kind, "plurality"))
+        return tr_yaml_fail (election->yaml, tr_yaml_map_value (election, "kind"),
+            "election.kind: '%s', expected plurality or referendum", kind);
+    return true;
 }
 
 //  Runs last: seats must equal the constituencies, and the majority is
@@ -504,6 +515,46 @@ s_read_previous_shares (const tr_yaml_map_t *map, tr_config_t *self,
     return true;
 }
 
+//  A seat's previous winner; a referendum's areas have none (their result
+//  says "" and the tally counts no change for them).
+static bool
+s_read_previous (tr_config_t *self, const tr_yaml_map_t *map, tr_constituency_t *seat)
+{
+    if (self->kind == TR_CONTEST_REFERENDUM && !tr_yaml_map_value (map, "previous")) {
+        seat->previous = "";
+        seat->previous_index = 0;
+        return true;
+    }
+    return s_read_party_code (self, map, "previous", &seat->previous,
+                              &seat->previous_index);
+}
+
+//  A referendum's areas each nominate every option, once, in the order of
+//  parties, named by its code: a declaration gives the votes of each.
+static bool
+s_check_referendum (const tr_yaml_map_t *root, tr_config_t *self)
+{
+    if (self->kind != TR_CONTEST_REFERENDUM)
+        return true;
+    if (self->party_count < 2)
+        return tr_yaml_fail (root->yaml, tr_yaml_map_value (root, "parties"),
+            "parties: a referendum needs at least two options, has %zu",
+            self->party_count);
+    for (size_t index = 0; index < self->constituency_count; index++) {
+        const tr_constituency_t *area = &self->constituencies [index];
+        bool same = area->nominee_count == self->party_count;
+        for (size_t option = 0; same && option < area->nominee_count; option++)
+            same = area->nominees [option].party_index == option
+                && streq (area->nominees [option].name, self->parties [option].code);
+        if (!same)
+            return tr_yaml_fail (root->yaml, tr_yaml_map_value (root, "constituencies"),
+                "constituencies[%zu] (%s): a referendum area's candidates must be "
+                "its options, {name: CODE, party: CODE}, in the order of parties",
+                index, area->id);
+    }
+    return true;
+}
+
 static bool
 s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
                      size_t index, tr_config_t *self)
@@ -532,8 +583,7 @@ s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
     ||  !s_read_text (&map, "nation", TR_YAML_REQUIRED, &seat->nation, TR_NAME_MAX)
     ||  !tr_yaml_map_uint32 (&map, "electorate", TR_YAML_REQUIRED, 1, TR_ELECTORATE_MAX,
                              &seat->electorate)
-    ||  !s_read_party_code (self, &map, "previous", &seat->previous,
-                            &seat->previous_index)
+    ||  !s_read_previous (self, &map, seat)
     ||  !tr_yaml_map_bool (&map, "new", TR_YAML_OPTIONAL, &seat->new_seat)
     ||  !s_read_text (&map, "count_centre", TR_YAML_OPTIONAL,
                       &seat->count_centre, TR_CODE_MAX)
@@ -578,6 +628,7 @@ s_read_config (tr_yaml_t *yaml, tr_config_t *self)
         && s_read_parties (&root, self)
         && s_read_constituencies (&root, self)
         && s_read_seats (&election, self)
+        && s_check_referendum (&root, self)
         && tr_config_read_security (&root, self);
 }
 

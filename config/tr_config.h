@@ -15,6 +15,12 @@
           majority: 326                # optional, default seats/2 + 1
           hexmap: maps/ge2019.hexjson  # optional: the boundaries' hex map (HexJSON)
                                        # for the gateway; default its built-in 2024 map
+          kind: plurality              # optional: plurality (the default: a seat
+                                       # per constituency) or referendum (one
+                                       # national question: parties are its
+                                       # options, constituencies its counting
+                                       # areas, each nominating every option
+                                       # by its code; previous is optional)
         endpoints:                     # optional; each a ZeroMQ endpoint the daemon
           ingest: tcp://127.0.0.1:7401          # binds and clients connect to
           ingest_pub: tcp://127.0.0.1:7402
@@ -160,6 +166,15 @@ typedef struct {
     tr_centre_grant_t *grants;              /*  seats beyond count_centre's   */
 } tr_security_t;
 
+//  What kind of contest the night is (election.kind). A referendum is one
+//  question counted in areas and decided by the national total: its
+//  options are config->parties, its areas config->constituencies
+//  (services/lib/tr_referendum.h).
+typedef enum {
+    TR_CONTEST_PLURALITY = 0,               /*  a seat each, most votes wins  */
+    TR_CONTEST_REFERENDUM                   /*  options, counted in areas     */
+} tr_contest_kind_t;
+
 typedef struct {
     char source [256];                      /*  file it came from, for errors */
     char name [33];                         /*  "ge2024"                      */
@@ -169,6 +184,7 @@ typedef struct {
                                             /*  file; "": the built-in 2024   */
     uint32_t seats;
     uint32_t majority;                      /*  seats needed for a majority   */
+    tr_contest_kind_t kind;                 /*  election.kind                 */
     tr_endpoints_t endpoints;
     tr_security_t security;
     bool breaking [TR_ALERT_KIND_COUNT];    /*  which alert kinds break       */

@@ -2,6 +2,7 @@
     values, so escaping and number formatting are jansson's business.     */
 
 #include "tr_json.h"
+#include "tr_referendum.h"
 
 static json_t *
 s_result_candidates (const tr_result_t *result)
@@ -297,5 +298,9 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
         s_finish_area (area);
     json_object_set_new (document, "constituencies", constituencies);
     json_object_set_new (document, "regions", regions);
+    //  A referendum's headline (only then: a 2024 document is as it was).
+    json_t *referendum = tr_referendum_json (config, snapshot);
+    if (referendum)
+        json_object_set_new (document, "referendum", referendum);
     return document;
 }

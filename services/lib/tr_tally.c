@@ -22,6 +22,7 @@
 
 #include "tr_tally.h"
 #include "tr_tally_alerts.h"
+#include "tr_referendum.h"
 #include "tr_validate.h"
 #include <math.h>
 #include <stdio.h>
@@ -63,6 +64,8 @@ struct _tr_tally_t {
     size_t party_count;             //  parties in a totals message
     bool majority_announced;        //  the majority alert fires once a night
     bool last_announced;            //  so does the last-seat alert
+    uint64_t remaining;             //  a referendum's: the electorate of
+                                    //  the areas still to declare
 };
 
 static void s_sort_parties (tr_tally_t *self);
@@ -87,6 +90,8 @@ tr_tally_new (const tr_config_t *config)
     }
     for (size_t index = 0; index < config->party_count; index++)
         self->order [index] = (uint16_t) index;
+    for (size_t seat = 0; seat < config->constituency_count; seat++)
+        self->remaining += config->constituencies [seat].electorate;
     s_sort_parties (self);              //  nothing declared: by code
     return self;
 }
@@ -211,6 +216,9 @@ s_build_result (const tr_constituency_t *seat, const s_seat_t *stored,
     else
         result->majority = winner->votes;
     result->turnout = (double) result->valid_votes / (double) result->electorate;
+    if (!*seat->previous)           //  a referendum's area: nothing to hold
+        result->outcome = TR_OUTCOME_WIN;
+    else
     if (stored->winner != seat->previous_index)
         result->outcome = TR_OUTCOME_GAIN;
     else
@@ -224,10 +232,12 @@ s_count (tr_tally_t *self, const tr_constituency_t *seat,
 {
     s_sums_t *winner = &self->sums [stored->winner];
     winner->seats += (uint32_t) sign;
-    winner->change += sign;
     self->touched [stored->winner] = true;
-    self->sums [seat->previous_index].change -= sign;
-    self->touched [seat->previous_index] = true;
+    if (*seat->previous) {          //  a referendum's areas held nothing
+        winner->change += sign;
+        self->sums [seat->previous_index].change -= sign;
+        self->touched [seat->previous_index] = true;
+    }
     for (size_t index = 0; index < seat->nominee_count; index++) {
         size_t party = seat->nominees [index].party_index;
         self->sums [party].votes += (uint64_t) (int64_t) sign * stored->votes [index];
@@ -305,6 +315,17 @@ tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals)
     totals->declared = self->declared;
     totals->to_go = config->seats - self->declared;
     totals->party_count = self->party_count;
+    if (config->kind == TR_CONTEST_REFERENDUM) {
+        //  The option past the winning post beyond recall (tr_referendum.h).
+        uint64_t votes [TR_PARTIES_MAX];
+        for (size_t index = 0; index < self->party_count; index++)
+            votes [index] = self->sums [index].votes;
+        int option = tr_referendum_decided (votes, self->party_count,
+                                            self->valid_votes, self->remaining);
+        if (option >= 0)
+            S_COPY (totals->majority_party, config->parties [option].code);
+    }
+    else
     //  The first party in config order to reach the majority names it.
     for (size_t index = 0; index < self->party_count; index++)
         if (self->sums [index].seats >= config->majority) {
@@ -325,6 +346,34 @@ tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals)
     }
 }
 
+//  A referendum's alerts: the area's vote, then the night's news. A
+//  correction or recount is said as for a seat.
+static void
+s_decide_referendum_alerts (tr_tally_t *self, tr_alert_writer_t *writer,
+                            const tr_result_t *result, bool first_of_seat,
+                            bool first_of_night, tr_tally_update_t *update)
+{
+    if (result->kind == TR_KIND_CORRECTION)
+        tr_alert_correction (writer, result);
+    else
+    if (result->kind == TR_KIND_RECOUNT)
+        tr_alert_recount (writer, result);
+    if (first_of_seat)
+        tr_referendum_alert_area (writer, result, first_of_night);
+    const tr_totals_t *totals = &update->totals;
+    if (*totals->majority_party && !self->majority_announced) {
+        self->majority_announced = true;
+        tr_referendum_alert_decided (writer, result, totals->majority_party);
+    }
+    if (totals->to_go == 0 && !self->last_announced) {
+        self->last_announced = true;
+        tr_referendum_alert_last (writer, result, totals);
+    }
+    update->alert_count = writer->count;
+    for (size_t index = 0; index < update->alert_count; index++)
+        update->alerts [index].seq = ++self->seq;
+}
+
 //  Writes the alerts one declaration gives, in the order a desk would run
 //  them: the news of the seat first, then what it means for the night.
 static void
@@ -333,6 +382,11 @@ s_decide_alerts (tr_tally_t *self, const tr_result_t *result,
                  tr_tally_update_t *update)
 {
     tr_alert_writer_t writer = { self->config, update->alerts, 0 };
+    if (self->config->kind == TR_CONTEST_REFERENDUM) {
+        s_decide_referendum_alerts (self, &writer, result, first_of_seat,
+                                    first_of_night, update);
+        return;
+    }
     if (result->kind == TR_KIND_CORRECTION)
         tr_alert_correction (&writer, result);
     else
@@ -384,6 +438,7 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
         assert (stored);
         self->seats [seat_index] = stored;
         self->declared++;
+        self->remaining -= seat->electorate;
     }
     else
         s_count (self, seat, stored, -1);

@@ -3,6 +3,7 @@
     understands at 3 a.m.: the field, the value, and what was expected.     */
 
 #include "tr_validate.h"
+#include "tr_referendum.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -158,9 +159,17 @@ tr_validate_seat (const tr_config_t *config, const tr_declaration_t *declaration
     int index = tr_config_constituency_index (config, declaration->constituency);
     if (index < 0)
         return s_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
-            "constituency: '%s' is not a constituency of %s",
-            declaration->constituency, config->name);
+            "constituency: '%s' is not a %s of %s", declaration->constituency,
+            config->kind == TR_CONTEST_REFERENDUM ? "counting area" : "constituency",
+            config->name);
     const tr_constituency_t *seat = &config->constituencies [index];
+    if (config->kind == TR_CONTEST_REFERENDUM) {
+        //  Options, not candidates: nobody is elected in an area.
+        if (!tr_referendum_check (config, seat, declaration, nack)
+        ||  !s_check_votes (declaration, nack))
+            return false;
+    }
+    else
     if (!s_check_candidates (seat, declaration, nack)
     ||  !s_check_votes (declaration, nack)
     ||  !s_check_elected (declaration, nack))

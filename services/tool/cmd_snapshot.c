@@ -6,6 +6,7 @@
 #include "tables.h"
 #include "services/lib/tr_request.h"
 #include "services/lib/tr_json.h"
+#include "services/lib/tr_referendum.h"
 #include "services/lib/tr_options.h"
 #include "services/lib/tr_wire.h"
 
@@ -84,6 +85,9 @@ tr_cmd_snapshot (int argc, char **argv)
             putchar ('\n');
             json_decref (document);
         }
+        else
+        if (config->kind == TR_CONTEST_REFERENDUM)
+            tr_referendum_print (stdout, config, &reply.u.snapshot_reply);
         else
             tables_print_parties (stdout, config, &reply.u.snapshot_reply.totals);
         rc = 0;

@@ -128,8 +128,9 @@ s_show_progress (watch_t *self)
                    ? self->config->seats - totals->declared : 0;
     if (to_go == 0)
         return;
-    printf ("%-9s %u of %u seats declared, waiting for %u more\n", "...",
-            totals->declared, self->config->seats, to_go);
+    printf ("%-9s %u of %u %s declared, waiting for %u more\n", "...",
+            totals->declared, self->config->seats,
+            self->config->kind == TR_CONTEST_REFERENDUM ? "areas" : "seats", to_go);
     fflush (stdout);
     self->shown_at = zclock_mono ();
 }

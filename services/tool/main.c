@@ -19,6 +19,7 @@ static const command_t s_commands [] = {
     { "snapshot", tr_cmd_snapshot, "the current state, as the parties table or as JSON" },
     { "status", tr_cmd_status, "whether the three daemons answer and are linked" },
     { "import-hoc", tr_cmd_import_hoc, "build a config and a night from House of Commons Library CSVs" },
+    { "import-eu-referendum", tr_cmd_import_eu, "build a referendum config and night from the Electoral Commission's CSV" },
     { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
 };
 
@@ -27,7 +28,7 @@ s_usage (FILE *stream)
 {
     fprintf (stream, "Usage: tallyroom COMMAND [OPTIONS]   (tallyroom COMMAND --help for more)\n\n");
     for (size_t index = 0; index < sizeof s_commands / sizeof s_commands [0]; index++)
-        fprintf (stream, "  %-11s %s\n", s_commands [index].name, s_commands [index].summary);
+        fprintf (stream, "  %-20s %s\n", s_commands [index].name, s_commands [index].summary);
 }
 
 int

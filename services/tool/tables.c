@@ -53,6 +53,21 @@ s_thousands (uint64_t value, char *buffer, size_t size)
 void
 tables_print_strip (FILE *stream, const tr_config_t *config, const tr_totals_t *totals)
 {
+    if (config->kind == TR_CONTEST_REFERENDUM) {
+        //  A referendum's strip is the running vote: options in config
+        //  order, their votes and shares, areas in.
+        char figure [32];
+        for (size_t option = 0; option < config->party_count; option++)
+            for (size_t index = 0; index < totals->party_count; index++)
+                if (streq (totals->parties [index].party, config->parties [option].code))
+                    fprintf (stream, "%s%s %s (%.1f%%)", option ? "  " : "        ",
+                             config->parties [option].code,
+                             s_thousands (totals->parties [index].votes, figure, sizeof figure),
+                             100 * totals->parties [index].share);
+        fprintf (stream, "  | %u/%u areas in, %u to go\n", totals->declared,
+                 config->seats, config->seats - totals->declared);
+        return;
+    }
     uint32_t seats [TR_HEADLINE_GROUPS_MAX];
     int32_t change [TR_HEADLINE_GROUPS_MAX];
     tr_json_headline_totals (config, totals, seats, change);
