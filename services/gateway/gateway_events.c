@@ -7,7 +7,14 @@
     browsers see the stream is alive). A browser that reads too slowly
     falls out of the ring and is dropped: the hub never waits for it and
     never queues more than the ring for it. Its EventSource reconnects with
-    Last-Event-ID and is sent a snapshot.                                  */
+    Last-Event-ID and is sent a snapshot.
+
+    A filtered stream (gateway_filter.h) steps over the events its filter
+    does not pass. So that the browser's Last-Event-ID does not stay on an
+    old event (and a reconnect then cost a snapshot), a stream that has
+    stepped over events tells it where it is once it has caught up: a
+    frame with an id and no data, which EventSource takes as its last id
+    without firing an event (the WHATWG "dispatch the event" steps).      */
 
 #include "gateway_events.h"
 #include <poll.h>
@@ -20,6 +27,8 @@ typedef struct {
     gateway_hub_t *hub;         //  not owned
     int socket;                 //  the connection's, to see a hang-up
     gateway_cursor_t cursor;    //  where the stream is in the night
+    gateway_filter_t *filter;   //  what it passes (NULL: everything)
+    uint64_t told;              //  the last id the browser was sent
     char *pending;              //  the frame being written
     size_t pending_size;
     size_t pending_sent;        //  bytes of it already handed over
@@ -48,6 +57,13 @@ s_hung_up (s_stream_t *self)
         && (check.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
+//  Whether the stream has stepped over events since the browser's last id.
+static bool
+s_stepped_over (s_stream_t *self)
+{
+    return !self->cursor.fresh && self->cursor.seq != self->told;
+}
+
 //  Waits for the hub's next answer, up to the keepalive interval, looking
 //  for a hang-up every second meanwhile.
 static gateway_next_t
@@ -56,10 +72,11 @@ s_wait_next (s_stream_t *self, char **frame, size_t *size, bool *dropped)
     int waited = 0;
     while (true) {
         gateway_next_t next = gateway_hub_next (self->hub, &self->cursor,
-                                                GATEWAY_HANGUP_CHECK_MS, frame,
-                                                size, dropped);
+                                                self->filter, GATEWAY_HANGUP_CHECK_MS,
+                                                frame, size, dropped);
         waited += GATEWAY_HANGUP_CHECK_MS;
-        if (next != GATEWAY_NEXT_IDLE || waited >= GATEWAY_KEEPALIVE_MS)
+        if (next != GATEWAY_NEXT_IDLE || waited >= GATEWAY_KEEPALIVE_MS
+        ||  s_stepped_over (self))
             return next;
         if (s_hung_up (self))
             return GATEWAY_NEXT_STOPPING;
@@ -88,11 +105,19 @@ s_next_frame (s_stream_t *self)
             return MHD_CONTENT_READER_END_WITH_ERROR;
     }
     else
+    if (next == GATEWAY_NEXT_IDLE && s_stepped_over (self)) {
+        int length = asprintf (&frame, ": stepped over\nid: %llu\n\n",
+                               (unsigned long long) self->cursor.seq);
+        assert (length > 0);
+        size = (size_t) length;
+    }
+    else
     if (next == GATEWAY_NEXT_IDLE) {
         frame = strdup (": keepalive\n\n");
         assert (frame);
         size = strlen (frame);
     }
+    self->told = self->cursor.seq;
     s_set_pending (self, frame, size);
     return 0;
 }
@@ -122,12 +147,14 @@ s_stream_free (void *cls)
     gateway_hub_stream_closed (self->hub, self->dropped);
     if (self->closed)
         self->closed (self->closed_arg);
+    gateway_filter_destroy (&self->filter);
     free (self->pending);
     free (self);
 }
 
 struct MHD_Response *
 gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t last,
+                         gateway_filter_t **filter_p,
                          gateway_events_closed_fn *closed, void *closed_arg)
 {
     s_stream_t *self = (s_stream_t *) calloc (1, sizeof (s_stream_t));
@@ -137,6 +164,9 @@ gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t
     self->closed_arg = closed_arg;
     self->socket = socket;
     self->cursor = gateway_hub_resume (hub, has_last, last);
+    self->told = self->cursor.seq;
+    self->filter = *filter_p;
+    *filter_p = NULL;
     //  The first frame tells the browser how soon to reconnect.
     char *greeting = NULL;
     int length = asprintf (&greeting, "retry: %d\n\n", GATEWAY_RETRY_MS);
@@ -147,6 +177,7 @@ gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t
     if (!response) {
         if (closed)
             closed (closed_arg);
+        gateway_filter_destroy (&self->filter);
         free (self->pending);
         free (self);
         return NULL;

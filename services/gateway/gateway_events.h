@@ -15,10 +15,11 @@ typedef void (gateway_events_closed_fn) (void *arg);
 //  The stream counts itself in the hub while it is open. socket is the
 //  connection's (-1: unknown), watched for the browser hanging up. closed
 //  (if not NULL) is called with closed_arg when the stream ends, or at once
-//  if NULL is returned.
+//  if NULL is returned. The stream takes *filter_p (NULL: every event) and
+//  nulls it.
 struct MHD_Response *
     gateway_events_response (gateway_hub_t *hub, int socket, bool has_last,
-                             uint64_t last, gateway_events_closed_fn *closed,
-                             void *closed_arg);
+                             uint64_t last, gateway_filter_t **filter_p,
+                             gateway_events_closed_fn *closed, void *closed_arg);
 
 #endif

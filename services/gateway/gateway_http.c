@@ -256,16 +256,25 @@ s_events (gateway_http_t *self, struct MHD_Connection *connection)
                          "%s: '%s' is not a sequence number (decimal digits, "
                          "at most 20)", source, shown);
     }
-    if (!gateway_hub_ready (self->hub))
+    //  The query filters the stream; a name that names nothing is a 400
+    //  now, not a stream that stays silent all night.
+    char reason [256];
+    gateway_filter_t *filter = NULL;
+    if (!gateway_filter_parse (self->config, connection, &filter, reason, sizeof reason))
+        return s_refuse (self, connection, MHD_HTTP_BAD_REQUEST, "%s", reason);
+    if (!gateway_hub_ready (self->hub)) {
+        gateway_filter_destroy (&filter);
         return s_refuse (self, connection, MHD_HTTP_SERVICE_UNAVAILABLE,
                          "the gateway has no state from the publisher yet; "
                          "try again in a second");
+    }
     s_stream_owner_t *owner = (s_stream_owner_t *) calloc (1, sizeof (s_stream_owner_t));
     assert (owner);
     owner->http = self;
     s_client_address (connection, owner->address, sizeof owner->address);
     if (!s_stream_admit (self, owner->address)) {
         free (owner);
+        gateway_filter_destroy (&filter);
         return s_refuse (self, connection, MHD_HTTP_TOO_MANY_REQUESTS,
                          "%d event streams are open from your address already",
                          GATEWAY_STREAMS_PER_ADDRESS);
@@ -278,7 +287,7 @@ s_events (gateway_http_t *self, struct MHD_Connection *connection)
         MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     struct MHD_Response *response = gateway_events_response (
         self->hub, info ? info->connect_fd : -1, last_text != NULL, last,
-        s_stream_release, owner);
+        &filter, s_stream_release, owner);
     if (!response)
         return MHD_NO;
     return s_answer (self, connection, MHD_HTTP_OK, response);

@@ -22,6 +22,10 @@ typedef struct {
     uint64_t seq;
     char *frame;                //  the SSE frame, ready to write
     size_t size;
+    int type;                   //  its message type (tr_msg_type_t)
+    int place;                  //  its constituency's index in the config,
+                                //  or -1: for a stream's filter
+    bool national;              //  about the whole night (totals, majority)
 } s_event_t;
 
 typedef struct {
@@ -155,6 +159,14 @@ s_append (gateway_hub_t *self, uint64_t seq, const tr_msg_t *msg)
     }
     s_event_t *event = &self->ring [seq % self->ring_size];
     event->seq = seq;
+    event->type = msg->type;
+    const char *place = msg->type == TR_MSG_RESULT ? msg->u.result.constituency
+                      : msg->type == TR_MSG_ALERT ? msg->u.alert.constituency : "";
+    event->place = *place ? tr_config_constituency_index (self->config, place) : -1;
+    event->national = msg->type == TR_MSG_TOTALS
+        || (msg->type == TR_MSG_ALERT && (msg->u.alert.kind == TR_ALERT_MAJORITY
+                                       || msg->u.alert.kind == TR_ALERT_LAST
+                                       || !*place));
     event->frame = gateway_hub_format_event (seq, tr_msg_type_name (msg->type),
                                              data, &event->size);
     free (data);
@@ -310,7 +322,8 @@ gateway_hub_resume (gateway_hub_t *self, bool has_last, uint64_t last)
 }
 
 gateway_next_t
-gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor, int wait_ms,
+gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor,
+                  const gateway_filter_t *filter, int wait_ms,
                   char **event, size_t *size, bool *dropped)
 {
     *dropped = false;
@@ -344,6 +357,11 @@ gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor, int wait_ms,
         if (cursor->seq + 1 <= self->last) {
             s_event_t *slot = &self->ring [(cursor->seq + 1) % self->ring_size];
             assert (slot->seq == cursor->seq + 1 && slot->frame);
+            if (!gateway_filter_passes (filter, slot->type, slot->place,
+                                        slot->national)) {
+                cursor->seq = slot->seq;
+                continue;
+            }
             *event = (char *) malloc (slot->size);
             assert (*event);
             memcpy (*event, slot->frame, slot->size);

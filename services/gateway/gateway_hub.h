@@ -15,6 +15,7 @@
 
 #include "config/tr_config.h"
 #include "services/lib/tr_view.h"
+#include "gateway_filter.h"
 
 typedef struct _gateway_hub_t gateway_hub_t;
 
@@ -113,9 +114,11 @@ gateway_cursor_t
 //  the cursor moves to it. On GATEWAY_NEXT_SNAPSHOT the caller sends
 //  gateway_hub_snapshot_event and moves the cursor with it; *dropped says
 //  the stream fell out of the ring by reading too slowly, and the caller
-//  drops it instead.
+//  drops it instead. Events filter does not pass (NULL: all pass) are
+//  stepped over: the cursor moves past them without a word.
 gateway_next_t
-    gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor, int wait_ms,
+    gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor,
+                      const gateway_filter_t *filter, int wait_ms,
                       char **event, size_t *size, bool *dropped);
 
 //  The snapshot as one event ("event: snapshot", id its seq; data the

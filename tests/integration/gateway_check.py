@@ -66,9 +66,10 @@ class Stream(threading.Thread):
     """One SSE client: events as (id, type, data), until stopped or closed."""
 
     def __init__(self, base, last_event_id=None, receive_buffer=None,
-                 stop_after=None, paused=False):
+                 stop_after=None, paused=False, path="/events"):
         super().__init__(daemon=True)
         self.base = base
+        self.path = path                    # with a filter's query, if any
         self.last_event_id = last_event_id
         self.receive_buffer = receive_buffer
         self.stop_after = stop_after        # leave after this many events
@@ -95,7 +96,7 @@ class Stream(threading.Thread):
         if self.receive_buffer:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
         sock.connect(address(self.base))
-        head = "GET /events HTTP/1.0\r\nHost: test\r\n"
+        head = "GET %s HTTP/1.0\r\nHost: test\r\n" % self.path
         if self.last_event_id is not None:
             head += "Last-Event-ID: %s\r\n" % self.last_event_id
         sock.sendall((head + "\r\n").encode())
