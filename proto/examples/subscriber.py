@@ -8,6 +8,14 @@ one past ours and ignore older ones; on a seq further ahead, a heartbeat
 ahead of us, or more than 3.5 s without a message, take a new snapshot and
 carry on from it. Prints each alert and result as it arrives.
 
+A referendum night (config `election.kind: referendum`, proto/README.md "A
+referendum's area") comes in the same messages: each area's result has the
+options as its candidates (name and party the option's code), totals the
+options as parties. The subscriber sees that in the first result and then
+prints each area's vote ("RESULT  Sunderland: Leave 61.3%, Remain 38.7%")
+and, on each totals, the options' running totals ("TOTALS  Remain 1,234
+(48.1%)  Leave 1,330 (51.9%)  | 12/382 areas in").
+
 Needs only Debian's python3-zmq and python3-msgpack:
 
     apt-get install python3-zmq python3-msgpack
@@ -107,16 +115,24 @@ class Night:
         self.totals = snapshot["totals"]
         self.results = {result["constituency"]: result for result in snapshot["results"]}
         self.from_snapshot = True   # nothing applied since: the publisher's whole state
+        self.referendum = any(is_referendum(result) for result in self.results.values())
 
     def apply(self, message):
         if message["type"] == "result":
             self.results[message["constituency"]] = strip(message)
-            print(f"RESULT  {message['name']}: {message['winner']} {message['outcome']}, "
-                  f"majority {message['majority']:,}")
+            self.referendum = self.referendum or is_referendum(message)
+            if self.referendum:
+                print(f"RESULT  {message['name']}: " + ", ".join(
+                    f"{c['party']} {100 * c['share']:.1f}%" for c in message["candidates"]))
+            else:
+                print(f"RESULT  {message['name']}: {message['winner']} {message['outcome']}, "
+                      f"majority {message['majority']:,}")
         elif message["type"] == "totals" and message.get("changed_only"):
             self.totals = merge_totals(self.totals, message)
         elif message["type"] == "totals":
             self.totals = strip(message)
+        if message["type"] == "totals" and self.referendum:
+            print("TOTALS  " + options_line(self.totals))
         elif message["type"] == "alert":
             print(f"{'BREAKING' if message['breaking'] else 'ALERT':8} {message['text']}")
         self.seq = message["seq"]
@@ -128,6 +144,26 @@ class Night:
     def as_json(self):
         return {"seq": self.seq, "totals": self.totals,
                 "results": [self.results[code] for code in sorted(self.results)]}
+
+
+def is_referendum(result):
+    """A referendum area's result: its candidates are the options, each
+    named by its own code, and there was no previous winner."""
+    candidates = result.get("candidates") or []
+    return (result.get("previous") == "" and len(candidates) >= 2
+            and all(c["name"] == c["party"] for c in candidates))
+
+
+def options_line(totals):
+    """A referendum's running totals: each option's votes and share of the
+    valid votes so far, in the order totals gives (most areas first), and
+    the areas in; the decided option once there is one."""
+    line = "  ".join(f"{p['party']} {p['votes']:,} ({100 * p['share']:.1f}%)"
+                     for p in totals["parties"])
+    line += f"  | {totals['declared']}/{totals['seats']} areas in"
+    if totals.get("majority_party"):
+        line += f"; {totals['majority_party']} wins"
+    return line
 
 
 def merge_totals(totals, changed):
@@ -202,6 +238,8 @@ def run(args):
             night.apply(message)
         sys.stdout.flush()
     print(f"subscriber: complete at seq={night.seq}", file=sys.stderr)
+    if night.referendum:
+        print("FINAL   " + options_line(night.totals))
     if args.state:
         with open(args.state, "w", encoding="utf-8") as f:
             json.dump(night.as_json(), f, ensure_ascii=False, indent=1)
