@@ -85,8 +85,11 @@ s_election_json (const tr_config_t *config, size_t *size)
             "headline_name", party->headline_name, "colour", party->colour,
             "group", config->groups [party->group].code));
     }
-    json_t *document = json_pack ("{s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
+    //  kind: which headline the scoreboard draws (seats and a majority
+    //  line, or a referendum's options and its winning post).
+    json_t *document = json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
         "election", config->name, "title", config->title, "date", config->date,
+        "kind", config->kind == TR_CONTEST_REFERENDUM ? "referendum" : "plurality",
         "seats", (json_int_t) config->seats, "majority", (json_int_t) config->majority,
         "groups", groups, "parties", parties);
     char *text = json_dumps (document, JSON_COMPACT | JSON_ENSURE_ASCII);

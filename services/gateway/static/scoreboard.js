@@ -13,6 +13,13 @@
 // /healthz every HEALTH_MS; while it answers 503 "stale" (the publisher has
 // been silent past the gateway's bound) the page says "stale", not "live",
 // and says "live" again once /healthz is 200.
+//
+// The headline is the one the config names (/election's kind): seats with
+// the majority line and the hex map for a Westminster night; for a
+// referendum, the options' votes as a bar with the winning post (half the
+// valid votes so far: the middle of a bar of the votes counted), the
+// decided option once the tally names it, and the counting areas as tiles
+// grouped by region, each region with its running totals.
 "use strict";
 
 const RECONNECT_MS = 1000;      // after the browser gave up on the stream
@@ -36,6 +43,9 @@ const night = {
     names: {},          // ONS code -> seat name (from the map, then results)
     results: [],        // latest first: result objects with candidates
     alerts: [],         // breaking alerts, latest first
+    referendum: false,  // the config's kind is "referendum"
+    options: {},        // referendum: option code -> votes so far (national)
+    areas: {},          // referendum: area id -> {name, region, winner, votes}
 };
 let source = null;
 let drawPending = false;
@@ -82,6 +92,9 @@ function applyTotals(totals) {
     night.groups = groups;
     night.declared = totals.declared;
     night.majority_party = totals.majority_party;
+    if (night.referendum)
+        for (const party of totals.parties)
+            night.options[party.party] = party.votes;
 }
 
 function applySnapshot(snapshot) {
@@ -102,9 +115,30 @@ function applySnapshot(snapshot) {
     }
     declared.sort((a, b) => b.ingest_seq - a.ingest_seq);
     night.results = declared.slice(0, RESULTS_MAX);
+    if (night.referendum) {
+        night.options = {};
+        for (const option of snapshot.referendum.options)
+            night.options[option.option] = option.votes;
+        night.majority_party = snapshot.referendum.decided || null;
+        night.areas = {};
+        for (const seat of snapshot.constituencies)
+            night.areas[seat.id] = areaOf(seat);
+    }
+}
+
+// A referendum's area as the page keeps it, from a snapshot's constituency
+// or a result event (both carry id, name, region, winner, candidates).
+function areaOf(seat) {
+    const votes = {};
+    for (const candidate of seat.candidates || [])
+        votes[candidate.party] = candidate.votes;
+    return { name: seat.name, region: seat.region,
+             winner: seat.winner || null, votes: votes };
 }
 
 function applyResult(result) {
+    if (night.referendum)
+        night.areas[result.id] = areaOf(result);
     night.winners[result.id] = result.winner;
     night.names[result.id] = result.name;
     night.results = [result].concat(night.results.filter(r => r.id !== result.id))
@@ -167,6 +201,10 @@ function drawTicker() {
 }
 
 function outcomeText(result) {
+    if (night.referendum) {
+        const top = result.candidates[0];
+        return result.winner + " " + (100 * (top ? top.share : 0)).toFixed(1) + "%";
+    }
     const outcome = result.result;
     if (outcome === "gain")
         return result.winner + " gain from " + result.previous;
@@ -179,13 +217,15 @@ function drawResults() {
         card.appendChild(el("h3", {}, result.name));
         card.appendChild(el("div", { class: "outcome" }, outcomeText(result)
                             + ", majority " + result.majority.toLocaleString("en-GB")));
+        const who = candidate => night.referendum ? candidate.name
+                                                  : candidate.name + " (" + candidate.party + ")";
         const table = el("table");
         for (const candidate of result.candidates.slice(0, CANDIDATES_MAX)) {
             const row = el("tr");
             const chip = el("span", { class: "chip" });
             chip.style.background = colour(candidate.party);
             row.appendChild(el("td")).appendChild(chip);
-            row.appendChild(el("td", {}, candidate.name + " (" + candidate.party + ")"));
+            row.appendChild(el("td", {}, who(candidate)));
             row.appendChild(el("td", { class: "votes" },
                                candidate.votes.toLocaleString("en-GB")));
             row.appendChild(el("td", { class: "votes" },
@@ -211,12 +251,120 @@ function drawMap() {
 
 function draw() {
     drawPending = false;
-    drawHeadline();
-    drawBar();
-    drawParties();
+    if (night.referendum) {
+        drawReferendumHeadline();
+        drawReferendumBar();
+        drawOptions();
+        drawAreas();
+    }
+    else {
+        drawHeadline();
+        drawBar();
+        drawParties();
+        drawMap();
+    }
     drawTicker();
     drawResults();
-    drawMap();
+}
+
+// --- a referendum's headline ---------------------------------------------------
+
+function figure(number) { return number.toLocaleString("en-GB"); }
+
+function optionVotes() {
+    const votes = night.election.groups.map(group => night.options[group.code] || 0);
+    return { votes: votes, valid: votes.reduce((sum, value) => sum + value, 0) };
+}
+
+function drawReferendumHeadline() {
+    const toGo = night.election.seats - night.declared;
+    $("to-go").textContent = toGo + (toGo === 1 ? " area to go" : " areas to go");
+    $("to-go").dataset.toGo = toGo;
+    const winner = night.majority_party && night.parties[night.majority_party];
+    $("majority-party").textContent = winner ? winner.headline_name + " wins the referendum" : "";
+    $("majority-party").dataset.decided = night.majority_party || "";
+    document.body.dataset.seq = night.seq === null ? "" : night.seq;
+}
+
+// The bar is the valid votes counted so far, each option its share; the
+// winning post, more than half of them, is its middle.
+function drawReferendumBar() {
+    const { votes, valid } = optionVotes();
+    const bar = $("bar");
+    bar.replaceChildren();
+    night.election.groups.forEach((group, index) => {
+        const share = valid ? votes[index] / valid : 0;
+        const segment = el("div", { class: "bar-segment", "data-group": group.code,
+                                    "data-votes": votes[index],
+                                    title: group.name + " " + figure(votes[index]) },
+                           valid ? group.name + " " + (100 * share).toFixed(1) + "%" : "");
+        segment.style.width = (100 * share) + "%";
+        segment.style.background = groupColour(group.code);
+        bar.appendChild(segment);
+    });
+    const line = $("majority-line");
+    const post = Math.floor(valid / 2) + 1;
+    line.style.left = "50%";
+    line.dataset.majority = valid ? post : "";
+    $("majority-label").textContent = valid
+        ? "winning post " + figure(post) + (night.majority_party ? ": decided" : " so far")
+        : "winning post: half the valid votes";
+}
+
+function drawOptions() {
+    const { votes, valid } = optionVotes();
+    const head = $("parties").tHead.rows[0].cells;
+    head[1].textContent = "Option";
+    head[2].textContent = "Votes";
+    head[3].textContent = "Share";
+    const body = $("parties").tBodies[0];
+    body.replaceChildren();
+    night.election.groups.forEach((group, index) => {
+        const row = el("tr", { "data-group": group.code });
+        const chip = el("span", { class: "chip" });
+        chip.style.background = groupColour(group.code);
+        row.appendChild(el("td")).appendChild(chip);
+        row.appendChild(el("td", { class: "name" }, group.name));
+        row.appendChild(el("td", { class: "seats" }, figure(votes[index])));
+        row.appendChild(el("td", { class: "change" },
+                           valid ? (100 * votes[index] / valid).toFixed(1) + "%" : "–"));
+        body.appendChild(row);
+    });
+}
+
+// One tile an area, grouped by region in the config's order, each region
+// headed by its running totals.
+function drawAreas() {
+    const box = $("areas");
+    const regions = new Map();
+    for (const [id, area] of Object.entries(night.areas)) {
+        if (!regions.has(area.region))
+            regions.set(area.region, []);
+        regions.get(area.region).push([id, area]);
+    }
+    const blocks = [];
+    for (const [region, areas] of regions) {
+        const sums = night.election.groups.map(group =>
+            areas.reduce((sum, [, area]) => sum + (area.votes[group.code] || 0), 0));
+        const valid = sums.reduce((sum, value) => sum + value, 0);
+        const declared = areas.filter(([, area]) => area.winner).length;
+        const block = el("div", { class: "region", "data-region": region,
+                                  "data-declared": declared, "data-votes": sums.join(",") });
+        const totals = night.election.groups.map((group, index) =>
+            group.name + " " + (valid ? (100 * sums[index] / valid).toFixed(1) + "%" : "–")).join("  ");
+        block.appendChild(el("h4", {}, region + "  " + declared + "/" + areas.length
+                             + "  " + totals));
+        const tiles = el("div", { class: "tiles" });
+        for (const [id, area] of areas) {
+            const tile = el("span", { class: "tile", "data-id": id,
+                                      "data-winner": area.winner || "", title: area.name });
+            tile.style.background = area.winner ? colour(area.winner) : UNDECLARED;
+            tiles.appendChild(tile);
+        }
+        block.appendChild(tiles);
+        blocks.push(block);
+    }
+    box.replaceChildren(...blocks);
 }
 
 // Many events can arrive in one frame at full speed: draw once per frame.
@@ -344,8 +492,15 @@ async function start() {
         night.parties[party.party] = party;
     $("title").textContent = night.election.title;
     document.title = night.election.title + " — results";
-    placeMajorityLine();
-    buildMap(await fetchJson("hexmap.json"));
+    night.referendum = night.election.kind === "referendum";
+    document.body.dataset.kind = night.election.kind || "plurality";
+    if (night.referendum)
+        $("map-note").textContent = "One tile a counting area, grouped by region, "
+            + "coloured by the option that carried it; grey: not yet declared.";
+    else {
+        placeMajorityLine();
+        buildMap(await fetchJson("hexmap.json"));
+    }
     draw();
     connect();
     checkHealth();
