@@ -9,6 +9,7 @@
 
 #include "gateway_filter.h"
 #include "proto/tr_msg.h"
+#include <microhttpd.h>
 
 #define S_SHOWN_MAX 80              //  of a bad value, in a reason
 #define S_TYPES (TR_MSG_RECORDS_REPLY + 1)  //  message types, for kinds []

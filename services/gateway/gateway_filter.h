@@ -14,9 +14,9 @@
 #define GATEWAY_FILTER_H_INCLUDED
 
 #include "config/tr_config.h"
-#include <microhttpd.h>
 
 typedef struct _gateway_filter_t gateway_filter_t;
+struct MHD_Connection;          //  <microhttpd.h>: the hub's users need not see it
 
 #define GATEWAY_FILTER_VALUES_MAX   64      //  values in one query, in all
 #define GATEWAY_FILTER_VALUE_MAX    128     //  bytes of one value
