@@ -35,7 +35,7 @@ mkdir -p "$shots"
 rm -f "$shots"/scoreboard-referendum-*.png
 cp "$work"/scoreboard-referendum-*.png "$shots"/ 2>/dev/null || true
 [ -f "$shots/scoreboard-referendum-2-final.png" ] \
-    && echo "screenshots: $shots/scoreboard-referendum-2-final.png (and -1-mid-night); also in $work"
+    && echo "screenshots: $shots/scoreboard-referendum-2-final.png (and -1-mid-night)"
 [ $status -eq 0 ] || fail "the referendum scoreboard (above)"
 stack_stop_and_check
 echo "ok: scoreboard referendum"
