@@ -64,7 +64,10 @@ for victim in ingest tally; do
         [ "$name" = "$victim" ] && continue
         [ "$(cat "$run/$name.pid")" = "${before[$name]}" ] || fail "stack up restarted $name too"
     done
-    "$bin/tallyroom" status "${eps[@]}" >"$work/status-$victim.out" \
+    # stack up's own check can pass before the publisher has noticed that
+    # its tally died (3.5 s of silence); it then takes a snapshot from the
+    # new one, which on a loaded machine takes a few seconds more.
+    "$bin/tallyroom" status "${eps[@]}" --wait 10 >"$work/status-$victim.out" \
         || fail "status after restarting $victim: $(cat "$work/status-$victim.out")"
     echo "stack: $victim SIGKILLed, stack up started it alone: $(grep -o 'started: [a-z]*' "$work/up-$victim.out")"
 done
