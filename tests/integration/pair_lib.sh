@@ -10,6 +10,8 @@
 #   role_of NAME                "ROLE SEQ" from its heartbeat answer
 #   wait_role NAME ROLE SECONDS
 # Half a binds ingest_a, ingest_pub_a, ingest_records_a, peer_a; b likewise.
+# Set via_a (an endpoint that reaches peer_a, e.g. a proxy) before
+# half_start b, and b sends to a there.
 
 port() { /usr/bin/python3 -c '
 import socket
@@ -42,8 +44,10 @@ half_endpoints() {
 }
 
 half_start() {
-    local name=$1 role=$2 peer_var
+    local name=$1 role=$2 peer_var via_var
     peer_var=peer_$(other "$1")
+    via_var=via_$(other "$1")
+    [ -n "${!via_var:-}" ] && peer_var=$via_var
     mkdir -p "$work/$name"
     # shellcheck disable=SC2046
     "$bin/tallyroom-ingest" -k "$keys" $(half_endpoints "$name") --pair "$role" \
