@@ -7,10 +7,16 @@
                                            declare` would send it) once and
                                            prints "ack SEQ DUPLICATE" or
                                            "nack CODE"
+    pair_client.py listen ENDPOINT SECONDS  subscribes to an ingest_pub for
+                                           SECONDS (as the tally would, with
+                                           the daemons' key) and prints
+                                           "heartbeats=N roles=R,.. declarations=M"
 
 Curve as the tool is (curve_client.py, $TALLYROOM_KEYS). Exits 3 when no
 answer comes within 3 s."""
+import os
 import sys
+import time
 
 import msgpack
 import zmq
@@ -46,6 +52,28 @@ def main():
             print("ack", reply["seq"], reply.get("duplicate", False))
         else:
             print("nack", reply["code"])
+    elif command == "listen":
+        context = zmq.Context()
+        socket = secure(context.socket(zmq.SUB),
+                        os.path.join(os.environ["TALLYROOM_KEYS"], "server.cert_secret"))
+        socket.setsockopt(zmq.SUBSCRIBE, b"")
+        socket.connect(endpoint)
+        print("listening", flush=True)
+        heartbeats, declarations, roles = 0, 0, set()
+        until = time.monotonic() + float(sys.argv[3])
+        while time.monotonic() < until:
+            if not socket.poll(100):
+                continue
+            topic, payload = socket.recv_multipart()
+            message = msgpack.unpackb(payload, raw=False)
+            if message["type"] == "heartbeat":
+                heartbeats += 1
+                roles.add(message.get("role") or "-")
+            elif message["type"] == "declaration":
+                declarations += 1
+        print(f"heartbeats={heartbeats} roles={','.join(sorted(roles))} declarations={declarations}")
+        socket.close(linger=0)
+        context.term()
     else:
         sys.exit(f"unknown command {command}")
 

@@ -13,6 +13,7 @@
 . "$(dirname "$0")/pair_lib.sh"
 
 pair_keys
+listeners=()
 /usr/bin/python3 "$root/tests/integration/night_slice.py" "$root/config/ge2024.night" 300 \
     "$work/first300.night"
 
@@ -31,6 +32,16 @@ wait_for "$work/a.log" 5 "follows; acks wait for its disk"
 cmp "$work/a/night.log" "$work/b/night.log" || fail "after catch-up the logs differ"
 echo "backup started empty: caught up to 300, byte-identical"
 
+# What each half publishes meanwhile, as the tally would see it.
+for half in a b; do
+    pub=ingest_pub_$half
+    /usr/bin/python3 "$root/tests/integration/pair_client.py" listen "${!pub}" 6 \
+        >"$work/pub-$half.out" 2>&1 &
+    background_pids+=($!)
+    listeners+=($!)
+    wait_for "$work/pub-$half.out" 10 listening
+done
+sleep 0.5       # the subscriptions reach the PUBs
 "$bin/tallyroom" replay -q -k "$keys" -e "ingest=$ingest_a" "$root/config/ge2024.night" \
     2>"$work/replay2.err" || fail "replay of the night to the pair: $(tail -n 2 "$work/replay2.err")"
 # No wait: every ack came after the backup's sync.
@@ -39,6 +50,21 @@ cmp "$work/a/night.log" "$work/b/night.log" \
 [ "$(role_of a)" = "active 650" ] || fail "primary: $(role_of a)"
 [ "$(role_of b)" = "passive 650" ] || fail "backup: $(role_of b)"
 echo "live: 350 more, each acked after both syncs; logs byte-identical at the last ack"
+wait "${listeners[@]}"
+grep -q "heartbeats=[1-9][0-9]* roles=passive declarations=0$" "$work/pub-b.out" \
+    || fail "the passive half's ingest_pub: $(cat "$work/pub-b.out")"
+grep -q "heartbeats=[1-9][0-9]* roles=active declarations=350$" "$work/pub-a.out" \
+    || fail "the active half's ingest_pub: $(cat "$work/pub-a.out")"
+echo "ingest_pub: active $(tail -n 1 "$work/pub-a.out"); passive $(tail -n 1 "$work/pub-b.out")"
+for half in a b; do
+    ingest=ingest_$half
+    "$bin/tallyroom" status -k "$keys" -t 500 -e "ingest=${!ingest}" >"$work/status-$half.out" 2>&1 || true
+done
+grep -q "^ingest .* up at $ingest_a, seq 650, role active$" "$work/status-a.out" \
+    || fail "status of the primary: $(cat "$work/status-a.out")"
+grep -q "^ingest .* up at $ingest_b, seq 650, role passive$" "$work/status-b.out" \
+    || fail "status of the backup: $(cat "$work/status-b.out")"
+echo "status: $(head -n 1 "$work/status-a.out"); $(head -n 1 "$work/status-b.out")"
 
 # The passive half refuses: standby.
 correction_yaml pair-standby-1 18839 "$work/standby.yaml"
