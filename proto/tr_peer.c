@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *s_type_names [] = {
-    NULL, "peer_state", "peer_record", "peer_takeover"
+    NULL, "peer_state", "peer_record", "peer_takeover", "peer_truncate"
 };
 
 static void
@@ -24,7 +24,7 @@ uint8_t *
 tr_peer_encode (const tr_peer_msg_t *msg, size_t *size)
 {
     assert (msg && size);
-    assert (msg->type >= TR_PEER_STATE && msg->type <= TR_PEER_TAKEOVER);
+    assert (msg->type >= TR_PEER_STATE && msg->type <= TR_PEER_TRUNCATE);
     if (strlen (msg->state) > TR_PEER_STATE_MAX
     ||  strlen (msg->reason) > TR_REASON_MAX
     ||  (msg->type == TR_PEER_RECORD
@@ -58,6 +58,11 @@ tr_peer_encode (const tr_peer_msg_t *msg, size_t *size)
         s_pack_str (&packer, "body");
         msgpack_pack_bin (&packer, msg->body_size);
         msgpack_pack_bin_body (&packer, msg->body, msg->body_size);
+    }
+    else
+    if (msg->type == TR_PEER_TRUNCATE) {
+        s_pack_str (&packer, "seq");
+        msgpack_pack_uint64 (&packer, msg->seq);
     }
     else {
         s_pack_str (&packer, "reason");
@@ -185,6 +190,9 @@ tr_peer_decode (const uint8_t *data, size_t size, tr_peer_msg_t *msg,
         else
         if (strcmp (type, "peer_takeover") == 0 && have_reason)
             msg->type = TR_PEER_TAKEOVER;
+        else
+        if (strcmp (type, "peer_truncate") == 0 && have_seq)
+            msg->type = TR_PEER_TRUNCATE;
         else
             rc = s_fail (error, error_size, "unknown type, or a field of its type is "
                                             "missing");

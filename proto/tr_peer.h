@@ -10,6 +10,9 @@
                        body, the exact bytes the active half wrote
         peer_takeover  {reason}      active -> passive: take over now (my
                        disk is full or failing)
+        peer_truncate  {seq}         active -> a peer rejoining: your log
+                       after seq is not the night (I took over at seq):
+                       cut it back there, then catch up
 */
 #ifndef TR_PEER_H_INCLUDED
 #define TR_PEER_H_INCLUDED
@@ -22,14 +25,16 @@
 typedef enum {
     TR_PEER_STATE = 1,
     TR_PEER_RECORD,
-    TR_PEER_TAKEOVER
+    TR_PEER_TAKEOVER,
+    TR_PEER_TRUNCATE
 } tr_peer_type_t;
 
 typedef struct {
     tr_peer_type_t type;
     char state [TR_PEER_STATE_MAX + 1];     //  peer_state: the sender's state
     uint64_t seq;                           //  peer_state: last seq on its
-                                            //  disk; peer_record: the record's
+                                            //  disk; peer_record: the record's;
+                                            //  peer_truncate: keep up to it
     bool confirming;                        //  peer_state: a passive half
                                             //  that can write what it is sent
     uint8_t *body;                          //  peer_record: owned (malloc)

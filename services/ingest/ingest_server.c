@@ -111,6 +111,12 @@ struct _ingest_server_t {
     uint64_t peer_sent;         //  the last record we sent it
     int64_t peer_sent_at;       //  when, mono ms
     bool peer_ahead_logged;     //  said once that its log is ahead of ours
+    char log_path [4096];       //  the night log's path (to cut it back)
+    bool has_cut_point;         //  we became active alone (a failover)
+    uint64_t took_over_at;      //  our seq then: a rejoining peer's log
+                                //  after it is not the night
+    bool peer_needs_cut;        //  the peer heard is past took_over_at
+    int64_t cut_sent_at;        //  when we last told it to cut, mono ms
     bool log_broken;            //  our log cannot be written: we may not
                                 //  confirm, nor take the night
     bool stop;                  //  a split we must not carry on through
@@ -284,6 +290,7 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     assert (self->waiting);
     self->declared = (bool *) calloc (config->constituency_count, sizeof (bool));
     assert (self->declared);
+    s_copy (self->log_path, sizeof self->log_path, log_path);
     if (s_open_log (self, log_path) != 0 || s_open_doors (self) != 0) {
         ingest_server_destroy (&self);
         return NULL;
@@ -614,6 +621,25 @@ s_catch_up (ingest_server_t *self)
 {
     if (!s_peer_takes_records (self))
         return;
+    int64_t now = zclock_mono ();
+    if (self->peer_needs_cut) {
+        if (self->peer_synced <= self->took_over_at) {
+            self->peer_needs_cut = false;
+            self->peer_sent = self->peer_synced;
+        }
+        else {
+            if (now - self->cut_sent_at >= INGEST_PAIR_EXPIRY_MS) {
+                tr_peer_msg_t cut = { .type = TR_PEER_TRUNCATE, .seq = self->took_over_at };
+                s_peer_send (self, &cut);
+                self->cut_sent_at = now;
+                zsys_warning ("ingest: pair: the peer's log goes to seq %llu, past seq "
+                              "%llu where we took over: told it to cut back there",
+                              (unsigned long long) self->peer_synced,
+                              (unsigned long long) self->took_over_at);
+            }
+            return;
+        }
+    }
     if (self->peer_synced > self->seq) {
         if (!self->peer_ahead_logged)
             zsys_error ("ingest: pair: the peer's log is ahead of ours (seq %llu, "
@@ -628,7 +654,6 @@ s_catch_up (ingest_server_t *self)
         zsys_info ("ingest: pair: the peer holds the night to seq %llu and follows; "
                    "acks wait for its disk", (unsigned long long) self->peer_synced);
     }
-    int64_t now = zclock_mono ();
     if (self->peer_sent > self->peer_synced
     &&  now - self->peer_sent_at < INGEST_PAIR_EXPIRY_MS)
         return;                 //  in flight
@@ -707,6 +732,8 @@ s_pair_admits (ingest_server_t *self, zframe_t *identity,
                           INGEST_PAIR_EXPIRY_MS, (unsigned long long) self->seq);
             self->peer_present = false;
             self->peer_following = false;
+            self->has_cut_point = true;
+            self->took_over_at = self->seq;
             s_send_state (self);
         }
         return true;
@@ -782,6 +809,8 @@ s_take_state (ingest_server_t *self, tr_peer_msg_t *msg)
         self->peer_following = false;
         self->peer_sent = msg->seq;
         self->peer_ahead_logged = false;
+        self->peer_needs_cut = self->has_cut_point && msg->seq > self->took_over_at;
+        self->cut_sent_at = 0;
     }
     self->peer_synced = msg->seq;
     self->peer_confirming = msg->confirming && event != INGEST_PAIR_PEER_ACTIVE;
@@ -798,6 +827,66 @@ s_take_state (ingest_server_t *self, tr_peer_msg_t *msg)
             s_drop_waiting (self);
         s_send_state (self);
     }
+}
+
+//  Cuts our night log back to its record keep (a rejoining half whose
+//  log holds records the active half never had: written here, never
+//  acked by both, or acked by us alone before we died and the other took
+//  over without them) and reads the night back, as at start. 0, or -1
+//  logged (the log is then not to be written: log_broken).
+static int
+s_cut_log (ingest_server_t *self, uint64_t keep)
+{
+    char error [512];
+    tr_nightlog_t *reader = tr_nightlog_open_read (self->log_path, error, sizeof error);
+    if (!reader) {
+        zsys_error ("ingest: pair: cannot read the night log to cut it: %s", error);
+        return -1;
+    }
+    long offset = tr_nightlog_offset (reader);
+    uint64_t seq = 0;
+    tr_declaration_t declaration;
+    while (seq < keep
+       &&  tr_nightlog_read (reader, &declaration, error, sizeof error) == TR_NIGHTLOG_OK) {
+        seq = declaration.seq;
+        offset = tr_nightlog_offset (reader);
+    }
+    tr_nightlog_destroy (&reader);
+    if (seq != keep) {
+        zsys_error ("ingest: pair: cannot cut the night log back to seq %llu: it "
+                    "holds %llu", (unsigned long long) keep, (unsigned long long) seq);
+        return -1;
+    }
+    ingest_records_destroy (&self->records);
+    tr_nightlog_destroy (&self->log);
+    if (truncate (self->log_path, offset) != 0) {
+        zsys_error ("ingest: pair: cannot cut the night log at %ld: %s", offset,
+                    strerror (errno));
+        return -1;
+    }
+    zhashx_purge (self->submissions);
+    memset (self->declared, 0, self->config->constituency_count * sizeof (bool));
+    self->seq = 0;
+    return s_open_log (self, self->log_path);
+}
+
+//  The active half says our log after seq is not the night: cut it back.
+static void
+s_take_truncate (ingest_server_t *self, tr_peer_msg_t *msg)
+{
+    if (self->pair.state == INGEST_PAIR_ACTIVE || self->log_broken
+    ||  msg->seq >= self->seq)
+        return;
+    zsys_warning ("ingest: pair: the active half took over at seq %llu and our log goes "
+                  "to %llu, records it never had (never acked by both): cutting ours "
+                  "back to %llu, then catching up", (unsigned long long) msg->seq,
+                  (unsigned long long) self->seq, (unsigned long long) msg->seq);
+    if (s_cut_log (self, msg->seq) != 0) {
+        self->log_broken = true;
+        self->failed = true;
+        return;
+    }
+    s_send_state (self);
 }
 
 //  The peer's messages: states and records. The records taken in one turn
@@ -829,6 +918,9 @@ s_peer_ready (zloop_t *loop, zsock_t *peer_router, void *argument)
             if (msg.type == TR_PEER_RECORD)
                 appended |= s_take_record (self, &msg);
             else
+            if (msg.type == TR_PEER_TRUNCATE)
+                s_take_truncate (self, &msg);
+            else
             if (msg.type == TR_PEER_TAKEOVER
             &&  self->pair.state != INGEST_PAIR_ACTIVE && !self->log_broken) {
                 ingest_pair_state_t was = self->pair.state;
@@ -839,6 +931,8 @@ s_peer_ready (zloop_t *loop, zsock_t *peer_router, void *argument)
                               (unsigned long long) self->seq);
                 self->peer_following = false;
                 self->peer_confirming = false;
+                self->has_cut_point = true;
+                self->took_over_at = self->seq;
                 s_send_state (self);
             }
             tr_peer_clear (&msg);
@@ -859,7 +953,7 @@ s_peer_ready (zloop_t *loop, zsock_t *peer_router, void *argument)
     }
     s_catch_up (self);
     s_release (self);
-    return self->stop ? -1 : 0;
+    return self->stop || self->failed ? -1 : 0;
 }
 
 //  Every INGEST_PAIR_HEARTBEAT_MS: our state to the peer; a peer silent
