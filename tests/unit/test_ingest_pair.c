@@ -216,6 +216,13 @@ test_peer_codec (void **state)
     assert_string_equal (back.reason, "disk full");
     free (bytes);
 
+    tr_peer_msg_t truncate_msg = { .type = TR_PEER_TRUNCATE, .seq = 100 };
+    bytes = tr_peer_encode (&truncate_msg, &size);
+    assert_int_equal (tr_peer_decode (bytes, size, &back, error, sizeof error), 0);
+    assert_int_equal (back.type, TR_PEER_TRUNCATE);
+    assert_int_equal (back.seq, 100);
+    free (bytes);
+
     //  A state with a field missing, a record of seq 0, another version.
     msgpack_sbuffer buffer;
     msgpack_sbuffer_init (&buffer);
