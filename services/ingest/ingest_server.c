@@ -794,11 +794,17 @@ s_take_state (ingest_server_t *self, tr_peer_msg_t *msg)
     }
     ingest_pair_state_t was = self->pair.state;
     if (ingest_pair_step (&self->pair, event, zclock_mono ()) == INGEST_PAIR_SPLIT) {
-        zsys_error ("ingest: pair: we are %s and the peer says %s: the halves "
-                    "disagree (a config with two %s?)%s",
-                    ingest_pair_state_name (self->pair.state), msg->state,
-                    self->primary ? "primaries" : "backups",
-                    self->primary ? "" : "; the backup stops");
+        if (self->pair.state == INGEST_PAIR_ACTIVE && event == INGEST_PAIR_PEER_ACTIVE)
+            zsys_error ("ingest: pair: both halves are active: a split brain (clients "
+                        "reached each while the link between them was cut); the logs "
+                        "differ from then on; %s",
+                        self->primary ? "the primary carries on, the backup stops"
+                                      : "the backup stops");
+        else
+            zsys_error ("ingest: pair: we are %s and the peer says %s: the halves "
+                        "disagree (a config with two %s?)",
+                        ingest_pair_state_name (self->pair.state), msg->state,
+                        self->primary ? "primaries" : "backups");
         if (!self->primary && self->pair.state == INGEST_PAIR_ACTIVE)
             self->stop = true;
     }

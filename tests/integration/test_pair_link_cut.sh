@@ -6,6 +6,10 @@
 # logged), every declaration sent to it is acked, and the backup, asked by
 # no client, stays passive: exactly one active at every look. The proxy
 # comes back: the backup catches up and the logs are byte-identical.
+# Then Binary Star's known window: with the link cut again, a client that
+# reaches only the backup makes it active too (two actives, the split brain
+# the README does not promise against); when the link comes back, the half
+# started as backup sees an active peer, says so, and stops: one active.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pair_lib.sh"
 
@@ -53,8 +57,26 @@ echo "link cut: 12 declarations acked by the primary alone; the backup passive t
 proxy_start
 for _ in $(seq 100); do [ "$(role_of b)" = "passive 112" ] && break; sleep 0.1; done
 [ "$(role_of b)" = "passive 112" ] || fail "the backup did not catch up after the link came back: $(role_of b)"
-half_kill a TERM
-half_kill b TERM
 cmp "$work/a/night.log" "$work/b/night.log" || fail "the logs differ after the link came back"
+echo "link back: the backup caught up to 112, byte-identical"
+
+kill -KILL "$proxy_pid"
+wait "$proxy_pid" 2>/dev/null || true
+correction_yaml pair-split-1 21001 "$work/split.yaml"
+for _ in $(seq 100); do
+    "$bin/tallyroom" declare -k "$keys" -e "ingest=$ingest_b" "$work/split.yaml" \
+        >"$work/split.out" 2>&1 && break
+    sleep 0.1
+done
+grep -q "^accepted: E14001295 seq=113 " "$work/split.out" || fail "the cut-off backup: $(cat "$work/split.out")"
+[ "$(role_of a | cut -d' ' -f1) $(role_of b | cut -d' ' -f1)" = "active active" ] \
+    || fail "expected the split brain here: $(role_of a) / $(role_of b)"
+proxy_start
+wait_for "$work/b.log" 10 "the backup stops"
+wait "$pid_b" 2>/dev/null && fail "the backup that saw an active peer exited 0"
+[ "$(role_of a | cut -d' ' -f1)" = active ] || fail "the primary: $(role_of a)"
+[ "$(role_of b)" = "down 0" ] || fail "the backup did not stop: $(role_of b)"
+echo "split brain healed: the half started as backup stopped when the link came back ($(grep -o 'both halves are active: a split brain' "$work/b.log" | head -n 1))"
+half_kill a TERM
 pair_check_logs
-echo "ok: pair link cut (one active throughout; caught up after, byte-identical)"
+echo "ok: pair link cut (one active throughout while clients reach the primary; caught up after, byte-identical; a split brain ends with the backup stopped)"
