@@ -18,6 +18,14 @@
     trusted centre flooding the door delays another's ack by a batch, not
     by the flood (README.md, "Security"). What is refused is logged at most
     once a second per centre (ingest_refusals.c).
+
+    Started with --pair (ingest_server_pair), it is half of a pair: a third
+    door, ingest_peer, and the Binary Star machine (ingest_pair.c) decide
+    whether it takes declarations (active) or answers standby (passive).
+    After the fsync a declaration waits in `waiting` until the passive half
+    has it on its disk too (s_release); durable_seq, not synced_seq, is what
+    is acked, published, served and put in heartbeats. Alone, the two are
+    the same and nothing waits.
 */
 
 #include "ingest_server.h"
