@@ -55,8 +55,10 @@ s_print (int door, const char *endpoint, const tr_probe_result_t *result)
         printf ("%-10s down: %s\n", s_names [door], result->error);
     else
     if (door == S_INGEST)
-        printf ("%-10s up at %s, seq %llu\n", s_names [door], endpoint,
-                (unsigned long long) result->seq);
+        //  Half of a pair says which half it is (README.md, "Pairs").
+        printf ("%-10s up at %s, seq %llu%s%s\n", s_names [door], endpoint,
+                (unsigned long long) result->seq, *result->role ? ", role " : "",
+                result->role);
     else
         printf ("%-10s up at %s, seq %llu, %s%s\n", s_names [door], endpoint,
                 (unsigned long long) result->seq,
