@@ -26,6 +26,17 @@ zsock_t *
                        const char *cert_path, const char *endpoint,
                        int send_timeout_ms, char *error, size_t error_size);
 
+//  Connects socket to each endpoint of list ("tcp://a:1" or
+//  "tcp://a:1,tcp://b:1", config/README.md): a SUB hears every one, a
+//  DEALER deals among those connected. 0, or -1 with the reason in error.
+int
+    tr_request_connect (zsock_t *socket, const char *list, char *error,
+                        size_t error_size);
+
+//  The number of endpoints in list (1 for one; 0 for an unreadable list).
+size_t
+    tr_request_endpoints (const char *list);
+
 //  Sends request to endpoint through door and waits up to timeout_ms for
 //  the answer. Returns 0 with *reply decoded and of type expected (or of
 //  any type, TR_REQUEST_ANY_TYPE); -1 with *reply empty and the reason in
