@@ -338,7 +338,7 @@ tr_cmd_watch (int argc, char **argv)
     if (!config)
         return 2;
     self.config = config;
-    char error [256];
+    char error [TR_ENDPOINT_LIST_MAX + 128];
     zsock_t *sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
                                     options.cert_path, error, sizeof error);
     if (!sub) {
@@ -363,7 +363,8 @@ tr_cmd_watch (int argc, char **argv)
     if (!self.filtered)
         zsock_set_subscribe (sub, "");
     int rc = 1;
-    if (zsock_connect (sub, "%s", config->endpoints.publisher_pub) == 0) {
+    if (tr_request_connect (sub, config->endpoints.publisher_pub, error,
+                            sizeof error) == 0) {
         if (self.filtered)
             self.sub = sub;
         else {
@@ -383,8 +384,8 @@ tr_cmd_watch (int argc, char **argv)
             rc = 1;
     }
     else
-        fprintf (stderr, "tallyroom watch: cannot connect to %s\n",
-                 config->endpoints.publisher_pub);
+        fprintf (stderr, "tallyroom watch: publisher_pub=%s: %s\n",
+                 config->endpoints.publisher_pub, error);
     zsock_destroy (&sub);
     zsock_destroy (&self.sub);
     tr_view_destroy (&self.view);
