@@ -109,6 +109,7 @@ s_take_answer (tr_prober_t *self, tr_probe_result_t *result)
         result->upstream_seq = reply.u.heartbeat.upstream_seq;
         result->accepted = reply.u.heartbeat.accepted;
         result->refused = reply.u.heartbeat.refused;
+        TR_COPY (result->role, reply.u.heartbeat.role);
     }
     else
     if (reply.type == TR_MSG_SNAPSHOT_REPLY) {

@@ -32,6 +32,7 @@ typedef struct {
     uint64_t upstream_seq;      //  the upstream's seq it has applied
     uint64_t accepted;          //  ingest's counters (0 elsewhere)
     uint64_t refused;
+    char role [TR_CODE_MAX + 1];    //  "" alone, "active" or "passive" (a pair)
     int64_t elapsed_ms;         //  from the request to the answer (or give-up)
     char error [256];           //  why not up: "no answer from … within N ms"
 } tr_probe_result_t;
