@@ -38,10 +38,8 @@ tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
     zsock_set_linger (dealer, 0);
     zsock_set_sndtimeo (dealer, send_timeout_ms);
     zsock_set_maxmsgsize (dealer, TR_MSG_SIZE_MAX);
-    if (zsock_connect (dealer, "%s", endpoint) != 0) {
-        snprintf (error, error_size, "cannot connect to %s", endpoint);
+    if (tr_request_connect (dealer, endpoint, error, error_size) != 0)
         zsock_destroy (&dealer);
-    }
     return dealer;
 }
 

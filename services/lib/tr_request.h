@@ -16,7 +16,8 @@
 //  Any reply type will do (tr_request's expected).
 #define TR_REQUEST_ANY_TYPE ((tr_msg_type_t) 0)
 
-//  A DEALER connected to endpoint through door (with the key pair in
+//  A DEALER connected to endpoint (or to each of a list: it deals what it
+//  sends round them, one message each in turn) through door (with the key pair in
 //  cert_path, NULL: the desk's, when the door wants one), lingering for
 //  nothing, with send_timeout_ms to give up a send that has no peer (a
 //  key refused leaves none; 0: never wait) and a bound on what it reads.

@@ -17,6 +17,8 @@
 # 4. declare: DEAD first, then the passive half first: the live ingest
 #    gets it with the same submission id; sent again, counted once.
 # 5. status: one line per endpoint of a list, with the role.
+# 6. The gateway given lists follows the surviving publisher, and its probe
+#    finds ingest and the tally up through the live endpoint of each list.
 . "$(dirname "$0")/lib.sh"
 
 night=$root/config/ge2024.night
@@ -173,6 +175,30 @@ status=$?
 set -e
 [ $status -eq 4 ] || fail "declare to a passive half alone exited $status, not 4: $(cat "$work/declare3.out")"
 echo "paths: declare to DEAD,LIVE and to PASSIVE,LIVE reached the live ingest with one submission id, counted once"
+
+# 6. The gateway with lists: it follows the surviving publisher, and its
+# probe finds ingest and the tally up through the live one of each list.
+http=$(port)
+"$bin/tallyroom-gateway" "${endpoints[@]}" --listen "127.0.0.1:$http" -e "ingest=$dead,$live" \
+    -e "tally_snapshot=$tally1_snapshot,$tally2_snapshot" \
+    -e "publisher_pub=$pub1,$pub2" -e "publisher_snapshot=$pub1_snapshot,$pub2_snapshot" \
+    >"$work/gateway.err" 2>&1 &
+gateway=$!
+background_pids+=($gateway)
+wait_for "$work/gateway.err" 20 "snapshot from publisher seq="
+for _ in $(seq 100); do
+    /usr/bin/python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+        "http://127.0.0.1:$http/metrics" >"$work/metrics.out" 2>/dev/null || true
+    grep -q '^tallyroom_up{service="tally"} 1' "$work/metrics.out" \
+        && grep -q '^tallyroom_up{service="ingest"} 1' "$work/metrics.out" \
+        && grep -q '^tallyroom_seats_declared 650' "$work/metrics.out" && break
+    sleep 0.2
+done
+grep -q '^tallyroom_up{service="ingest"} 1' "$work/metrics.out" || fail "gateway: ingest not up through $dead,$live"
+grep -q '^tallyroom_up{service="tally"} 1' "$work/metrics.out" || fail "gateway: tally not up through the list"
+grep -q '^tallyroom_seats_declared 650' "$work/metrics.out" || fail "gateway: not 650 declared: $(grep declared "$work/metrics.out")"
+kill $gateway
+echo "paths: the gateway with lists follows the surviving publisher (650 declared) and finds ingest and the tally up"
 
 # 5. status with lists: a line per endpoint, the role when there is one.
 set +e
