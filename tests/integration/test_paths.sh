@@ -235,5 +235,10 @@ grep -q "^tally      down" "$work/status.out" || fail "status: the dead tally's 
 grep -q "^tally      up at $tally2_snapshot, seq" "$work/status.out" || fail "status: the second tally's line"
 
 kill $tally2 $publisher2
+wait $tally2 $publisher2 2>/dev/null || true
+# The daemons started here log beside the stack's (the ASan build runs this).
+if grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$work"/*.log; then
+    fail "a sanitizer reported a problem (above)"
+fi
 stack_stop_and_check
 echo "ok: paths"
