@@ -182,8 +182,6 @@ s_back_off (tr_follower_t *self)
                    ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
 }
 
-//  A failed request: a new socket next time (a late answer to this one
-//  must not be taken for the next one's), after the backoff.
 //  With two upstreams or more, the next one is asked next time: one that
 //  is down or behind (restarting) must not hold us.
 static void
@@ -195,6 +193,8 @@ s_next_door (tr_follower_t *self)
     }
 }
 
+//  A failed request: a new socket next time (a late answer to this one
+//  must not be taken for the next one's), after the backoff.
 static void
 s_failed (tr_follower_t *self, const char *reason)
 {
@@ -222,12 +222,12 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
         if (!snapshot->upstream
         ||  now - self->behind_since < self->args.patience_ms) {
             s_log (self, true, "the snapshot from %s at %s is at seq=%llu, behind "
-                   "ours (seq=%llu)%s: keeping ours, asking %s again in %d ms",
+                   "ours (seq=%llu)%s: keeping ours, asking %sagain in %d ms",
                    self->args.upstream, self->doors.items [self->door],
                    (unsigned long long) snapshot->seq,
                    (unsigned long long) self->seq, snapshot->upstream
                    ? "" : " and not yet linked upstream",
-                   self->doors.count > 1 ? "the next" : "", self->retry_ms);
+                   self->doors.count > 1 ? "the next " : "", self->retry_ms);
             s_next_door (self);
             s_back_off (self);
             return;
