@@ -110,11 +110,11 @@ s_take_answer (tr_prober_t *self, tr_probe_result_t *result)
     if (reply.type == TR_MSG_HEARTBEAT) {
         result->up = true;
         result->seq = reply.u.heartbeat.seq;
+        TR_COPY (result->role, reply.u.heartbeat.role);
         result->linked = reply.u.heartbeat.upstream;
         result->upstream_seq = reply.u.heartbeat.upstream_seq;
         result->accepted = reply.u.heartbeat.accepted;
         result->refused = reply.u.heartbeat.refused;
-        TR_COPY (result->role, reply.u.heartbeat.role);
     }
     else
     if (reply.type == TR_MSG_SNAPSHOT_REPLY) {

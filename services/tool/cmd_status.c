@@ -58,7 +58,7 @@ s_print (int door, const char *endpoint, const tr_probe_result_t *result)
 {
     char role [TR_CODE_MAX + 16] = "";
     if (*result->role)
-        snprintf (role, sizeof role, ", %s", result->role);
+        snprintf (role, sizeof role, ", role %s", result->role);
     if (!result->up)
         printf ("%-10s down: %s\n", s_names [door], result->error);
     else

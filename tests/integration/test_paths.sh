@@ -229,7 +229,7 @@ set -e
 cat "$work/status.out"
 [ $status -eq 0 ] || fail "status with one of each list up exited $status"
 [ "$(wc -l <"$work/status.out")" -eq 6 ] || fail "status: not one line per endpoint"
-grep -q "^ingest     up at $passive, seq 1, passive$" "$work/status.out" || fail "status: the passive half's line"
+grep -q "^ingest     up at $passive, seq 1, role passive$" "$work/status.out" || fail "status: the passive half's line"
 grep -q "^ingest     up at $live, seq 651$" "$work/status.out" || fail "status: the live ingest's line"
 grep -q "^tally      down" "$work/status.out" || fail "status: the dead tally's line"
 grep -q "^tally      up at $tally2_snapshot, seq" "$work/status.out" || fail "status: the second tally's line"
