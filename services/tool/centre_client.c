@@ -262,12 +262,14 @@ s_receive (centre_client_t *self, zsock_t *dealer, tr_msg_t *reply)
         }
         return 0;               //  a late answer to a resend already answered
     }
-    //  `standby`: this ingest is the passive half of a pair; the same
-    //  declaration goes to the next one at once, and round the list again
-    //  after a backoff (a passive half takes over only when a client asks
-    //  it, once it has lost its peer: asking again is how it learns).
+    //  `standby`: this ingest is the passive half of a pair; with a list,
+    //  the same declaration goes to the next one at once, and round the
+    //  list again after a backoff (a passive half takes over only when a
+    //  client asks it, once it has lost its peer: asking again is how it
+    //  learns). Given one ingest alone, the answer is the caller's.
     waiting_t *answered = (waiting_t *) zhashx_lookup (self->waiting, id);
     if (reply->type == TR_MSG_NACK && streq (reply->u.nack.code, TR_NACK_STANDBY)
+    &&  self->count > 1
     &&  answered->standby < (self->unavailable_retries + 1) * (int) self->count) {
         answered->standby++;
         answered->attempts = 0;
@@ -279,8 +281,7 @@ s_receive (centre_client_t *self, zsock_t *dealer, tr_msg_t *reply)
                 backoff *= 2;
             answered->deadline += backoff;
         }
-        if (self->count > 1)
-            s_move_on (self, answered, "standby");
+        s_move_on (self, answered, "standby");
         self->standby++;
         return 0;
     }

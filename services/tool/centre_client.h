@@ -54,10 +54,11 @@ void
 size_t
     centre_client_unavailable (centre_client_t *self);
 
-//  `standby` answers (a passive ingest of a pair) so far: each sends the
-//  declaration on to the next ingest of the list at once, and round the
-//  list again after a backoff (250 ms, doubling), up to the unavailable
-//  retries times the list's length.
+//  `standby` answers (a passive ingest of a pair) so far, with a list:
+//  each sends the declaration on to the next ingest of the list at once,
+//  and round the list again after a backoff (250 ms, doubling), up to the
+//  unavailable retries times the list's length; then the nack is handed
+//  to the caller. Given one ingest, a `standby` is handed over at once.
 size_t
     centre_client_standby (centre_client_t *self);
 

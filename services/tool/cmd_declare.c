@@ -24,7 +24,8 @@ s_usage (FILE *stream)
         "declaration), 2 bad usage, an unreadable FILE or key, 3 no answer from\n"
         "ingest (with Curve on, also what a key ingest does not trust gets),\n"
         "4 unavailable: ingest could not record it, nothing was counted: send it\n"
-        "again later (also when every ingest of a pair answered `standby`).\n"
+        "again later (also when every ingest of a list kept answering `standby`;\n"
+        "given one ingest, `standby` is a refusal: send to the other).\n"
         "With a list for ingest (-e ingest=URL,URL: a pair), the declaration goes\n"
         "to the first; on `standby` (the passive half) or no answer within\n"
         "--timeout, to the next, round the list, with the same submission id:\n"
@@ -106,7 +107,7 @@ tr_cmd_declare (int argc, char **argv)
     }
     if (rc == 1 && reply.type == TR_MSG_NACK
     &&  (streq (reply.u.nack.code, TR_NACK_UNAVAILABLE)
-    ||   streq (reply.u.nack.code, TR_NACK_STANDBY))) {
+    ||  (streq (reply.u.nack.code, TR_NACK_STANDBY) && ingests > 1))) {
         printf ("unavailable: %s: %s (sent %d times; nothing counted: send it "
                 "again later)\n", declaration.constituency, reply.u.nack.reason,
                 retries + 1);
