@@ -37,7 +37,8 @@ typedef struct {
     char error [256];           //  why not up: "no answer from … within N ms"
 } tr_probe_result_t;
 
-//  A prober of the door at endpoint. asker names us in the request (the
+//  A prober of the door at endpoint (a list: of whichever of it answers
+//  first; `tallyroom status` makes one prober an endpoint instead). asker names us in the request (the
 //  door's logs); cert_path is our key pair where the door wants one (NULL:
 //  the keys' desk pair). config, endpoint and cert_path are not owned and
 //  must outlive it.
