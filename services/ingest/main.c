@@ -95,6 +95,19 @@ main (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom-ingest");
     if (!config)
         return 1;
+    //  The doors it binds are its own: a list there is a pair's, for clients.
+    static const char *const own [] = {
+        "ingest", "ingest_pub", "ingest_records", "ingest_peer", NULL
+    };
+    for (const char *const *name = own; *name; name++) {
+        char error [TR_ENDPOINT_MAX * 2];
+        if ((pair || strcmp (*name, "ingest_peer") != 0)
+        &&  tr_config_own_endpoint (config, *name, error, sizeof error) != 0) {
+            fprintf (stderr, "tallyroom-ingest: %s\n", error);
+            tr_config_destroy (&config);
+            return 1;
+        }
+    }
     char default_log [64];
     snprintf (default_log, sizeof default_log, "%s.log", config->name);
     ingest_server_t *server = ingest_server_new (config, log_path ? log_path : default_log,

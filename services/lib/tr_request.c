@@ -43,10 +43,11 @@ tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
     return dealer;
 }
 
-int
-tr_request (const tr_config_t *config, tr_curve_door_t door, const char *cert_path,
-            const char *endpoint, const tr_msg_t *request, tr_msg_type_t expected,
-            tr_msg_t *reply, int timeout_ms, char *error, size_t error_size)
+//  One endpoint: the request and its answer.
+static int
+s_request_one (const tr_config_t *config, tr_curve_door_t door, const char *cert_path,
+               const char *endpoint, const tr_msg_t *request, tr_msg_type_t expected,
+               tr_msg_t *reply, int timeout_ms, char *error, size_t error_size)
 {
     memset (reply, 0, sizeof *reply);
     zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, door, cert_path,
@@ -63,4 +64,23 @@ tr_request (const tr_config_t *config, tr_curve_door_t door, const char *cert_pa
         return -1;
     }
     return 0;
+}
+
+//  A list (two hosts) is asked one endpoint after another until one
+//  answers: a dead host costs its timeout, and the answer is whole.
+int
+tr_request (const tr_config_t *config, tr_curve_door_t door, const char *cert_path,
+            const char *endpoint, const tr_msg_t *request, tr_msg_type_t expected,
+            tr_msg_t *reply, int timeout_ms, char *error, size_t error_size)
+{
+    tr_endpoint_list_t endpoints;
+    if (tr_endpoint_list_parse (endpoint, &endpoints, error, error_size) != 0) {
+        memset (reply, 0, sizeof *reply);
+        return -1;
+    }
+    for (size_t index = 0; index < endpoints.count; index++)
+        if (s_request_one (config, door, cert_path, endpoints.items [index], request,
+                           expected, reply, timeout_ms, error, error_size) == 0)
+            return 0;
+    return -1;
 }

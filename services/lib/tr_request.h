@@ -39,7 +39,7 @@ size_t
     tr_request_endpoints (const char *list);
 
 //  Sends request to endpoint through door and waits up to timeout_ms for
-//  the answer. Returns 0 with *reply decoded and of type expected (or of
+//  the answer; given a list, asks each in turn until one answers. Returns 0 with *reply decoded and of type expected (or of
 //  any type, TR_REQUEST_ANY_TYPE); -1 with *reply empty and the reason in
 //  error (no socket, no answer in time, an answer that does not decode,
 //  or one of another type). The caller clears *reply.

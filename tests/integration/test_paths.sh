@@ -111,6 +111,9 @@ wait $watch || fail "the watch: $(tail -n 5 "$work/watch.err")"
 "$bin/tallyroom" snapshot "${endpoints[@]}" -e "tally_snapshot=$tally2_snapshot" --json \
     --from tally >"$work/tally2.json" || fail "snapshot from the second tally"
 kill -0 $tally2 || fail "the second tally exited: $(tail -n 5 "$work/tally2.log")"
+# A snapshot asked of a list whose first publisher is dead comes from the other.
+"$bin/tallyroom" snapshot "${endpoints[@]}" -e "publisher_snapshot=$pub1_snapshot,$pub2_snapshot" \
+    --json --timeout 1000 >"$work/publisher-list.json" || fail "snapshot from DEAD,LIVE publishers"
 grep -q "hearing a passive ingest" "$work/tally2.log" || fail "the second tally never heard the passive half"
 grep -E "went back|gap in ingest|RESTARTED" "$work/tally2.log" \
     && fail "the passive half's lagging heartbeats moved the second tally"
@@ -126,6 +129,8 @@ tally = json.load(open(work + "/tally2.json"))
 assert tally["declared"] == 650, tally["declared"]
 assert daemons.same_state(work + "/tally2.json", work + "/watch-final.json"), \
     "the watch's final state is not the surviving tally's"
+assert daemons.same_state(work + "/tally2.json", work + "/publisher-list.json"), \
+    "the snapshot asked of DEAD,LIVE publishers is not the surviving tally's"
 PY
 # The switch: from the kill to the watch's next message, beside the longest
 # pause between two messages in the 3 s before the kill (the night's pace).
