@@ -28,3 +28,14 @@ tr_nack_fill (tr_nack_t *nack, const char *submission_id, const char *code,
     va_end (args);
     return false;
 }
+
+bool
+tr_nack_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+{
+    snprintf (nack->code, sizeof nack->code, "%s", code);
+    va_list args;
+    va_start (args, format);
+    vsnprintf (nack->reason, sizeof nack->reason, format, args);
+    va_end (args);
+    return false;
+}

@@ -44,4 +44,10 @@ bool
     tr_nack_fill (tr_nack_t *nack, const char *submission_id, const char *code,
                   const char *format, ...) __attribute__ ((format (printf, 4, 5)));
 
+//  As tr_nack_fill, keeping the submission id already in nack: for a check
+//  handed a nack its caller has started.
+bool
+    tr_nack_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "tr_referendum.h"
 #include "tr_tally.h"
+#include "tr_figures.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -23,22 +24,6 @@ tr_referendum_decided (const uint64_t *votes, size_t option_count,
         if (2 * votes [option] > valid + remaining)
             return (int) option;
     return -1;
-}
-
-//  Like tr_nack_fill, keeping the submission id already in nack.
-static bool
-s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static bool
-s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
-{
-    TR_COPY (nack->code, code);
-    va_list args;
-    va_start (args, format);
-    vsnprintf (nack->reason, sizeof nack->reason, format, args);
-    va_end (args);
-    return false;
 }
 
 bool
@@ -60,27 +45,27 @@ tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
             if (streq (area->nominees [nominee].name, given->name))
                 option = (int) nominee;
         if (option < 0)
-            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+            return tr_nack_refuse (nack, TR_NACK_NOT_NOMINATED,
                 "candidates[%zu]: '%s' is not an option of the referendum in %s "
                 "(%s): give each of %s as {name: OPTION, party: OPTION, votes}",
                 index, given->name, area->name, area->id, options);
         if (seen [option])
-            return s_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
+            return tr_nack_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
                 "candidates[%zu]: option '%s' appears more than once",
                 index, given->name);
         seen [option] = true;
         if (!streq (given->party, area->nominees [option].party))
-            return s_refuse (nack, TR_NACK_WRONG_PARTY,
+            return tr_nack_refuse (nack, TR_NACK_WRONG_PARTY,
                 "candidates[%zu]: option '%s' is given under party '%s'; an "
                 "option's party is its own code", index, given->name, given->party);
     }
     for (size_t option = 0; option < area->nominee_count; option++)
         if (!seen [option])
-            return s_refuse (nack, TR_NACK_MISSING_CANDIDATE,
+            return tr_nack_refuse (nack, TR_NACK_MISSING_CANDIDATE,
                 "candidates: option '%s' has no votes given for %s (%s)",
                 area->nominees [option].name, area->name, area->id);
     if (*declaration->elected)
-        return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+        return tr_nack_refuse (nack, TR_NACK_NOT_NOMINATED,
             "elected: '%s': a referendum area elects no one; leave elected out",
             declaration->elected);
     //  The winner is named while areas are still to come, on the promise
@@ -90,7 +75,7 @@ tr_referendum_check (const tr_config_t *config, const tr_constituency_t *area,
     for (size_t index = 0; index < declaration->candidate_count; index++)
         cast += declaration->candidates [index].votes;
     if (cast > area->electorate)
-        return s_refuse (nack, TR_NACK_TOO_MANY_VOTES,
+        return tr_nack_refuse (nack, TR_NACK_TOO_MANY_VOTES,
             "candidates: %llu votes cast (valid and rejected) in %s (%s), more than "
             "its electorate in the config, %u", (unsigned long long) cast,
             area->name, area->id, area->electorate);
@@ -282,21 +267,6 @@ tr_referendum_json (const tr_config_t *config, const tr_snapshot_reply_t *reply)
     return national;
 }
 
-//  16141241 -> "16,141,241", as the headline prints figures.
-static const char *
-s_commas (uint64_t value, char *buffer, size_t size)
-{
-    char digits [24];
-    int length = snprintf (digits, sizeof digits, "%llu", (unsigned long long) value);
-    size_t out = 0;
-    for (int index = 0; index < length && out + 2 < size; index++) {
-        if (index > 0 && (length - index) % 3 == 0)
-            buffer [out++] = ',';
-        buffer [out++] = digits [index];
-    }
-    buffer [out] = 0;
-    return buffer;
-}
 
 static void
 s_print_sums (FILE *stream, const tr_config_t *config, const char *label,
@@ -306,7 +276,7 @@ s_print_sums (FILE *stream, const tr_config_t *config, const char *label,
     char figure [32];
     for (size_t option = 0; option < config->party_count && option < TR_CANDIDATES_MAX; option++)
         fprintf (stream, "  %s %10s (%.1f%%)", config->parties [option].code,
-                 s_commas (sums->votes [option], figure, sizeof figure),
+                 tr_thousands (sums->votes [option], figure, sizeof figure),
                  sums->valid ? 100.0 * (double) sums->votes [option] / (double) sums->valid : 0);
     uint64_t cast = sums->valid + sums->rejected;
     fprintf (stream, "  turnout %.1f%%\n",

@@ -8,22 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-//  Like tr_nack_fill, keeping the submission id already in nack.
-static bool
-s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static bool
-s_refuse (tr_nack_t *nack, const char *code, const char *format, ...)
-{
-    TR_COPY (nack->code, code);
-    va_list args;
-    va_start (args, format);
-    vsnprintf (nack->reason, sizeof nack->reason, format, args);
-    va_end (args);
-    return false;
-}
-
 const tr_nominee_t *
 tr_validate_nominee (const tr_constituency_t *seat, const char *name)
 {
@@ -52,22 +36,22 @@ s_check_candidates (const tr_constituency_t *seat,
         const tr_candidate_t *candidate = &declaration->candidates [index];
         const tr_nominee_t *nominee = tr_validate_nominee (seat, candidate->name);
         if (!nominee)
-            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+            return tr_nack_refuse (nack, TR_NACK_NOT_NOMINATED,
                 "candidates[%zu]: '%s' is not a nominated candidate in %s (%s)",
                 index, candidate->name, seat->name, seat->id);
         if (s_candidate_index (declaration, candidate->name) != (int) index)
-            return s_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
+            return tr_nack_refuse (nack, TR_NACK_DUPLICATE_CANDIDATE,
                 "candidates[%zu]: '%s' appears more than once",
                 index, candidate->name);
         if (!streq (nominee->party, candidate->party))
-            return s_refuse (nack, TR_NACK_WRONG_PARTY,
+            return tr_nack_refuse (nack, TR_NACK_WRONG_PARTY,
                 "candidates[%zu]: '%s' stands for %s in %s, not %s",
                 index, candidate->name, nominee->party, seat->name,
                 candidate->party);
     }
     for (size_t index = 0; index < seat->nominee_count; index++)
         if (s_candidate_index (declaration, seat->nominees [index].name) < 0)
-            return s_refuse (nack, TR_NACK_MISSING_CANDIDATE,
+            return tr_nack_refuse (nack, TR_NACK_MISSING_CANDIDATE,
                 "candidates: nominated candidate '%s' (%s) has no votes given",
                 seat->nominees [index].name, seat->nominees [index].party);
     return true;
@@ -78,7 +62,7 @@ static bool
 s_check_votes (const tr_declaration_t *declaration, tr_nack_t *nack)
 {
     if (declaration->electorate == 0 || declaration->electorate > TR_ELECTORATE_MAX)
-        return s_refuse (nack, TR_NACK_BAD_ELECTORATE,
+        return tr_nack_refuse (nack, TR_NACK_BAD_ELECTORATE,
             "electorate: %u is outside 1..%u", declaration->electorate,
             TR_ELECTORATE_MAX);
     uint64_t total = declaration->invalid_votes;
@@ -87,10 +71,10 @@ s_check_votes (const tr_declaration_t *declaration, tr_nack_t *nack)
         valid += declaration->candidates [index].votes;
     total += valid;
     if (valid == 0)
-        return s_refuse (nack, TR_NACK_NO_VOTES,
+        return tr_nack_refuse (nack, TR_NACK_NO_VOTES,
             "candidates: no candidate has any votes");
     if (total > declaration->electorate)
-        return s_refuse (nack, TR_NACK_TOO_MANY_VOTES,
+        return tr_nack_refuse (nack, TR_NACK_TOO_MANY_VOTES,
             "votes: %llu valid + %u invalid is more than the electorate of %u",
             (unsigned long long) valid, declaration->invalid_votes,
             declaration->electorate);
@@ -125,16 +109,16 @@ s_check_elected (const tr_declaration_t *declaration, tr_nack_t *nack)
     if (*declaration->elected) {
         int elected = s_candidate_index (declaration, declaration->elected);
         if (elected < 0)
-            return s_refuse (nack, TR_NACK_NOT_NOMINATED,
+            return tr_nack_refuse (nack, TR_NACK_NOT_NOMINATED,
                 "elected: '%s' is not among the candidates", declaration->elected);
         if (declaration->candidates [elected].votes != top)
-            return s_refuse (nack, TR_NACK_ELECTED_NOT_TOP,
+            return tr_nack_refuse (nack, TR_NACK_ELECTED_NOT_TOP,
                 "elected: '%s' has %u votes but the most is %u",
                 declaration->elected, declaration->candidates [elected].votes, top);
     }
     else
     if (at_top > 1)
-        return s_refuse (nack, TR_NACK_TIE_UNRESOLVED,
+        return tr_nack_refuse (nack, TR_NACK_TIE_UNRESOLVED,
             "elected: %zu candidates tie on %u votes; name the one elected by lot",
             at_top, top);
     return true;
@@ -158,7 +142,7 @@ tr_validate_seat (const tr_config_t *config, const tr_declaration_t *declaration
     s_nack_start (nack, declaration);
     int index = tr_config_constituency_index (config, declaration->constituency);
     if (index < 0)
-        return s_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
+        return tr_nack_refuse (nack, TR_NACK_UNKNOWN_CONSTITUENCY,
             "constituency: '%s' is not a %s of %s", declaration->constituency,
             config->kind == TR_CONTEST_REFERENDUM ? "counting area" : "constituency",
             config->name);
@@ -189,11 +173,11 @@ tr_validate_night (const tr_config_t *config, size_t seat_index, bool declared,
     const tr_constituency_t *seat = &config->constituencies [seat_index];
     s_nack_start (nack, declaration);
     if (declared && declaration->kind == TR_KIND_FIRST)
-        return s_refuse (nack, TR_NACK_ALREADY_DECLARED,
+        return tr_nack_refuse (nack, TR_NACK_ALREADY_DECLARED,
             "constituency: %s (%s) has already declared; send kind: correction "
             "or kind: recount to replace its result", seat->name, seat->id);
     if (!declared && declaration->kind == TR_KIND_CORRECTION)
-        return s_refuse (nack, TR_NACK_NOT_DECLARED,
+        return tr_nack_refuse (nack, TR_NACK_NOT_DECLARED,
             "kind: a correction for %s (%s), which has not declared yet",
             seat->name, seat->id);
     return true;

@@ -2,6 +2,7 @@
 
 #include "tables.h"
 #include "services/lib/tr_json.h"
+#include "services/lib/tr_figures.h"
 
 #define TABLES_NAME_MAX     48      //  a longer party name is cut
 
@@ -32,23 +33,6 @@ s_characters (const char *text)
     return count;
 }
 
-//  value with thousands separators, "9,708,716", into buffer (27 bytes
-//  hold any uint64_t). Not the locale's: a results table reads the same
-//  on every desk.
-static const char *
-s_thousands (uint64_t value, char *buffer, size_t size)
-{
-    char digits [24];
-    int length = snprintf (digits, sizeof digits, "%llu", (unsigned long long) value);
-    size_t out = 0;
-    for (int index = 0; index < length && out + 2 < size; index++) {
-        if (index > 0 && (length - index) % 3 == 0)
-            buffer [out++] = ',';
-        buffer [out++] = digits [index];
-    }
-    buffer [out] = 0;
-    return buffer;
-}
 
 void
 tables_print_strip (FILE *stream, const tr_config_t *config, const tr_totals_t *totals)
@@ -62,7 +46,7 @@ tables_print_strip (FILE *stream, const tr_config_t *config, const tr_totals_t *
                 if (streq (totals->parties [index].party, config->parties [option].code))
                     fprintf (stream, "%s%s %s (%.1f%%)", option ? "  " : "        ",
                              config->parties [option].code,
-                             s_thousands (totals->parties [index].votes, figure, sizeof figure),
+                             tr_thousands (totals->parties [index].votes, figure, sizeof figure),
                              100 * totals->parties [index].share);
         fprintf (stream, "  | %u/%u areas in, %u to go\n", totals->declared,
                  config->seats, config->seats - totals->declared);
@@ -124,13 +108,13 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
         fprintf (stream, "%-6s ", party->party);
         s_print_column (stream, party->name, width);
         fprintf (stream, " %6u %+7d %11s %6.1f%%\n", party->seats, party->change,
-                 s_thousands (party->votes, votes, sizeof votes),
+                 tr_thousands (party->votes, votes, sizeof votes),
                  party->share * 100.0);
     }
     if (unseated)
         fprintf (stream, "\n%zu other parties won no seat, with %s votes between "
                  "them (tallyroom snapshot --json lists every party)\n",
-                 unseated, s_thousands (unseated_votes, votes, sizeof votes));
+                 unseated, tr_thousands (unseated_votes, votes, sizeof votes));
 }
 
 void
