@@ -27,84 +27,23 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "import_fixture.h"
 
 #define FIXTURES        "tests/fixtures/hoc2019/"
 #define CONSTITUENCIES  FIXTURES "constituencies.csv"
 #define CANDIDATES      FIXTURES "candidates.csv"
 
-typedef struct {
-    char directory [64];            //  the mkdtemp directory
-    char config_path [128];         //  DIR/ge2019.yaml
-    char night_path [128];          //  DIR/ge2019.night
-    char error [4096];              //  what the last run said
-    char *log;                      //  progress, notes and warnings
-    size_t log_size;
-    FILE *log_stream;
-    tr_import_hoc_options_t options;
-} fixture_t;
-
 static int
 s_setup (void **state)
 {
-    fixture_t *fixture = calloc (1, sizeof (*fixture));
-    strcpy (fixture->directory, "/tmp/test_import_hoc2019_XXXXXX");
-    if (!mkdtemp (fixture->directory))
+    fixture_t *fixture = import_fixture_new ("ge2019");
+    if (!fixture)
         return -1;
-    snprintf (fixture->config_path, sizeof fixture->config_path,
-              "%s/ge2019.yaml", fixture->directory);
-    snprintf (fixture->night_path, sizeof fixture->night_path,
-              "%s/ge2019.night", fixture->directory);
-    fixture->log_stream = open_memstream (&fixture->log, &fixture->log_size);
-    fixture->options = (tr_import_hoc_options_t) {
-        .constituencies = CONSTITUENCIES, .candidates = CANDIDATES,
-        .name = "ge2019", .out_dir = fixture->directory,
-        .speaker_with = "Lab", .log = fixture->log_stream
-    };
+    fixture->options.constituencies = CONSTITUENCIES;
+    fixture->options.candidates = CANDIDATES;
+    fixture->options.speaker_with = "Lab";
     *state = fixture;
     return 0;
-}
-
-static int
-s_teardown (void **state)
-{
-    fixture_t *fixture = *state;
-    DIR *directory = opendir (fixture->directory);
-    struct dirent *entry;
-    while (directory && (entry = readdir (directory))) {
-        char path [512];
-        snprintf (path, sizeof path, "%s/%s", fixture->directory, entry->d_name);
-        if (strcmp (entry->d_name, ".") && strcmp (entry->d_name, ".."))
-            unlink (path);
-    }
-    if (directory)
-        closedir (directory);
-    rmdir (fixture->directory);
-    fclose (fixture->log_stream);
-    free (fixture->log);
-    free (fixture);
-    return 0;
-}
-
-static tr_import_err_t
-s_run (fixture_t *fixture)
-{
-    tr_import_err_t err = tr_import_hoc_run (&fixture->options, fixture->error,
-                                             sizeof fixture->error);
-    fflush (fixture->log_stream);
-    return err;
-}
-
-static tr_config_t *
-s_import_and_load (fixture_t *fixture)
-{
-    tr_import_err_t err = s_run (fixture);
-    if (err)
-        fail_msg ("import failed: %s", fixture->error);
-    char error [512];
-    tr_config_t *config = tr_config_load (fixture->config_path, error, sizeof error);
-    if (!config)
-        fail_msg ("config does not load: %s", error);
-    return config;
 }
 
 static const tr_constituency_t *
