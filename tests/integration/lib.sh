@@ -18,6 +18,10 @@ work=$(mktemp -d /tmp/tallyroom-test.XXXXXX)
 endpoints=()
 background_pids=()
 
+# True when the daemons are the sanitizers' build (make test-asan): its
+# timings and memory are the sanitizers' as much as ours.
+asan_build() { ldd "$bin/tallyroom-ingest" 2>/dev/null | grep -q libasan; }
+
 fail() {
     echo "FAIL: $*" >&2
     for log in "$work"/run/{ingest,tally,publisher}.log; do

@@ -8,6 +8,7 @@
 #   - ingest does not spin: under 20 % of a CPU while they are held;
 #   - ingest closes them once the handshake time (5 s) is up.
 # attack_fds.py prints the figures.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 [ "$(ulimit -Hn)" -gt 2048 ] || { echo "test_attack_fds: skipped: hard limit $(ulimit -Hn) is too low to show anything"; exit 0; }

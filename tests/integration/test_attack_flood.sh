@@ -6,6 +6,7 @@
 #     prints the median and the slowest);
 #   - ingest's log does not grow a line per bad message: at most one summary
 #     line a second for the flooding centre (the figure is printed).
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 config=$root/tests/fixtures/mini.yaml

@@ -7,6 +7,7 @@
 # ingest's memory before and at its peak, and how long another centre waited.
 # Asserted: the door keeps answering another centre (within 10 s) and ingest
 # refuses the message (malformed, its centre named) without falling over.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 config=$root/tests/fixtures/mini.yaml
@@ -16,7 +17,7 @@ trust_centres northtown charnwood
 # The sanitizers make each frame cost ingest 3-4 times as much: a third of
 # the frames there, so the figure printed is one of the attack, not of ASan.
 frames=${FRAMES:-3000000}
-if ldd "$bin/tallyroom-ingest" 2>/dev/null | grep -q libasan; then frames=${FRAMES:-1000000}; fi
+if asan_build; then frames=${FRAMES:-1000000}; fi
 PYTHONPATH=$root/tests/integration /usr/bin/python3 "$root/tests/integration/attack_frames.py" \
     "$ingest" "$(cat "$work/run/ingest.pid")" "$centres/northtown.cert_secret" \
     "$centres/charnwood.cert_secret" "$frames" \

@@ -9,6 +9,7 @@
 # - nosniff on every answer, CORS only on /snapshot; /snapshot's ETag gives a
 #   304, gzip when asked; /events?last_event_id=0 is one snapshot event, not
 #   the night replayed; no Host on HTTP/1.1 and a %00 in the target are 400.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 attack=$root/tests/integration/gateway_attack.py

@@ -13,6 +13,7 @@
 #   - the control: the same client with the desk's real key is acked, so
 #     the refusals above are the key table's doing.
 # Prints each figure it measured.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 stack_start -c "$root/tests/fixtures/mini.yaml"

@@ -16,6 +16,7 @@
 #   gets its snapshot meanwhile (printed: how long it took, and before the
 #   flood; not asserted, as a loaded machine makes it vary by seconds);
 # Each prints the figure it measured.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 attack=$root/tests/integration/door_attack.py
@@ -107,6 +108,10 @@ taken=$(field bytes_received "$out")
 elapsed=$(field elapsed_s "$out")
 allowed=$(echo "$BUDGET_BURST + $BUDGET_RATE * $elapsed + 2 * $reply + 4 * 1024 * 1024" \
           | bc | cut -d. -f1)
+# The sanitizers' build runs the guard's thread several times slower and
+# looks later still (CI: 47.8 MB where the budget was 40.6): half as much
+# again there; the plain build is held to the budget itself.
+if asan_build; then allowed=$((allowed * 3 / 2)); fi
 echo "publisher_snapshot: a reading flood took $taken bytes in $elapsed s (budget $allowed); an honest \`tallyroom snapshot\` took ${honest} s during it, ${quiet} s before it: $out"
 [ "$taken" -le "$allowed" ] || fail "the flood took $taken bytes, budget $allowed"
 

@@ -9,6 +9,7 @@
 #   - after ingest restarts on the same night log each centre's resubmission
 #     is acked duplicate with its own first number (the log records the
 #     centre), and the tally counted each seat once.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 config=$root/tests/fixtures/mini.yaml

@@ -11,6 +11,7 @@
 #   - tally_pub: a forged breaking majority alert numbered as the tally's
 #     next message: no subscriber of the publisher receives it.
 # Prints each figure it measured.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 stack_start -c "$root/tests/fixtures/mini.yaml"

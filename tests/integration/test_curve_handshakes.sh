@@ -6,6 +6,7 @@
 # certificate store made about 2,660: it re-read the directory each time).
 # Then a rush: 650 clients at once, the time to the last answer printed (a
 # figure, not asserted: speed is for benchmarks).
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 command -v strace >/dev/null || { echo "SKIP: no strace"; exit 0; }

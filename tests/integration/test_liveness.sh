@@ -10,6 +10,7 @@
 # First, issue 11: at 150 ms one way (tests/integration/delay_proxy.py in
 # front of ingest), `tallyroom status` must still find ingest up; an ask cut
 # at 1 s (what status waited before --timeout) reports it down.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 [ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run scripts/install-deps"

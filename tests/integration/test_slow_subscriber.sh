@@ -8,6 +8,7 @@
 # - the slow one lost messages (its queue overflowed), noticed the gap, and
 #   recovered by snapshot by itself;
 # - both end holding the tally's state.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 night=$root/config/ge2024.night

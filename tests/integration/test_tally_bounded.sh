@@ -13,6 +13,7 @@
 # The figure is the growth of the tally's peak resident memory (VmHWM in
 # /proc/PID/status) while the publisher is stopped; the bound asserted is
 # $bound_kb, a security limit (a hung peer's cost), not a speed.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 rounds=10
@@ -57,7 +58,7 @@ stopped=
 echo "bounded: while the publisher was stopped and $((650 * rounds)) declarations were played," \
      "the tally's peak memory grew by $growth KB (VmRSS before $rss_before KB, VmHWM after $hwm KB);" \
      "bound $bound_kb KB"
-if ldd "$bin/tallyroom-tally" 2>/dev/null | grep -q libasan; then
+if asan_build; then
     # AddressSanitizer keeps freed memory in quarantine and pads every
     # block: the figure is the sanitizer's, not the queue's.
     echo "bounded: an AddressSanitizer build: the bound is not checked"

@@ -14,6 +14,7 @@
 # unknown"), and the proxy needs neither root nor a kernel module.
 # Before the tally's loop was rewritten (one DEALER per request, 1 s to
 # answer, the handshake alone taking longer) it stayed at seq 0.
+# run-tests: alone (it measures time or memory: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 
 delay_ms=${TALLY_SLOW_LINK_MS:-200}
