@@ -17,7 +17,8 @@
 #   netns_kill_host HOST        the host dies: its cable pulled (silence,
 #                               no TCP reset, as when a machine loses power),
 #                               then SIGKILL to every process in its
-#                               namespace (`ip netns pids`); prints how many
+#                               namespace (`ip netns pids`); sets
+#                               $netns_killed to how many
 #   netns_keys DIR              the daemons' Curve key pair and a desk's,
 #                               trusted at ingest's door and the publisher's
 #   netns_down                  ends what spawn started, deletes the hosts
@@ -103,7 +104,7 @@ netns_kill_host() {
     for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done
     # reap those we started, so their pids are not signalled again later
     for pid in $pids; do wait "$pid" 2>/dev/null || true; done
-    echo $pids | wc -w
+    netns_killed=$(echo $pids | wc -w)
 }
 
 netns_keys() {
