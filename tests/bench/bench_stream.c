@@ -226,6 +226,10 @@ s_compare (const void *left, const void *right)
 static int
 s_acks (const tr_config_t *config, const stream_t *stream, int clients, int window)
 {
+    //  czmq sets itself up on the first socket; with no socket yet in this
+    //  thread, the clients' threads would race to do it (an assertion in
+    //  zsys_init), so it is done here first
+    zsys_init ();
     client_t *client = calloc ((size_t) clients, sizeof (client_t));
     pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
     double start = s_now ();
