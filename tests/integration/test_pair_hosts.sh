@@ -389,11 +389,17 @@ scenario_full_disk() {
     failover b
     finish
     wait_state b 10 active 650
-    grep -i -E "full|space|ENOSPC" "$dir/a/ingest.log" | head -n 2 | sed "s/^/$scenario: A says: /"
-    grep -q -i -E "full|space|ENOSPC" "$dir/a/ingest.log" || fail "A's log does not say its disk is full"
+    grep -E "No space left on device" "$dir/a/ingest.log" | head -n 2 | sed "s/^/$scenario: A says: /"
+    grep -q -E "No space left on device" "$dir/a/ingest.log" || fail "A's log does not say its disk is full"
     verify b
     echo "$scenario: failover: no declaration taken for $(log_pause)"
     end
+    # what A holds, B holds, byte for byte: A's log is the start of B's
+    local size
+    size=$(stat -c %s "$disk_dir/night.log")
+    cmp -n "$size" "$disk_dir/night.log" "${night_log[b]}" \
+        || fail "A's night log (to where its disk filled) is not byte for byte the start of B's"
+    echo "full-disk: A's night log ($size bytes, to where its disk filled) is the start of B's, byte for byte"
     umount "$disk_dir" && mounted=
     disk_dir=
 }
