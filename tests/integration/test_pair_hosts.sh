@@ -20,11 +20,12 @@
 # is in the survivor's night log exactly once and in the final snapshot with
 # its votes (check_pair_night.py); the night is the Library's
 # (check_night.py); watch and the gateway converge on it. The failover time
-# is printed: from the fault until the survivor, active, numbers new
-# declarations again (its heartbeat's seq counts only what is durable, so
-# this is how long the feeder waited for acks), polled back to back.
-# Then the dead host (or link) comes back: its ingest rejoins as the passive
-# half and its night log is byte-identical (cmp) to the survivor's.
+# is printed: the longest the survivor's seq stood still from the fault on
+# (its heartbeat's seq counts only what is durable, so this is how long the
+# feeder waited for acks; pair_watch.py asks both halves every 50 ms). Then
+# the dead host (or link) comes back: its ingest rejoins as the passive half
+# and its night log is byte-identical (cmp) to the survivor's; after the
+# full disk, A's log is byte for byte the start of B's.
 #
 # Needs root (ip netns; a loop mount for full-disk); says SKIP and why
 # without it, and SKIPs what these binaries cannot do yet: everything
