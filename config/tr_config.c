@@ -186,6 +186,49 @@ s_read_seats (const tr_yaml_map_t *election, tr_config_t *self)
 //  --------------------------------------------------------------------------
 //  endpoints and alerts
 
+int
+tr_endpoint_list_parse (const char *text, tr_endpoint_list_t *list,
+                        char *error, size_t error_size)
+{
+    memset (list, 0, sizeof *list);
+    const char *start = text;
+    while (true) {
+        const char *comma = strchr (start, ',');
+        size_t length = comma ? (size_t) (comma - start) : strlen (start);
+        if (length == 0) {
+            snprintf (error, error_size, "empty endpoint in '%s'", text);
+            return -1;
+        }
+        if (list->count == TR_ENDPOINTS_MAX) {
+            snprintf (error, error_size, "more than %d endpoints in '%s'",
+                      TR_ENDPOINTS_MAX, text);
+            return -1;
+        }
+        if (length > TR_ENDPOINT_MAX) {
+            snprintf (error, error_size, "an endpoint of more than %d bytes in '%.64s...'",
+                      TR_ENDPOINT_MAX, text);
+            return -1;
+        }
+        char *item = list->items [list->count];
+        memcpy (item, start, length);
+        item [length] = 0;
+        if (!strstr (item, "://")) {
+            snprintf (error, error_size,
+                      "expected a ZeroMQ endpoint like tcp://127.0.0.1:7401, got '%s'", item);
+            return -1;
+        }
+        for (size_t earlier = 0; earlier < list->count; earlier++)
+            if (streq (list->items [earlier], item)) {
+                snprintf (error, error_size, "'%s' is twice in '%s'", item, text);
+                return -1;
+            }
+        list->count++;
+        if (!comma)
+            return 0;
+        start = comma + 1;
+    }
+}
+
 static bool
 s_read_endpoint (const tr_yaml_map_t *endpoints, tr_config_t *self, size_t index)
 {
@@ -197,20 +240,88 @@ s_read_endpoint (const tr_yaml_map_t *endpoints, tr_config_t *self, size_t index
         return true;
     char path [TR_YAML_PATH_MAX];
     tr_yaml_path_key (path, endpoints->path, key);
-    if (!tr_yaml_string (endpoints->yaml, node, path, endpoint, TR_ENDPOINT_MAX))
+    if (!tr_yaml_string (endpoints->yaml, node, path, endpoint, TR_ENDPOINT_LIST_MAX))
         return false;
-    if (!strstr (endpoint, "://"))
-        return tr_yaml_fail (endpoints->yaml, node,
-            "%s: expected a ZeroMQ endpoint like tcp://127.0.0.1:7401, got '%s'",
-            path, endpoint);
+    tr_endpoint_list_t list;
+    char error [TR_ENDPOINT_MAX + 128];
+    if (tr_endpoint_list_parse (endpoint, &list, error, sizeof error) != 0)
+        return tr_yaml_fail (endpoints->yaml, node, "%s: %s", path, error);
     //  Two daemons binding one endpoint would fail at bind time, later
     //  and with a vaguer message than this.
-    for (size_t earlier = 0; earlier < index; earlier++)
-        if (streq (s_endpoint (self, earlier), endpoint))
-            return tr_yaml_fail (endpoints->yaml, node,
-                "%s: '%s' is also endpoints.%s", path, endpoint,
-                s_endpoints [earlier].key);
+    for (size_t earlier = 0; earlier < index; earlier++) {
+        tr_endpoint_list_t other;
+        if (tr_endpoint_list_parse (s_endpoint (self, earlier), &other, error,
+                                    sizeof error) != 0)
+            continue;
+        for (size_t mine = 0; mine < list.count; mine++)
+            for (size_t theirs = 0; theirs < other.count; theirs++)
+                if (streq (list.items [mine], other.items [theirs]))
+                    return tr_yaml_fail (endpoints->yaml, node,
+                        "%s: '%s' is also endpoints.%s", path, list.items [mine],
+                        s_endpoints [earlier].key);
+    }
     return true;
+}
+
+//  The index of the endpoint called name in s_endpoints, or -1.
+static int
+s_endpoint_index (const char *name, size_t length)
+{
+    for (size_t index = 0; index < TR_CONFIG_ENDPOINTS; index++)
+        if (strlen (s_endpoints [index].key) == length
+        &&  strncmp (s_endpoints [index].key, name, length) == 0)
+            return (int) index;
+    return -1;
+}
+
+int
+tr_config_set_endpoint (tr_config_t *self, const char *name, size_t name_length,
+                        const char *value, char *error, size_t error_size)
+{
+    int index = s_endpoint_index (name, name_length);
+    if (index < 0) {
+        char known [256] = "";
+        for (size_t each = 0; each < TR_CONFIG_ENDPOINTS; each++)
+            snprintf (known + strlen (known), sizeof known - strlen (known), "%s%s",
+                      each ? ", " : "", s_endpoints [each].key);
+        snprintf (error, error_size, "expected NAME=URL with NAME one of %s", known);
+        return -1;
+    }
+    tr_endpoint_list_t list;
+    if (strlen (value) > TR_ENDPOINT_LIST_MAX) {
+        snprintf (error, error_size, "%s: more than %d bytes", s_endpoints [index].key,
+                  TR_ENDPOINT_LIST_MAX);
+        return -1;
+    }
+    char reason [TR_ENDPOINT_MAX + 128];
+    if (tr_endpoint_list_parse (value, &list, reason, sizeof reason) != 0) {
+        snprintf (error, error_size, "%s: %s", s_endpoints [index].key, reason);
+        return -1;
+    }
+    strcpy (s_endpoint (self, (size_t) index), value);
+    return 0;
+}
+
+const char *
+tr_config_endpoint (const tr_config_t *self, const char *name)
+{
+    int index = s_endpoint_index (name, strlen (name));
+    return index < 0 ? NULL
+         : (const char *) &self->endpoints + s_endpoints [index].offset;
+}
+
+int
+tr_config_own_endpoint (const tr_config_t *self, const char *name,
+                        char *error, size_t error_size)
+{
+    const char *value = tr_config_endpoint (self, name);
+    assert (value);
+    if (strchr (value, ',')) {
+        snprintf (error, error_size, "endpoints.%s is a list (%s): a daemon binds "
+                  "one; give this daemon its own with -e %s=URL", name, value, name);
+        return -1;
+    }
+    return 0;
 }
 
 static bool

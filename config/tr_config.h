@@ -14,7 +14,10 @@
                                        # must equal it
           majority: 326                # optional, default seats/2 + 1
         endpoints:                     # optional; each a ZeroMQ endpoint the daemon
-          ingest: tcp://127.0.0.1:7401          # binds and clients connect to
+          ingest: tcp://127.0.0.1:7401          # binds and clients connect to, or
+                                       # a list "tcp://a:7401,tcp://b:7401" (at
+                                       # most TR_ENDPOINTS_MAX) that clients
+                                       # follow; a daemon binds exactly one
           ingest_pub: tcp://127.0.0.1:7402
           tally_pub: tcp://127.0.0.1:7403
           tally_snapshot: tcp://127.0.0.1:7404
@@ -66,7 +69,9 @@
 #include "../proto/tr_msg.h"
 #include <czmq.h>
 
-#define TR_ENDPOINT_MAX         256
+#define TR_ENDPOINT_MAX         256     /*  one endpoint, bytes           */
+#define TR_ENDPOINTS_MAX        4       /*  endpoints in one list         */
+#define TR_ENDPOINT_LIST_MAX    (TR_ENDPOINTS_MAX * (TR_ENDPOINT_MAX + 1))
 #define TR_HEADLINE_GROUPS_MAX  16
 #define TR_ELECTORATE_MAX       10000000
 #define TR_CONFIG_SIZE_MAX      (64 * 1024 * 1024)  /*  a config file, bytes  */
@@ -119,17 +124,23 @@ typedef struct {
 } tr_constituency_t;
 
 typedef struct {
-    char ingest [TR_ENDPOINT_MAX + 1];              /*  ROUTER, count centres */
-    char ingest_pub [TR_ENDPOINT_MAX + 1];          /*  PUB, to tally         */
-    char tally_pub [TR_ENDPOINT_MAX + 1];           /*  PUB, to publisher     */
-    char tally_snapshot [TR_ENDPOINT_MAX + 1];      /*  ROUTER, snapshots     */
-    char publisher_pub [TR_ENDPOINT_MAX + 1];       /*  PUB, downstream       */
-    char publisher_snapshot [TR_ENDPOINT_MAX + 1];  /*  ROUTER, snapshots     */
-    char ingest_records [TR_ENDPOINT_MAX + 1];      /*  ROUTER, tally fetches
+    char ingest [TR_ENDPOINT_LIST_MAX + 1];         /*  ROUTER, count centres */
+    char ingest_pub [TR_ENDPOINT_LIST_MAX + 1];     /*  PUB, to tally         */
+    char tally_pub [TR_ENDPOINT_LIST_MAX + 1];      /*  PUB, to publisher     */
+    char tally_snapshot [TR_ENDPOINT_LIST_MAX + 1]; /*  ROUTER, snapshots     */
+    char publisher_pub [TR_ENDPOINT_LIST_MAX + 1];  /*  PUB, downstream       */
+    char publisher_snapshot [TR_ENDPOINT_LIST_MAX + 1]; /*  ROUTER, snapshots     */
+    char ingest_records [TR_ENDPOINT_LIST_MAX + 1]; /*  ROUTER, tally fetches
                                                         the night so far      */
-    char ingest_peer [TR_ENDPOINT_MAX + 1];         /*  an ingest pair's own
+    char ingest_peer [TR_ENDPOINT_LIST_MAX + 1];    /*  an ingest pair's own
                                                         link (issue 11)       */
 } tr_endpoints_t;
+
+//  One endpoint field split at its commas (config/README.md, "endpoints").
+typedef struct {
+    size_t count;                           /*  1..TR_ENDPOINTS_MAX           */
+    char items [TR_ENDPOINTS_MAX][TR_ENDPOINT_MAX + 1];
+} tr_endpoint_list_t;
 
 //  security: who may connect and who may declare what (config/README.md,
 //  "security"; read by tr_config_security.c, used by services/lib/tr_curve
@@ -197,6 +208,33 @@ tr_config_t *
 
 void
     tr_config_destroy (tr_config_t **self_p);
+
+//  Splits text, "tcp://a:7401" or "tcp://a:7401,tcp://b:7401", into list:
+//  1..TR_ENDPOINTS_MAX endpoints, each non-empty, "SCHEME://...", at most
+//  TR_ENDPOINT_MAX bytes, none twice. -1 with what is wrong in error.
+int
+    tr_endpoint_list_parse (const char *text, tr_endpoint_list_t *list,
+                            char *error, size_t error_size);
+
+//  Sets the endpoint called name (name_length bytes of it: "ingest") to
+//  value, a list as above. -1 with what is wrong in error (an unknown
+//  name lists the known ones).
+int
+    tr_config_set_endpoint (tr_config_t *self, const char *name,
+                            size_t name_length, const char *value,
+                            char *error, size_t error_size);
+
+//  The endpoint called name (NULL if there is none), as given: one, or a
+//  list.
+const char *
+    tr_config_endpoint (const tr_config_t *self, const char *name);
+
+//  For the daemon that binds name: 0 if the config gives exactly one
+//  endpoint there; -1 otherwise, with a message in error naming the key
+//  ("give this daemon its own with -e").
+int
+    tr_config_own_endpoint (const tr_config_t *self, const char *name,
+                            char *error, size_t error_size);
 
 //  Index of a party or constituency, or -1 if there is none by that code.
 int tr_config_party_index (const tr_config_t *self, const char *code);

@@ -718,26 +718,37 @@ tr_nightlog_append (tr_nightlog_t *self, const tr_declaration_t *declaration)
     size_t length;
     uint8_t *body = tr_msg_encode (&self->scratch, &length);
     tr_msg_clear (&self->scratch);
-    if (!body || length > TR_NIGHTLOG_RECORD_MAX) {
-        free (body);
+    if (!body)
         return TR_NIGHTLOG_ERR_RECORD;
-    }
+    tr_nightlog_err_t err = tr_nightlog_append_body (self, declaration->seq,
+                                                     declaration->accepted_at,
+                                                     body, length);
+    free (body);
+    return err;
+}
+
+tr_nightlog_err_t
+tr_nightlog_append_body (tr_nightlog_t *self, uint64_t seq, int64_t accepted_at,
+                         const uint8_t *body, size_t length)
+{
+    assert (self && body);
+    assert (self->writable);
+    assert (seq > 0);
+    if (length > TR_NIGHTLOG_RECORD_MAX)
+        return TR_NIGHTLOG_ERR_RECORD;
     uint8_t *record = malloc (PREFIX_SIZE + length);
-    if (!record) {
-        free (body);
+    if (!record)
         return TR_NIGHTLOG_ERR_IO;
-    }
     s_put_u32 (record, (uint32_t) length);
-    s_put_u64 (record + 4, declaration->seq);
-    s_put_u64 (record + 12, (uint64_t) declaration->accepted_at);
+    s_put_u64 (record + 4, seq);
+    s_put_u64 (record + 12, (uint64_t) accepted_at);
     s_put_u32 (record + 20, (uint32_t) crc32 (0L, body, (uInt) length));
     s_put_u32 (record + 24, (uint32_t) crc32 (0L, record, 24));
     memcpy (record + PREFIX_SIZE, body, length);
-    free (body);
     int rc = s_write_whole (self, record, PREFIX_SIZE + length);
     free (record);
     if (rc == 0)
-        self->last_seq = declaration->seq;
+        self->last_seq = seq;
     return rc == 0? TR_NIGHTLOG_OK: TR_NIGHTLOG_ERR_IO;
 }
 

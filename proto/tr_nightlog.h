@@ -105,6 +105,15 @@ tr_nightlog_err_t
     tr_nightlog_append (tr_nightlog_t *self,
                         const tr_declaration_t *declaration);
 
+//  Appends one record whose body is already encoded: the exact bytes
+//  another log holds (an ingest pair's passive half writes what the active
+//  half wrote, so the two files are byte-identical). body must be one
+//  encoded declaration carrying seq and accepted_at; the caller decodes it
+//  first (it came from the network). seq must follow the last one's.
+tr_nightlog_err_t
+    tr_nightlog_append_body (tr_nightlog_t *self, uint64_t seq, int64_t accepted_at,
+                             const uint8_t *body, size_t length);
+
 //  fsync: everything appended so far is on disk when it returns OK.
 tr_nightlog_err_t
     tr_nightlog_sync (tr_nightlog_t *self);

@@ -44,7 +44,7 @@ gateway_feed_t *
 gateway_feed_new (const tr_config_t *config, gateway_hub_t *hub,
                   const char *cert_path, bool verbose)
 {
-    char error [256];
+    char error [TR_ENDPOINT_LIST_MAX + 128];
     zsock_t *sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
                                         cert_path, error, sizeof error);
     if (!sub) {
@@ -54,9 +54,12 @@ gateway_feed_new (const tr_config_t *config, gateway_hub_t *hub,
     tr_wire_unbounded (sub);
     zsock_set_maxmsgsize (sub, TR_MSG_SIZE_MAX);
     zsock_set_subscribe (sub, "");
-    if (zsock_connect (sub, "%s", config->endpoints.publisher_pub) != 0) {
-        zsys_error ("gateway: cannot connect to publisher_pub=%s",
-                    config->endpoints.publisher_pub);
+    //  publisher_pub may be a list: publishers numbering alike, followed
+    //  at once (tr_follower.h).
+    if (tr_request_connect (sub, config->endpoints.publisher_pub, error,
+                            sizeof error) != 0) {
+        zsys_error ("gateway: publisher_pub=%s: %s", config->endpoints.publisher_pub,
+                    error);
         zsock_destroy (&sub);
         return NULL;
     }

@@ -17,6 +17,13 @@ ingest_server_t *
 void
     ingest_server_destroy (ingest_server_t **self_p);
 
+//  Makes this ingest half of a pair (README.md, "Pairs"): primary or
+//  backup, binding the config's ingest_peer and sending to the other half's
+//  at peer_endpoint. Call before ingest_server_run. 0, or -1 logged.
+int
+    ingest_server_pair (ingest_server_t *self, bool primary,
+                        const char *peer_endpoint);
+
 //  Serves until interrupted (SIGINT/SIGTERM). Returns 0 on a clean stop.
 int
     ingest_server_run (ingest_server_t *self);

@@ -39,6 +39,12 @@ s_usage (FILE *stream)
         "Options:\n"
         "  -l, --log FILE           the night log (default: ./NAME.log, NAME the\n"
         "                           election's name)\n"
+        "      --pair primary|backup  run as half of a pair (README.md, \"Pairs\"):\n"
+        "                           binds ingest_peer, replicates the night log to\n"
+        "                           the other half and acks only once both disks\n"
+        "                           hold a declaration; the passive half answers\n"
+        "                           standby (Binary Star)\n"
+        "      --peer ENDPOINT      the other half's ingest_peer (with --pair)\n"
         TR_OPTIONS_USAGE);
 }
 
@@ -47,8 +53,12 @@ main (int argc, char **argv)
 {
     tr_options_t options = { 0 };
     const char *log_path = NULL;
+    const char *pair = NULL;
+    const char *peer = NULL;
     struct option long_options [] = {
-        TR_OPTIONS_LONG, { "log", required_argument, NULL, 'l' }, { 0 }
+        TR_OPTIONS_LONG, { "log", required_argument, NULL, 'l' },
+        { "pair", required_argument, NULL, 'P' },
+        { "peer", required_argument, NULL, 'p' }, { 0 }
     };
     int option;
     while ((option = getopt_long (argc, argv, TR_OPTIONS_SHORT "l:",
@@ -57,6 +67,12 @@ main (int argc, char **argv)
             continue;
         if (option == 'l')
             log_path = optarg;
+        else
+        if (option == 'P')
+            pair = optarg;
+        else
+        if (option == 'p')
+            peer = optarg;
         else {
             s_usage (stderr);
             return 2;
@@ -66,6 +82,15 @@ main (int argc, char **argv)
         s_usage (stdout);
         return 0;
     }
+    if (pair && strcmp (pair, "primary") != 0 && strcmp (pair, "backup") != 0) {
+        fprintf (stderr, "tallyroom-ingest: --pair '%s': primary or backup\n", pair);
+        return 2;
+    }
+    if ((pair != NULL) != (peer != NULL)) {
+        fprintf (stderr, "tallyroom-ingest: --pair and --peer go together: give "
+                         "both (--peer is the other half's ingest_peer)\n");
+        return 2;
+    }
     s_raise_fd_limit ();
     tr_config_t *config = tr_options_load_config (&options, "tallyroom-ingest");
     if (!config)
@@ -74,6 +99,9 @@ main (int argc, char **argv)
     snprintf (default_log, sizeof default_log, "%s.log", config->name);
     ingest_server_t *server = ingest_server_new (config, log_path ? log_path : default_log,
                                                  options.verbose);
+    if (server && pair
+    &&  ingest_server_pair (server, strcmp (pair, "primary") == 0, peer) != 0)
+        ingest_server_destroy (&server);
     int rc = server ? ingest_server_run (server) : 1;
     ingest_server_destroy (&server);
     tr_config_destroy (&config);

@@ -472,8 +472,15 @@ tr_curve_link_check (tr_curve_server_t *self, zsock_t *sub, const char *endpoint
                       TR_CURVE_LINK_SILENCE_MS);
     self->silent = true;
     self->heard_at = now;
-    zsock_disconnect (sub, "%s", endpoint);     //  fails when libzmq gave up: fine
-    zsock_connect (sub, "%s", endpoint);
+    //  endpoint may be a list (config/README.md): each of it again.
+    tr_endpoint_list_t list;
+    char error [TR_ENDPOINT_MAX + 128];
+    if (tr_endpoint_list_parse (endpoint, &list, error, sizeof error) != 0)
+        return;
+    for (size_t index = 0; index < list.count; index++) {
+        zsock_disconnect (sub, "%s", list.items [index]);   //  fails when libzmq
+        zsock_connect (sub, "%s", list.items [index]);      //  gave up: fine
+    }
 }
 
 const char *

@@ -18,6 +18,9 @@
 
 struct _tr_follower_t {
     tr_follower_args_t args;    //  how to follow, and whom to tell
+    tr_endpoint_list_t doors;   //  the snapshot endpoints: one per upstream
+    size_t door;                //  the one asked now; the next after a
+                                //  failure or a snapshot behind ours
     zsock_t *sub;               //  the publisher's messages
     zsock_t *dealer;            //  the snapshot door, while a request is out
     zloop_t *loop;              //  where our readers are; not owned
@@ -45,6 +48,8 @@ struct _tr_follower_t {
                                 //  read (28 KB: not on the stack each time)
     uint64_t snapshots;         //  loaded so far
     uint64_t resyncs;           //  gaps, silences and restarts so far
+    uint64_t behind_heartbeats; //  from an upstream behind ours, with two
+                                //  or more: ignored
 };
 
 static void s_ask (tr_follower_t *self);
@@ -72,6 +77,15 @@ tr_follower_new (zsock_t **sub_p, const tr_follower_args_t *args)
         self->args.timeout_ms = TR_FOLLOWER_TIMEOUT_MS;
     if (!self->args.patience_ms)
         self->args.patience_ms = TR_FOLLOWER_PATIENCE_MS;
+    char error [TR_ENDPOINT_MAX + 128];
+    if (tr_endpoint_list_parse (args->snapshot_endpoint, &self->doors, error,
+                                sizeof error) != 0) {
+        //  The config checked it: a list it made cannot be unreadable.
+        zsys_error ("%s: snapshot endpoint: %s", args->name, error);
+        self->doors.count = 1;
+        snprintf (self->doors.items [0], sizeof self->doors.items [0], "%s",
+                  args->snapshot_endpoint);
+    }
     self->sub = *sub_p;
     *sub_p = NULL;
     self->timer_id = -1;
@@ -168,15 +182,28 @@ s_back_off (tr_follower_t *self)
                    ? TR_FOLLOWER_RETRY_MAX_MS : self->retry_ms * 2;
 }
 
+//  With two upstreams or more, the next one is asked next time: one that
+//  is down or behind (restarting) must not hold us.
+static void
+s_next_door (tr_follower_t *self)
+{
+    if (self->doors.count > 1) {
+        s_end_request (self);
+        self->door = (self->door + 1) % self->doors.count;
+    }
+}
+
 //  A failed request: a new socket next time (a late answer to this one
 //  must not be taken for the next one's), after the backoff.
 static void
 s_failed (tr_follower_t *self, const char *reason)
 {
     if (!self->quiet || self->args.verbose)
-        s_log (self, true, "no snapshot from %s at %s: %s; again in %d ms",
-               self->args.upstream, self->args.snapshot_endpoint, reason, self->retry_ms);
+        s_log (self, true, "no snapshot from %s at %s: %s; again in %d ms%s",
+               self->args.upstream, self->doors.items [self->door], reason,
+               self->retry_ms, self->doors.count > 1 ? " from the next" : "");
     s_end_request (self);
+    s_next_door (self);
     s_back_off (self);
 }
 
@@ -194,11 +221,14 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
             self->behind_since = now;
         if (!snapshot->upstream
         ||  now - self->behind_since < self->args.patience_ms) {
-            s_log (self, true, "the snapshot from %s is at seq=%llu, behind ours "
-                   "(seq=%llu)%s: keeping ours, asking again in %d ms",
-                   self->args.upstream, (unsigned long long) snapshot->seq,
+            s_log (self, true, "the snapshot from %s at %s is at seq=%llu, behind "
+                   "ours (seq=%llu)%s: keeping ours, asking %sagain in %d ms",
+                   self->args.upstream, self->doors.items [self->door],
+                   (unsigned long long) snapshot->seq,
                    (unsigned long long) self->seq, snapshot->upstream
-                   ? "" : " and not yet linked upstream", self->retry_ms);
+                   ? "" : " and not yet linked upstream",
+                   self->doors.count > 1 ? "the next " : "", self->retry_ms);
+            s_next_door (self);
             s_back_off (self);
             return;
         }
@@ -290,7 +320,7 @@ s_ask (tr_follower_t *self)
         //  no peer, and the loop must not stop for it.
         self->dealer = tr_request_dealer (self->args.config, self->args.door,
                                           self->args.cert_path,
-                                          self->args.snapshot_endpoint, 0,
+                                          self->doors.items [self->door], 0,
                                           error, sizeof error);
         if (self->dealer && self->loop
         &&  zloop_reader (self->loop, self->dealer, s_handle_answer, self) != 0) {
@@ -332,8 +362,14 @@ s_heartbeat (tr_follower_t *self, zmsg_t **message_p, uint64_t seq,
     //  Behind: a heartbeat sent before the snapshot was taken may still be
     //  on its way; once the stream has reached the snapshot's seq (or long
     //  after it), the sender's history is shorter than ours: it restarted,
-    //  and the updates it numbers again would look like duplicates.
+    //  and the updates it numbers again would look like duplicates. With
+    //  two upstreams or more it is one of them, restarting and catching
+    //  up (they number alike): the others carry the night meanwhile, and
+    //  a resync on each of its heartbeats would be a storm for nothing.
     if (seq < self->seq) {
+        if (self->doors.count > 1)
+            self->behind_heartbeats++;
+        else
         if (self->confirmed
         ||  zclock_mono () - self->loaded_at > self->args.silence_ms) {
             s_log (self, true, "RESTARTED: %s's heartbeat says seq=%llu, behind "
@@ -528,4 +564,10 @@ tr_follower_state_name (tr_follower_state_t state)
 {
     return state == TR_FOLLOWER_LIVE ? "live"
          : state == TR_FOLLOWER_STALE ? "stale" : "syncing";
+}
+
+uint64_t
+tr_follower_behind_heartbeats (tr_follower_t *self)
+{
+    return self->behind_heartbeats;
 }

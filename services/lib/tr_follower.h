@@ -27,6 +27,13 @@
       from 250 ms up to 4 s; so is one whose sender says it has not yet
       heard its own upstream, until it has.
 
+    Two upstreams or more (a list of snapshot endpoints; the owner
+    connects the SUB to each publisher): they number alike (the tally is
+    deterministic), so what one sends and the other sent already is a
+    duplicate, skipped. A heartbeat behind ours is one of them restarting:
+    ignored, not a restart. A snapshot is asked of one at a time; after a
+    failure, or a snapshot behind ours, of the next.
+
     Nothing waits: the follower is driven by its owner's zloop (a reader on
     the SUB, a reader on the snapshot DEALER, a timer), on the monotonic
     clock. The owner keeps the state; the follower only keeps the seq.
@@ -73,7 +80,9 @@ typedef struct {
     const tr_config_t *config;  //  the keys; not owned
     tr_curve_door_t door;       //  of the snapshot endpoint
     const char *cert_path;      //  our key pair for it (NULL: the desk's)
-    const char *snapshot_endpoint;  //  where to ask for the state
+    const char *snapshot_endpoint;  //  where to ask for the state: one,
+                                //  or a list (one per upstream, the SUB
+                                //  connected to each of their publishers)
     bool decode;                //  hand updates decoded, not only peeked
     bool verbose;               //  log every snapshot
     bool quiet;                 //  log warnings only: the owner tells of
@@ -124,6 +133,10 @@ int64_t
 //  How many snapshots were loaded, and gaps or silences found, so far.
 uint64_t tr_follower_snapshots (tr_follower_t *self);
 uint64_t tr_follower_resyncs (tr_follower_t *self);
+
+//  Heartbeats behind the seq held, from one of two upstreams or more (one
+//  restarting): ignored, counted here.
+uint64_t tr_follower_behind_heartbeats (tr_follower_t *self);
 
 const char *
     tr_follower_state_name (tr_follower_state_t state);

@@ -30,27 +30,6 @@ tr_options_take (tr_options_t *options, int option, const char *argument)
     }
 }
 
-//  The endpoint field called name, or NULL if there is none.
-static char *
-s_endpoint (tr_endpoints_t *endpoints, const char *name, size_t length)
-{
-    struct { const char *name; char *field; } table [] = {
-        { "ingest", endpoints->ingest },
-        { "ingest_pub", endpoints->ingest_pub },
-        { "tally_pub", endpoints->tally_pub },
-        { "tally_snapshot", endpoints->tally_snapshot },
-        { "publisher_pub", endpoints->publisher_pub },
-        { "publisher_snapshot", endpoints->publisher_snapshot },
-        { "ingest_records", endpoints->ingest_records },
-        { "ingest_peer", endpoints->ingest_peer },
-    };
-    for (size_t index = 0; index < sizeof table / sizeof table [0]; index++)
-        if (strlen (table [index].name) == length
-        &&  strncmp (table [index].name, name, length) == 0)
-            return table [index].field;
-    return NULL;
-}
-
 tr_config_t *
 tr_options_load_config (const tr_options_t *options, const char *program)
 {
@@ -64,17 +43,15 @@ tr_options_load_config (const tr_options_t *options, const char *program)
     for (size_t index = 0; index < options->override_count; index++) {
         const char *override = options->overrides [index];
         const char *equals = strchr (override, '=');
-        char *field = equals
-            ? s_endpoint (&config->endpoints, override, (size_t) (equals - override))
-            : NULL;
-        if (!field || strlen (equals + 1) == 0 || strlen (equals + 1) > TR_ENDPOINT_MAX) {
-            fprintf (stderr, "%s: --endpoint '%s': expected NAME=URL with NAME one of "
-                     "ingest, ingest_pub, tally_pub, tally_snapshot, publisher_pub, "
-                     "publisher_snapshot, ingest_records, ingest_peer\n", program, override);
+        //  No '=': no name matches, and the message lists the names.
+        char reason [TR_ENDPOINT_MAX + 256];
+        if (tr_config_set_endpoint (config, override,
+                                    equals ? (size_t) (equals - override) : 0,
+                                    equals ? equals + 1 : "", reason, sizeof reason) != 0) {
+            fprintf (stderr, "%s: --endpoint '%s': %s\n", program, override, reason);
             tr_config_destroy (&config);
             return NULL;
         }
-        snprintf (field, TR_ENDPOINT_MAX + 1, "%s", equals + 1);
     }
     if (options->keys_dir) {
         size_t length = strlen (options->keys_dir);

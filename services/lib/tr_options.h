@@ -36,7 +36,9 @@ typedef struct {
     "  -c, --config FILE        election config (default: the built-in ge2024)\n" \
     "  -e, --endpoint NAME=URL  override one endpoint of the config; NAME is one of\n" \
     "                           ingest, ingest_pub, tally_pub, tally_snapshot,\n" \
-    "                           publisher_pub, publisher_snapshot, ingest_records\n" \
+    "                           publisher_pub, publisher_snapshot, ingest_records,\n" \
+    "                           ingest_peer; a client may be given a list,\n" \
+    "                           URL,URL (at most 4), to follow or fail over\n" \
     "  -k, --keys DIR           the keys directory (default: the config's\n" \
     "                           security.keys, ./keys; see README.md, Security)\n" \
     "  -v, --verbose            say more\n" \

@@ -60,6 +60,11 @@ tr_prober_start (tr_prober_t *self, int timeout_ms)
     tr_msg_t request = { .type = TR_MSG_HEARTBEAT };
     request.u.heartbeat.sent_at = tr_wire_now_ms ();     //  Unix ms, on the wire
     TR_COPY (request.u.heartbeat.sender, self->asker);
+    //  A list (a pair, two hosts): one request to each, and the first
+    //  answer ends the probe: the daemon is up when one of them is.
+    size_t copies = tr_request_endpoints (self->endpoint);
+    for (size_t copy = 1; copy < copies; copy++)
+        tr_wire_send (self->dealer, NULL, &request);
     if (tr_wire_send (self->dealer, NULL, &request) != 0)
         snprintf (self->error, sizeof self->error, "cannot send to %s",
                   self->endpoint);
@@ -105,6 +110,7 @@ s_take_answer (tr_prober_t *self, tr_probe_result_t *result)
     if (reply.type == TR_MSG_HEARTBEAT) {
         result->up = true;
         result->seq = reply.u.heartbeat.seq;
+        TR_COPY (result->role, reply.u.heartbeat.role);
         result->linked = reply.u.heartbeat.upstream;
         result->upstream_seq = reply.u.heartbeat.upstream_seq;
         result->accepted = reply.u.heartbeat.accepted;

@@ -32,11 +32,13 @@ typedef struct {
     uint64_t upstream_seq;      //  the upstream's seq it has applied
     uint64_t accepted;          //  ingest's counters (0 elsewhere)
     uint64_t refused;
+    char role [TR_CODE_MAX + 1];    //  "" alone, "active" or "passive" (a pair)
     int64_t elapsed_ms;         //  from the request to the answer (or give-up)
     char error [256];           //  why not up: "no answer from … within N ms"
 } tr_probe_result_t;
 
-//  A prober of the door at endpoint. asker names us in the request (the
+//  A prober of the door at endpoint (a list: of whichever of it answers
+//  first; `tallyroom status` makes one prober an endpoint instead). asker names us in the request (the
 //  door's logs); cert_path is our key pair where the door wants one (NULL:
 //  the keys' desk pair). config, endpoint and cert_path are not owned and
 //  must outlive it.

@@ -2,6 +2,30 @@
 
 #include "tr_request.h"
 
+int
+tr_request_connect (zsock_t *socket, const char *list, char *error, size_t error_size)
+{
+    tr_endpoint_list_t endpoints;
+    if (tr_endpoint_list_parse (list, &endpoints, error, error_size) != 0)
+        return -1;
+    for (size_t index = 0; index < endpoints.count; index++)
+        if (zsock_connect (socket, "%s", endpoints.items [index]) != 0) {
+            snprintf (error, error_size, "cannot connect to %s: %s",
+                      endpoints.items [index], zmq_strerror (zmq_errno ()));
+            return -1;
+        }
+    return 0;
+}
+
+size_t
+tr_request_endpoints (const char *list)
+{
+    tr_endpoint_list_t endpoints;
+    char error [TR_ENDPOINT_MAX + 128];
+    return tr_endpoint_list_parse (list, &endpoints, error, sizeof error) == 0
+         ? endpoints.count : 0;
+}
+
 zsock_t *
 tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
                    const char *cert_path, const char *endpoint,
@@ -14,10 +38,8 @@ tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
     zsock_set_linger (dealer, 0);
     zsock_set_sndtimeo (dealer, send_timeout_ms);
     zsock_set_maxmsgsize (dealer, TR_MSG_SIZE_MAX);
-    if (zsock_connect (dealer, "%s", endpoint) != 0) {
-        snprintf (error, error_size, "cannot connect to %s", endpoint);
+    if (tr_request_connect (dealer, endpoint, error, error_size) != 0)
         zsock_destroy (&dealer);
-    }
     return dealer;
 }
 

@@ -16,7 +16,8 @@
 //  Any reply type will do (tr_request's expected).
 #define TR_REQUEST_ANY_TYPE ((tr_msg_type_t) 0)
 
-//  A DEALER connected to endpoint through door (with the key pair in
+//  A DEALER connected to endpoint (or to each of a list: it deals what it
+//  sends round them, one message each in turn) through door (with the key pair in
 //  cert_path, NULL: the desk's, when the door wants one), lingering for
 //  nothing, with send_timeout_ms to give up a send that has no peer (a
 //  key refused leaves none; 0: never wait) and a bound on what it reads.
@@ -25,6 +26,17 @@ zsock_t *
     tr_request_dealer (const tr_config_t *config, tr_curve_door_t door,
                        const char *cert_path, const char *endpoint,
                        int send_timeout_ms, char *error, size_t error_size);
+
+//  Connects socket to each endpoint of list ("tcp://a:1" or
+//  "tcp://a:1,tcp://b:1", config/README.md): a SUB hears every one, a
+//  DEALER deals among those connected. 0, or -1 with the reason in error.
+int
+    tr_request_connect (zsock_t *socket, const char *list, char *error,
+                        size_t error_size);
+
+//  The number of endpoints in list (1 for one; 0 for an unreadable list).
+size_t
+    tr_request_endpoints (const char *list);
 
 //  Sends request to endpoint through door and waits up to timeout_ms for
 //  the answer. Returns 0 with *reply decoded and of type expected (or of

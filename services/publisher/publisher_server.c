@@ -54,6 +54,13 @@ static void s_on_update (void *arg, const tr_follower_update_t *update);
 static int
 s_bind (zsock_t *socket, const char *name, const char *endpoint)
 {
+    char error [TR_ENDPOINT_LIST_MAX + 128];
+    if (strchr (endpoint, ',')) {
+        snprintf (error, sizeof error, "endpoints.%s is a list (%s): a daemon binds "
+                  "one; give this daemon its own with -e %s=URL", name, endpoint, name);
+        zsys_error ("publisher: %s", error);
+        return -1;
+    }
     if (zsock_bind (socket, "%s", endpoint) >= 0)
         return 0;
     zsys_error ("publisher: cannot bind %s=%s: %s", name, endpoint,
@@ -99,9 +106,11 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
         return NULL;
     }
     tr_curve_internal_client_apply (self->curve, sub);
-    if (zsock_connect (sub, "%s", config->endpoints.tally_pub) != 0) {
-        zsys_error ("publisher: cannot connect to tally_pub=%s: %s",
-                    config->endpoints.tally_pub, zmq_strerror (zmq_errno ()));
+    //  tally_pub may be a list: a tally per host, numbering alike; the
+    //  follower skips what one sends after the other (tr_follower.h).
+    char error [TR_ENDPOINT_LIST_MAX + 128];
+    if (tr_request_connect (sub, config->endpoints.tally_pub, error, sizeof error) != 0) {
+        zsys_error ("publisher: tally_pub=%s: %s", config->endpoints.tally_pub, error);
         zsock_destroy (&sub);
         publisher_server_destroy (&self);
         return NULL;

@@ -49,6 +49,7 @@
 #include "tally_server.h"
 #include "services/lib/tr_door_guard.h"
 #include "services/lib/tr_reply_cache.h"
+#include "services/lib/tr_request.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_wire.h"
 #include "services/lib/tr_curve.h"
@@ -95,17 +96,27 @@ struct _tally_server_t {
     tr_tally_update_t update;   //  scratch: what one declaration changed
     tr_curve_server_t *curve;   //  the links' keys and ZAP handler; NULL:
                                 //  Curve off
+    size_t ingests;             //  endpoints in ingest_pub: 2 for a pair
+    uint64_t passive_heard;     //  heartbeats from a passive half so far
 };
 
 //  Binds or connects socket to endpoint, naming it (and its role) if not.
+//  A daemon binds one endpoint; it connects to each of a list (an ingest
+//  pair: tr_request_connect).
 static bool
 s_attach (zsock_t *socket, bool bind, const char *name, const char *endpoint)
 {
+    char error [TR_ENDPOINT_LIST_MAX + 128];
+    if (bind && strchr (endpoint, ',')) {
+        zsys_error ("tally: endpoints.%s is a list (%s): a daemon binds one; give "
+                    "this daemon its own with -e %s=URL", name, endpoint, name);
+        return false;
+    }
     int rc = bind ? zsock_bind (socket, "%s", endpoint)
-                  : zsock_connect (socket, "%s", endpoint);
+                  : tr_request_connect (socket, endpoint, error, sizeof error);
     if (rc < 0)
         zsys_error ("tally: cannot %s %s=%s: %s", bind ? "bind" : "connect to",
-                    name, endpoint, zmq_strerror (zmq_errno ()));
+                    name, endpoint, bind ? zmq_strerror (zmq_errno ()) : error);
     return rc >= 0;
 }
 
@@ -152,6 +163,12 @@ tally_server_new (const tr_config_t *config, bool verbose)
     tr_curve_internal_server_apply (self->curve, self->snapshot);
     tr_curve_internal_client_apply (self->curve, self->sub);
     tr_curve_internal_client_apply (self->curve, self->records);
+    //  An ingest pair (a list of ingests): the records DEALER deals its
+    //  requests only to the halves it is connected to, not into the queue
+    //  of one that is down (a lost request is asked again on its timer).
+    self->ingests = tr_request_endpoints (config->endpoints.ingest_pub);
+    if (tr_request_endpoints (config->endpoints.ingest_records) > 1)
+        zsock_set_immediate (self->records, 1);
     self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
                                               "tally_snapshot");
     const tr_endpoints_t *endpoints = &config->endpoints;
@@ -377,6 +394,18 @@ s_handle_records (zloop_t *loop, zsock_t *reader, void *arg)
         return 0;
     }
     const tr_records_reply_t *records = &reply.u.records_reply;
+    //  From a pair, the half asked may be the passive one, behind the
+    //  other (it catches up): what it has is used, and no more is read
+    //  into it; the next request may go to the other half.
+    if (records->seq < self->told_seq && self->ingests > 1) {
+        for (size_t index = 0; index < records->declaration_count; index++)
+            if (records->declarations [index].seq == self->ingest_seq + 1)
+                s_apply_next (self, &records->declarations [index]);
+        if (self->fetching && self->ingest_seq >= self->fetch_target)
+            s_fetch_done (self);
+        tr_msg_clear (&reply);
+        return 0;
+    }
     if (records->seq < self->told_seq) {
         int rc = s_rewound (self, "a records reply", records->seq, self->told_seq);
         tr_msg_clear (&reply);
@@ -461,6 +490,14 @@ s_handle_ingest (zloop_t *loop, zsock_t *reader, void *arg)
             self->heard_seq = seq > self->heard_seq ? seq : self->heard_seq;
             s_take_declaration (self, &msg.u.declaration);
         }
+    }
+    else
+    if (msg.type == TR_MSG_HEARTBEAT && streq (msg.u.heartbeat.role, "passive")) {
+        //  The passive half of a pair: its seq may lag the active's, and
+        //  it publishes no declarations. Liveness only: no gap, no rewind.
+        if (self->passive_heard++ == 0)
+            zsys_info ("tally: hearing a passive ingest (seq=%llu): liveness only",
+                       (unsigned long long) msg.u.heartbeat.seq);
     }
     else
     if (msg.type == TR_MSG_HEARTBEAT) {

@@ -16,11 +16,16 @@ typedef struct {
     int64_t deadline;               //  resend when no answer by then, ms
     int attempts;                   //  sends since the last answer
     int unavailable;                //  `unavailable` answers so far
+    int standby;                    //  `standby` answers so far
+    size_t target;                  //  index of the ingest it goes to
 } waiting_t;
 
 struct _centre_client_t {
-    zsock_t *dealer;                //  to ingest's ROUTER
-    char endpoint [TR_ENDPOINT_MAX + 1];    //  for messages
+    size_t count;                   //  ingests in the list, 1..4
+    zsock_t *dealers [TR_ENDPOINTS_MAX];    //  one to each ingest's ROUTER
+    tr_endpoint_list_t endpoints;   //  for messages
+    size_t current;                 //  the ingest that answered last: a new
+                                    //  declaration goes there first
     bool curve;                     //  a Curve client: for the hint when
                                     //  no answer comes
     int timeout_ms;                 //  before a resend
@@ -29,6 +34,7 @@ struct _centre_client_t {
     zhashx_t *waiting;              //  submission id -> waiting_t *
     size_t resends;                 //  how many so far
     size_t unavailable;             //  `unavailable` answers backed off
+    size_t standby;                 //  `standby` answers, sent on
 };
 
 static void
@@ -38,11 +44,12 @@ s_free_waiting (void **item)
     *item = NULL;
 }
 
-centre_client_t *
-centre_client_new (const tr_config_t *config, const char *cert_path,
-                   int timeout_ms, int retries)
+//  A DEALER to one ingest, as a Curve client when Curve is on. NULL with a
+//  message on stderr.
+static zsock_t *
+s_dealer (const tr_config_t *config, const char *cert_path, const char *endpoint,
+          int timeout_ms)
 {
-    const char *endpoint = config->endpoints.ingest;
     char error [TR_CURVE_PATH_MAX + 128];
     zsock_t *dealer = tr_curve_client_new (ZMQ_DEALER, config, TR_CURVE_CENTRES,
                                            cert_path, error, sizeof error);
@@ -58,26 +65,50 @@ centre_client_new (const tr_config_t *config, const char *cert_path,
                      config->security.keys);
         return NULL;
     }
+    zsock_set_linger (dealer, 0);
+    //  A key ingest refuses leaves the DEALER with no peer, and a send to
+    //  no peer blocks for ever: give up on the send, and let the retries
+    //  run out into "no answer".
+    zsock_set_sndtimeo (dealer, timeout_ms);
+    zsock_set_maxmsgsize (dealer, 64 * 1024);
+    tr_wire_unbounded (dealer);
+    if (zsock_connect (dealer, "%s", endpoint) != 0) {
+        fprintf (stderr, "cannot connect to ingest at %s\n", endpoint);
+        zsock_destroy (&dealer);
+    }
+    return dealer;
+}
+
+centre_client_t *
+centre_client_new (const tr_config_t *config, const char *cert_path,
+                   int timeout_ms, int retries)
+{
     centre_client_t *self = (centre_client_t *) calloc (1, sizeof (centre_client_t));
     assert (self);
-    snprintf (self->endpoint, sizeof self->endpoint, "%s", endpoint);
+    char error [TR_ENDPOINT_MAX + 128];
+    if (tr_endpoint_list_parse (config->endpoints.ingest, &self->endpoints,
+                                error, sizeof error) != 0) {
+        fprintf (stderr, "cannot connect to ingest: endpoints.ingest: %s\n", error);
+        free (self);
+        return NULL;
+    }
     self->curve = config->security.curve;
-    self->dealer = dealer;
     self->timeout_ms = timeout_ms;
     self->retries = retries;
     self->unavailable_retries = retries;
     self->waiting = zhashx_new ();
     zhashx_set_destructor (self->waiting, s_free_waiting);
-    zsock_set_linger (self->dealer, 0);
-    //  A key ingest refuses leaves the DEALER with no peer, and a send to
-    //  no peer blocks for ever: give up on the send, and let the retries
-    //  run out into "no answer".
-    zsock_set_sndtimeo (self->dealer, timeout_ms);
-    zsock_set_maxmsgsize (self->dealer, 64 * 1024);
-    tr_wire_unbounded (self->dealer);
-    if (zsock_connect (self->dealer, "%s", endpoint) != 0) {
-        fprintf (stderr, "cannot connect to ingest at %s\n", endpoint);
-        centre_client_destroy (&self);
+    //  One DEALER an ingest, not one connected to all: a DEALER deals its
+    //  messages round the peers it has, and a declaration must go to the
+    //  one we choose (the next after one that said `standby` or nothing).
+    for (self->count = 0; self->count < self->endpoints.count; self->count++) {
+        self->dealers [self->count] = s_dealer (config, cert_path,
+                                                self->endpoints.items [self->count],
+                                                timeout_ms);
+        if (!self->dealers [self->count]) {
+            centre_client_destroy (&self);
+            break;
+        }
     }
     return self;
 }
@@ -88,7 +119,8 @@ centre_client_destroy (centre_client_t **self_p)
     assert (self_p);
     if (*self_p) {
         centre_client_t *self = *self_p;
-        zsock_destroy (&self->dealer);
+        for (size_t index = 0; index < self->count; index++)
+            zsock_destroy (&self->dealers [index]);
         zhashx_destroy (&self->waiting);
         free (self);
         *self_p = NULL;
@@ -102,7 +134,22 @@ s_transmit (centre_client_t *self, waiting_t *waiting)
     msg.u.declaration = waiting->declaration;
     waiting->attempts++;
     waiting->deadline = zclock_mono () + self->timeout_ms;
-    return tr_wire_send (self->dealer, NULL, &msg);
+    return tr_wire_send (self->dealers [waiting->target], NULL, &msg);
+}
+
+//  The next ingest in the list for waiting, round it.
+static void
+s_move_on (centre_client_t *self, waiting_t *waiting, const char *why)
+{
+    size_t from = waiting->target;
+    waiting->target = (waiting->target + 1) % self->count;
+    //  Told once a switch, not once a declaration (replay has hundreds out).
+    if (from == self->current) {
+        self->current = waiting->target;
+        fprintf (stderr, "%s from ingest at %s (%s): sending to %s\n", why,
+                 self->endpoints.items [from], waiting->declaration.submission_id,
+                 self->endpoints.items [waiting->target]);
+    }
 }
 
 int
@@ -117,6 +164,7 @@ centre_client_send (centre_client_t *self, const tr_declaration_t *declaration)
     //  as the count centre first sent it.
     waiting->declaration.seq = 0;
     waiting->declaration.accepted_at = 0;
+    waiting->target = self->current;
     zhashx_insert (self->waiting, declaration->submission_id, waiting);
     return s_transmit (self, waiting);
 }
@@ -130,7 +178,8 @@ s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
     waiting_t *waiting = (waiting_t *) zhashx_first (self->waiting);
     while (waiting) {
         if (now >= waiting->deadline) {
-            if (waiting->attempts > self->retries) {
+            //  Each ingest of a list gets as many tries as one alone.
+            if (waiting->attempts > (self->retries + 1) * (int) self->count - 1) {
                 memset (reply, 0, sizeof *reply);
                 reply->type = TR_MSG_NACK;
                 TR_COPY (reply->u.nack.submission_id, waiting->declaration.submission_id);
@@ -138,13 +187,20 @@ s_resend_overdue (centre_client_t *self, tr_msg_t *reply)
                 //  A key ingest does not trust gets no answer at all (the
                 //  handshake fails), so say where to look.
                 snprintf (reply->u.nack.reason, sizeof reply->u.nack.reason,
-                          "no answer from ingest at %s after %d attempts%s",
-                          self->endpoint, waiting->attempts, self->curve
+                          "no answer from ingest at %s%s after %d attempts%s",
+                          self->endpoints.items [0], self->count > 1
+                          ? " nor the others in the list" : "",
+                          waiting->attempts, self->curve
                           ? " (is our key's .cert in ingest's keys/centres, and "
                             "keys/server.cert ingest's?)" : "");
                 zhashx_delete (self->waiting, waiting->declaration.submission_id);
                 return -1;
             }
+            //  No answer in time: the next ingest of the list (one that died
+            //  holding it, or has not heard of it); the same submission id,
+            //  so the pair, which shares its table, counts it once.
+            if (self->count > 1 && waiting->attempts > 0)
+                s_move_on (self, waiting, "no answer");
             s_transmit (self, waiting);
             self->resends++;
         }
@@ -179,9 +235,9 @@ s_back_off (centre_client_t *self, waiting_t *waiting)
 
 //  Takes one answer off the socket: 1 if it answered a waiting declaration.
 static int
-s_receive (centre_client_t *self, tr_msg_t *reply)
+s_receive (centre_client_t *self, zsock_t *dealer, tr_msg_t *reply)
 {
-    zframe_t *frame = zframe_recv (self->dealer);
+    zframe_t *frame = zframe_recv (dealer);
     if (!frame)
         return 0;
     char detail [256];
@@ -206,6 +262,32 @@ s_receive (centre_client_t *self, tr_msg_t *reply)
         }
         return 0;               //  a late answer to a resend already answered
     }
+    //  `standby`: this ingest is the passive half of a pair; with a list,
+    //  the same declaration goes to the next one at once, and round the
+    //  list again after a backoff (a passive half takes over only when a
+    //  client asks it, once it has lost its peer: asking again is how it
+    //  learns). Given one ingest alone, the answer is the caller's.
+    waiting_t *answered = (waiting_t *) zhashx_lookup (self->waiting, id);
+    if (reply->type == TR_MSG_NACK && streq (reply->u.nack.code, TR_NACK_STANDBY)
+    &&  self->count > 1
+    &&  answered->standby < (self->unavailable_retries + 1) * (int) self->count) {
+        answered->standby++;
+        answered->attempts = 0;
+        answered->deadline = zclock_mono ();
+        if (answered->standby % self->count == 0) {
+            int64_t backoff = CENTRE_BACKOFF_MS;
+            for (int step = (int) (answered->standby / self->count);
+                 step > 1 && backoff < CENTRE_BACKOFF_MAX_MS; step--)
+                backoff *= 2;
+            answered->deadline += backoff;
+        }
+        s_move_on (self, answered, "standby");
+        self->standby++;
+        return 0;
+    }
+    for (size_t index = 0; index < self->count; index++)
+        if (self->dealers [index] == dealer)
+            self->current = index;
     if (reply->type == TR_MSG_NACK && streq (reply->u.nack.code, TR_NACK_UNAVAILABLE)
     &&  s_back_off (self, (waiting_t *) zhashx_lookup (self->waiting, id))) {
         self->unavailable++;
@@ -219,7 +301,9 @@ int
 centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply)
 {
     int64_t until = zclock_mono () + wait_ms;
-    zpoller_t *poller = zpoller_new (self->dealer, NULL);
+    zpoller_t *poller = zpoller_new (NULL);
+    for (size_t index = 0; index < self->count; index++)
+        zpoller_add (poller, self->dealers [index]);
     int rc = 0;
     while (rc == 0) {
         if (s_resend_overdue (self, reply) != 0) {
@@ -231,8 +315,9 @@ centre_client_wait (centre_client_t *self, int wait_ms, tr_msg_t *reply)
             break;
         if (left > 100)
             left = 100;         //  wake to check resend deadlines
-        if (zpoller_wait (poller, (int) left) == self->dealer)
-            rc = s_receive (self, reply);
+        zsock_t *dealer = (zsock_t *) zpoller_wait (poller, (int) left);
+        if (dealer)
+            rc = s_receive (self, dealer, reply);
     }
     zpoller_destroy (&poller);
     return rc;
@@ -254,4 +339,10 @@ size_t
 centre_client_unavailable (centre_client_t *self)
 {
     return self->unavailable;
+}
+
+size_t
+centre_client_standby (centre_client_t *self)
+{
+    return self->standby;
 }

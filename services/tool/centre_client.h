@@ -9,7 +9,10 @@
 
 typedef struct _centre_client_t centre_client_t;
 
-//  Connects a DEALER to config's ingest endpoint, as a Curve client with
+//  Connects a DEALER to config's ingest endpoint (to each, when it is a
+//  list: a declaration goes to one, and to the next when that one says
+//  `standby` or gives no answer within timeout_ms, with the same
+//  submission id; each gets retries resends), as a Curve client with
 //  the key pair in cert_path when config's Curve is on (NULL: the keys
 //  directory's desk.cert_secret). A declaration with no answer after
 //  timeout_ms is resent, up to retries times. NULL with a message on stderr.
@@ -50,5 +53,13 @@ void
 //  `unavailable` answers backed off and resent so far.
 size_t
     centre_client_unavailable (centre_client_t *self);
+
+//  `standby` answers (a passive ingest of a pair) so far, with a list:
+//  each sends the declaration on to the next ingest of the list at once,
+//  and round the list again after a backoff (250 ms, doubling), up to the
+//  unavailable retries times the list's length; then the nack is handed
+//  to the caller. Given one ingest, a `standby` is handed over at once.
+size_t
+    centre_client_standby (centre_client_t *self);
 
 #endif

@@ -5,6 +5,7 @@
 #include "centre_client.h"
 #include "config/tr_declaration_yaml.h"
 #include "services/lib/tr_options.h"
+#include "services/lib/tr_request.h"
 #include "services/lib/tr_validate.h"
 #include "services/lib/tr_wire.h"
 #include <unistd.h>
@@ -23,7 +24,12 @@ s_usage (FILE *stream)
         "declaration), 2 bad usage, an unreadable FILE or key, 3 no answer from\n"
         "ingest (with Curve on, also what a key ingest does not trust gets),\n"
         "4 unavailable: ingest could not record it, nothing was counted: send it\n"
-        "again later.\n\n"
+        "again later (also when every ingest of a list kept answering `standby`;\n"
+        "given one ingest, `standby` is a refusal: send to the other).\n"
+        "With a list for ingest (-e ingest=URL,URL: a pair), the declaration goes\n"
+        "to the first; on `standby` (the passive half) or no answer within\n"
+        "--timeout, to the next, round the list, with the same submission id:\n"
+        "the pair counts it once. Each gets --retries resends.\n\n"
         "Options:\n"
         "  -t, --timeout MS         wait this long for an answer before resending\n"
         "                           (default 2000)\n"
@@ -84,12 +90,14 @@ tr_cmd_declare (int argc, char **argv)
         return 2;
     centre_client_t *client = centre_client_new (config, options.cert_path,
                                                  timeout_ms, retries);
+    int ingests = (int) tr_request_endpoints (config->endpoints.ingest);
     tr_config_destroy (&config);
     if (!client)
         return 2;
     tr_msg_t reply;
     int rc = centre_client_send (client, &declaration) == 0
-           ? centre_client_wait (client, (retries + 1) * timeout_ms + 500, &reply) : -1;
+           ? centre_client_wait (client, (retries + 1) * timeout_ms * ingests
+                                 + 500 * ingests, &reply) : -1;
     centre_client_destroy (&client);
     if (rc == 1 && reply.type == TR_MSG_ACK) {
         printf ("accepted: %s seq=%llu submission=%s%s\n", declaration.constituency,
@@ -98,7 +106,8 @@ tr_cmd_declare (int argc, char **argv)
         return 0;
     }
     if (rc == 1 && reply.type == TR_MSG_NACK
-    &&  streq (reply.u.nack.code, TR_NACK_UNAVAILABLE)) {
+    &&  (streq (reply.u.nack.code, TR_NACK_UNAVAILABLE)
+    ||  (streq (reply.u.nack.code, TR_NACK_STANDBY) && ingests > 1))) {
         printf ("unavailable: %s: %s (sent %d times; nothing counted: send it "
                 "again later)\n", declaration.constituency, reply.u.nack.reason,
                 retries + 1);

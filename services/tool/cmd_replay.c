@@ -38,6 +38,9 @@ s_usage (FILE *stream)
         "A declaration answered `unavailable` (ingest could not write its night\n"
         "log) is sent again with the same submission id after a backoff (250 ms,\n"
         "doubling, at most 8 s; 10 times), not counted as refused.\n"
+        "With a list for ingest (-e ingest=URL,URL: a pair), each declaration\n"
+        "goes to the ingest that answered last; on `standby` (the passive half)\n"
+        "or no answer within --timeout, to the next, with the same submission id.\n"
         "Exit status: 0 all accepted, 1 some refused or unanswered, 2 bad usage.\n\n"
         "Options:\n"
         "  -s, --speed N|max        N times the recorded pace (default max)\n"
@@ -55,11 +58,16 @@ s_progress (replay_t *replay, centre_client_t *client, bool final)
     if (replay->quiet || (!final && now < replay->progress_at))
         return;
     replay->progress_at = now + 1000;
+    //  Only with a pair: the line is as it was for one ingest.
+    char standby [64] = "";
+    if (centre_client_standby (client))
+        snprintf (standby, sizeof standby, " (%zu sent on after standby)",
+                  centre_client_standby (client));
     fprintf (stderr, "replay: sent %zu, accepted %zu, refused %zu, "
-             "unanswered %zu, resent %zu (%zu after unavailable)%s\n",
+             "unanswered %zu, resent %zu (%zu after unavailable)%s%s\n",
              replay->sent, replay->accepted, replay->refused, replay->lost,
              centre_client_resends (client), centre_client_unavailable (client),
-             final ? " — done" : "");
+             standby, final ? " — done" : "");
 }
 
 //  Takes answers for up to wait_ms.

@@ -29,6 +29,9 @@ s_usage (FILE *stream)
         "Asks ingest, tally and publisher whether they are up and linked.\n"
         "Each is asked for a heartbeat; it answers with its seq and, for the\n"
         "tally and the publisher, whether it is linked to the one upstream.\n"
+        "An endpoint given as a list (a pair: -e ingest=URL,URL) has a line\n"
+        "for each, with its role (active, passive); the daemon is up when one\n"
+        "of its list is.\n"
         "Exit status: 0 all up and linked, 1 otherwise.\n\n"
         "Options:\n"
         "  -w, --wait SECONDS       keep asking until all are, up to SECONDS\n"
@@ -48,37 +51,44 @@ s_ok (int door, const tr_probe_result_t *result)
     return result->up && (door == S_INGEST || result->linked);
 }
 
+//  Its role in a pair, when it has one ("" for a daemon alone: the line
+//  is as it always was).
 static void
 s_print (int door, const char *endpoint, const tr_probe_result_t *result)
 {
+    char role [TR_CODE_MAX + 16] = "";
+    if (*result->role)
+        snprintf (role, sizeof role, ", role %s", result->role);
     if (!result->up)
         printf ("%-10s down: %s\n", s_names [door], result->error);
     else
     if (door == S_INGEST)
-        printf ("%-10s up at %s, seq %llu\n", s_names [door], endpoint,
-                (unsigned long long) result->seq);
+        printf ("%-10s up at %s, seq %llu%s\n", s_names [door], endpoint,
+                (unsigned long long) result->seq, role);
     else
-        printf ("%-10s up at %s, seq %llu, %s%s\n", s_names [door], endpoint,
+        printf ("%-10s up at %s, seq %llu, %s%s%s\n", s_names [door], endpoint,
                 (unsigned long long) result->seq,
                 result->linked ? "linked upstream" : "not yet linked upstream",
-                result->snapshot ? " (answered with a snapshot)" : "");
+                result->snapshot ? " (answered with a snapshot)" : "", role);
 }
 
-//  Asks all three at once, every one even when an earlier one is down.
+//  Asks every endpoint of all three at once, every one even when an
+//  earlier one is down. A door given as a list (a pair, two hosts) is up
+//  when one of its endpoints is; each has its line.
 static bool
-s_ask_all (tr_prober_t **probers, const char **endpoints, int timeout_ms,
-           bool quiet)
+s_ask_all (tr_prober_t **probers, const int *doors, const char **endpoints,
+           size_t count, int timeout_ms, bool quiet)
 {
-    tr_probe_result_t results [S_DOORS];
-    if (!tr_prober_ask_all (probers, S_DOORS, timeout_ms, NULL, results))
+    tr_probe_result_t results [S_DOORS * TR_ENDPOINTS_MAX];
+    if (!tr_prober_ask_all (probers, count, timeout_ms, NULL, results))
         return false;
-    bool all = true;
-    for (int door = 0; door < S_DOORS; door++) {
-        all = all && s_ok (door, &results [door]);
+    bool ok [S_DOORS] = { false };
+    for (size_t index = 0; index < count; index++) {
+        ok [doors [index]] = ok [doors [index]] || s_ok (doors [index], &results [index]);
         if (!quiet)
-            s_print (door, endpoints [door], &results [door]);
+            s_print (doors [index], endpoints [index], &results [index]);
     }
-    return all;
+    return ok [S_INGEST] && ok [S_TALLY] && ok [S_PUBLISHER];
 }
 
 int
@@ -125,23 +135,36 @@ tr_cmd_status (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom status");
     if (!config)
         return 2;
-    const char *endpoints [S_DOORS] = {
+    const char *lists [S_DOORS] = {
         config->endpoints.ingest, config->endpoints.tally_snapshot,
         config->endpoints.publisher_snapshot
     };
-    const tr_curve_door_t doors [S_DOORS] = {
+    const tr_curve_door_t kinds [S_DOORS] = {
         TR_CURVE_CENTRES, TR_CURVE_INTERNAL, TR_CURVE_SUBSCRIBERS
     };
-    tr_prober_t *probers [S_DOORS];
-    for (int door = 0; door < S_DOORS; door++)
-        probers [door] = tr_prober_new (config, doors [door], endpoints [door],
-                                        options.cert_path, "status");
+    tr_endpoint_list_t split [S_DOORS];
+    tr_prober_t *probers [S_DOORS * TR_ENDPOINTS_MAX];
+    const char *endpoints [S_DOORS * TR_ENDPOINTS_MAX];
+    int doors [S_DOORS * TR_ENDPOINTS_MAX];
+    size_t count = 0;
+    for (int door = 0; door < S_DOORS; door++) {
+        char error [TR_ENDPOINT_MAX + 128];
+        if (tr_endpoint_list_parse (lists [door], &split [door], error, sizeof error) != 0)
+            assert (false);     //  tr_options_load_config checked them
+        for (size_t index = 0; index < split [door].count; index++) {
+            endpoints [count] = split [door].items [index];
+            doors [count] = door;
+            probers [count++] = tr_prober_new (config, kinds [door],
+                                               split [door].items [index],
+                                               options.cert_path, "status");
+        }
+    }
     //  Quiet asks until all are up or the wait has passed; unless --quiet,
     //  one more ask prints what it finds.
     int64_t give_up = zclock_mono () + wait_seconds * 1000LL;
     bool all_up;
     int64_t asked_at = zclock_mono ();
-    while (!(all_up = s_ask_all (probers, endpoints, timeout_ms, true))
+    while (!(all_up = s_ask_all (probers, doors, endpoints, count, timeout_ms, true))
         && zclock_mono () < give_up && !zsys_interrupted) {
         //  A refused connection is no reason to ask again at once.
         int64_t took = zclock_mono () - asked_at;
@@ -150,9 +173,9 @@ tr_cmd_status (int argc, char **argv)
         asked_at = zclock_mono ();
     }
     if (!quiet)
-        all_up = s_ask_all (probers, endpoints, timeout_ms, false);
-    for (int door = 0; door < S_DOORS; door++)
-        tr_prober_destroy (&probers [door]);
+        all_up = s_ask_all (probers, doors, endpoints, count, timeout_ms, false);
+    for (size_t index = 0; index < count; index++)
+        tr_prober_destroy (&probers [index]);
     tr_config_destroy (&config);
     return all_up ? 0 : 1;
 }

@@ -40,6 +40,9 @@ typedef struct {
     bool connected;             //  has heard the publisher once
     bool strip_due;             //  totals changed: print the seats strip
                                 //  once the alerts that follow them are out
+    bool publishers;            //  --topic from a list of publishers: the
+                                //  same message comes from each
+    uint64_t shown_seq;         //  ... the latest numbered one shown
 } watch_t;
 
 static void
@@ -222,7 +225,15 @@ s_handle_filtered (zloop_t *loop, zsock_t *sub, void *arg)
                  tr_msg_err_name (err), detail);
     else {
         s_connected (self);
-        s_show (self, &msg);
+        //  Publishers number alike: one the other has sent already is
+        //  skipped (heartbeats are not numbered messages: each is shown).
+        uint64_t seq = msg.type == TR_MSG_RESULT ? msg.u.result.seq
+                     : msg.type == TR_MSG_TOTALS ? msg.u.totals.seq
+                     : msg.type == TR_MSG_ALERT ? msg.u.alert.seq : 0;
+        if (!self->publishers || !seq || seq > self->shown_seq) {
+            self->shown_seq = seq > self->shown_seq ? seq : self->shown_seq;
+            s_show (self, &msg);
+        }
     }
     tr_msg_clear (&msg);
     if (self->delay_ms)
@@ -338,7 +349,7 @@ tr_cmd_watch (int argc, char **argv)
     if (!config)
         return 2;
     self.config = config;
-    char error [256];
+    char error [TR_ENDPOINT_LIST_MAX + 128];
     zsock_t *sub = tr_curve_client_new (ZMQ_SUB, config, TR_CURVE_SUBSCRIBERS,
                                     options.cert_path, error, sizeof error);
     if (!sub) {
@@ -347,6 +358,7 @@ tr_cmd_watch (int argc, char **argv)
         return 2;
     }
     self.filtered = topic_count > 0;
+    self.publishers = tr_request_endpoints (config->endpoints.publisher_pub) > 1;
     self.view = tr_view_new ();
     tr_wire_unbounded (sub);
     if (queue) {
@@ -363,7 +375,8 @@ tr_cmd_watch (int argc, char **argv)
     if (!self.filtered)
         zsock_set_subscribe (sub, "");
     int rc = 1;
-    if (zsock_connect (sub, "%s", config->endpoints.publisher_pub) == 0) {
+    if (tr_request_connect (sub, config->endpoints.publisher_pub, error,
+                            sizeof error) == 0) {
         if (self.filtered)
             self.sub = sub;
         else {
@@ -383,8 +396,8 @@ tr_cmd_watch (int argc, char **argv)
             rc = 1;
     }
     else
-        fprintf (stderr, "tallyroom watch: cannot connect to %s\n",
-                 config->endpoints.publisher_pub);
+        fprintf (stderr, "tallyroom watch: publisher_pub=%s: %s\n",
+                 config->endpoints.publisher_pub, error);
     zsock_destroy (&sub);
     zsock_destroy (&self.sub);
     tr_view_destroy (&self.view);

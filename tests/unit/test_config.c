@@ -641,6 +641,61 @@ test_two_daemons_on_one_endpoint_are_refused (void **state)
         6, "endpoints.ingest", "expected a ZeroMQ endpoint");
 }
 
+//  A connecting side may be given a list (issue 11: a pair, two hosts):
+//  at most TR_ENDPOINTS_MAX, none empty or twice, each an endpoint; and
+//  no endpoint of it may be another key's.
+static void
+test_an_endpoint_list_is_read_and_checked (void **state)
+{
+    (void) state;
+    const char *text = s_base_with (4, "  date: 2024-07-04\nendpoints:\n"
+        "  ingest: tcp://10.0.0.1:7401,tcp://10.0.0.2:7401");
+    char error [1024] = "";
+    tr_config_t *config = tr_config_parse (text, strlen (text), MEMORY, error,
+                                           sizeof error);
+    assert_non_null (config);
+    assert_string_equal (config->endpoints.ingest, "tcp://10.0.0.1:7401,tcp://10.0.0.2:7401");
+    assert_string_equal (tr_config_endpoint (config, "ingest"), config->endpoints.ingest);
+    assert_null (tr_config_endpoint (config, "nowhere"));
+    //  The daemon that binds it must be given one.
+    assert_int_equal (tr_config_own_endpoint (config, "ingest", error, sizeof error), -1);
+    assert_non_null (strstr (error, "endpoints.ingest is a list"));
+    assert_non_null (strstr (error, "give this daemon its own with -e ingest=URL"));
+    assert_int_equal (tr_config_own_endpoint (config, "ingest_pub", error, sizeof error), 0);
+    //  -e NAME=LIST, through the one table of names.
+    assert_int_equal (tr_config_set_endpoint (config, "tally_pub=", 9,
+                      "tcp://a:1,tcp://b:1,tcp://c:1,tcp://d:1", error, sizeof error), 0);
+    assert_string_equal (config->endpoints.tally_pub, "tcp://a:1,tcp://b:1,tcp://c:1,tcp://d:1");
+    assert_int_equal (tr_config_set_endpoint (config, "tally_pub", 9,
+                      "tcp://a:1,tcp://b:1,tcp://c:1,tcp://d:1,tcp://e:1", error,
+                      sizeof error), -1);
+    assert_non_null (strstr (error, "more than 4 endpoints"));
+    assert_int_equal (tr_config_set_endpoint (config, "tally_pub", 9, "tcp://a:1,,tcp://b:1",
+                      error, sizeof error), -1);
+    assert_non_null (strstr (error, "empty endpoint"));
+    assert_int_equal (tr_config_set_endpoint (config, "tally_pub", 9, "tcp://a:1,tcp://a:1",
+                      error, sizeof error), -1);
+    assert_non_null (strstr (error, "twice"));
+    assert_int_equal (tr_config_set_endpoint (config, "tally_pub", 9, "tcp://a:1,b:1",
+                      error, sizeof error), -1);
+    assert_non_null (strstr (error, "expected a ZeroMQ endpoint"));
+    assert_int_equal (tr_config_set_endpoint (config, "tally", 5, "tcp://a:1",
+                      error, sizeof error), -1);
+    assert_non_null (strstr (error, "ingest, ingest_pub, tally_pub, tally_snapshot, "
+                             "publisher_pub, publisher_snapshot, ingest_records, ingest_peer"));
+    //  What failed changed nothing.
+    assert_string_equal (config->endpoints.tally_pub, "tcp://a:1,tcp://b:1,tcp://c:1,tcp://d:1");
+    tr_config_destroy (&config);
+    s_assert_text_refused (
+        s_base_with (4, "  date: 2024-07-04\nendpoints:\n  ingest: tcp://127.0.0.1:9000\n"
+                        "  tally_pub: tcp://127.0.0.1:9001,tcp://127.0.0.1:9000"),
+        7, "endpoints.tally_pub", "'tcp://127.0.0.1:9000' is also endpoints.ingest");
+    s_assert_text_refused (
+        s_base_with (4, "  date: 2024-07-04\nendpoints:\n  ingest: tcp://a:1,tcp://b:1,"
+                        "tcp://c:1,tcp://d:1,tcp://e:1"),
+        6, "endpoints.ingest", "more than 4 endpoints");
+}
+
 static void
 test_name_padded_with_spaces_or_broken_over_lines_is_refused (void **state)
 {
@@ -778,6 +833,7 @@ main (void)
         cmocka_unit_test (test_too_many_candidates_in_a_seat_are_refused),
         cmocka_unit_test (test_election_name_must_be_a_plain_identifier),
         cmocka_unit_test (test_two_daemons_on_one_endpoint_are_refused),
+        cmocka_unit_test (test_an_endpoint_list_is_read_and_checked),
         cmocka_unit_test (test_name_padded_with_spaces_or_broken_over_lines_is_refused),
         cmocka_unit_test (test_wrong_shapes_are_refused_with_what_was_found),
         cmocka_unit_test (test_second_yaml_document_is_refused),

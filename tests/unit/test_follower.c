@@ -31,6 +31,10 @@ typedef struct {
     int heartbeats;             //  heartbeats handed over
     bool saw_stale;             //  on_state said stale once
     bool decoded;               //  every update came decoded
+    zsock_t *pub2;              //  a second upstream (NULL: one only),
+    zsock_t *door2;             //  numbering as the first
+    uint64_t door2_seq;
+    int requests2;              //  snapshot requests its door took
 } harness_t;
 
 static tr_config_t s_config;    //  no keys: every door is plain
@@ -82,6 +86,19 @@ s_handle_door (zloop_t *loop, zsock_t *door, void *arg)
     return 0;
 }
 
+//  The second upstream's door: always answers, with door2_seq.
+static int
+s_handle_door2 (zloop_t *loop, zsock_t *door, void *arg)
+{
+    (void) loop;
+    harness_t *self = (harness_t *) arg;
+    self->requests2++;
+    tr_snapshot_reply_t reply = { .seq = self->door2_seq, .upstream = true };
+    reply.totals.seq = self->door2_seq;
+    tr_wire_answer_snapshot (door, &reply);
+    return 0;
+}
+
 static harness_t *
 s_harness_new_patient (bool decode, int silence_ms, int timeout_ms, int patience_ms)
 {
@@ -114,6 +131,48 @@ s_harness_new_patient (bool decode, int silence_ms, int timeout_ms, int patience
     return self;
 }
 
+//  A follower of two upstreams: the SUB connected to both publishers, the
+//  snapshot door a list of both (the first, then the second).
+static harness_t *
+s_harness_new_two (int timeout_ms)
+{
+    static int instance = 0;
+    instance++;
+    harness_t *self = (harness_t *) calloc (1, sizeof (harness_t));
+    assert_non_null (self);
+    self->pub = zsock_new_pub (NULL);
+    self->pub2 = zsock_new_pub (NULL);
+    self->door = zsock_new_router (NULL);
+    self->door2 = zsock_new_router (NULL);
+    assert_int_equal (zsock_bind (self->pub, "inproc://two-pub-a-%d", instance), 0);
+    assert_int_equal (zsock_bind (self->pub2, "inproc://two-pub-b-%d", instance), 0);
+    assert_int_equal (zsock_bind (self->door, "inproc://two-door-a-%d", instance), 0);
+    assert_int_equal (zsock_bind (self->door2, "inproc://two-door-b-%d", instance), 0);
+    zsock_t *sub = zsock_new_sub (NULL, "");
+    char pubs [128];
+    snprintf (pubs, sizeof pubs, "inproc://two-pub-a-%d,inproc://two-pub-b-%d",
+              instance, instance);
+    char error [256];
+    assert_int_equal (tr_request_connect (sub, pubs, error, sizeof error), 0);
+    static char doors [128];
+    snprintf (doors, sizeof doors, "inproc://two-door-a-%d,inproc://two-door-b-%d",
+              instance, instance);
+    self->door_upstream = true;
+    self->decoded = true;
+    self->args = (tr_follower_args_t) {
+        .name = "test", .upstream = "the test", .config = &s_config,
+        .door = TR_CURVE_INTERNAL, .snapshot_endpoint = doors, .decode = true,
+        .timeout_ms = timeout_ms,
+        .callbacks = { s_on_snapshot, s_on_update, s_on_state }, .arg = self
+    };
+    self->follower = tr_follower_new (&sub, &self->args);
+    self->loop = zloop_new ();
+    zloop_reader (self->loop, self->door, s_handle_door, self);
+    zloop_reader (self->loop, self->door2, s_handle_door2, self);
+    assert_int_equal (tr_follower_start (self->follower, self->loop), 0);
+    return self;
+}
+
 static harness_t *
 s_harness_new (bool decode, int silence_ms, int timeout_ms)
 {
@@ -130,6 +189,8 @@ s_harness_destroy (harness_t **self_p)
     zloop_destroy (&self->loop);
     zsock_destroy (&self->pub);
     zsock_destroy (&self->door);
+    zsock_destroy (&self->pub2);
+    zsock_destroy (&self->door2);
     free (self);
     *self_p = NULL;
 }
@@ -151,7 +212,7 @@ s_run (harness_t *self, int ms)
 }
 
 static void
-s_publish (harness_t *self, tr_msg_type_t type, uint64_t seq)
+s_publish_on (zsock_t *pub, tr_msg_type_t type, uint64_t seq)
 {
     tr_msg_t msg = { .type = type };
     if (type == TR_MSG_RESULT) {
@@ -168,7 +229,13 @@ s_publish (harness_t *self, tr_msg_type_t type, uint64_t seq)
         msg.u.heartbeat.seq = seq;
         TR_COPY (msg.u.heartbeat.sender, "test");
     }
-    assert_int_equal (tr_wire_publish (self->pub, &msg), 0);
+    assert_int_equal (tr_wire_publish (pub, &msg), 0);
+}
+
+static void
+s_publish (harness_t *self, tr_msg_type_t type, uint64_t seq)
+{
+    s_publish_on (self->pub, type, seq);
 }
 
 //  Heartbeats at seq until the follower holds a snapshot: the first
@@ -460,6 +527,85 @@ test_peek_reads_type_and_seq_only (void **state)
                           TR_MSG_OK);
 }
 
+//  Two publishers numbering alike (two tallies of one night): what both
+//  send is taken once; one restarting (its heartbeats behind ours) costs
+//  no snapshot at all, where one publisher alone would be a restart.
+static void
+test_two_upstreams_one_behind_is_no_restart (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new_two (0);
+    self->door_seq = 5;
+    self->door2_seq = 5;
+    s_until_loaded (self, 5);
+    int requests = self->requests + self->requests2;
+    s_publish_on (self->pub, TR_MSG_RESULT, 6);
+    s_publish_on (self->pub2, TR_MSG_RESULT, 6);
+    s_run (self, 30);
+    //  The second restarts: behind us for a while, heartbeat after
+    //  heartbeat, as the first goes on.
+    for (int beat = 0; beat < 10; beat++) {
+        s_publish_on (self->pub2, TR_MSG_HEARTBEAT, 2);
+        s_run (self, 30);
+    }
+    s_publish_on (self->pub, TR_MSG_RESULT, 7);
+    s_publish_on (self->pub, TR_MSG_HEARTBEAT, 7);
+    s_run (self, 30);
+    s_assert_applied (self, 2, (uint64_t []) { 6, 7 });
+    assert_int_equal (self->snapshots, 1);
+    assert_int_equal (self->requests + self->requests2, requests);
+    assert_int_equal (tr_follower_resyncs (self->follower), 0);
+    assert_true (tr_follower_behind_heartbeats (self->follower) >= 10);
+    //  It catches up and sends what we have: duplicates, skipped.
+    s_publish_on (self->pub2, TR_MSG_RESULT, 7);
+    s_publish_on (self->pub2, TR_MSG_RESULT, 8);
+    s_run (self, 30);
+    s_assert_applied (self, 3, (uint64_t []) { 6, 7, 8 });
+    s_harness_destroy (&self);
+}
+
+//  The first snapshot door of the list does not answer (its host is
+//  down): the state comes from the next one.
+static void
+test_two_upstreams_a_dead_door_moves_to_the_next (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new_two (100);
+    self->door_silent = true;
+    self->door2_seq = 5;
+    for (int tries = 0; tries < 300 && self->snapshots == 0; tries++) {
+        s_publish_on (self->pub2, TR_MSG_HEARTBEAT, 5);
+        s_run (self, 10);
+    }
+    assert_int_equal (self->snapshots, 1);
+    assert_int_equal (self->snapshot_seq, 5);
+    assert_true (self->requests >= 1);
+    assert_true (self->requests2 >= 1);
+    s_harness_destroy (&self);
+}
+
+//  A snapshot behind ours from one upstream (restarting): the next one is
+//  asked, and its state (at ours) is kept without waiting for patience.
+static void
+test_two_upstreams_a_snapshot_behind_asks_the_next (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new_two (0);
+    self->door_seq = 5;
+    self->door2_seq = 5;
+    s_until_loaded (self, 5);
+    //  A gap: a snapshot is wanted. The first door is behind (restarted).
+    self->door_seq = 1;
+    self->door2_seq = 9;
+    s_publish_on (self->pub, TR_MSG_HEARTBEAT, 9);
+    for (int tries = 0; tries < 300 && self->snapshots < 2; tries++)
+        s_run (self, 10);
+    assert_int_equal (self->snapshots, 2);
+    assert_int_equal (self->snapshot_seq, 9);
+    assert_int_equal (tr_follower_seq (self->follower), 9);
+    s_harness_destroy (&self);
+}
+
 int
 main (void)
 {
@@ -478,6 +624,9 @@ main (void)
         cmocka_unit_test (test_a_sender_not_yet_linked_upstream_is_asked_again),
         cmocka_unit_test (test_a_restarted_sender_behind_us_does_not_replace_our_state),
         cmocka_unit_test (test_peek_reads_type_and_seq_only),
+        cmocka_unit_test (test_two_upstreams_one_behind_is_no_restart),
+        cmocka_unit_test (test_two_upstreams_a_dead_door_moves_to_the_next),
+        cmocka_unit_test (test_two_upstreams_a_snapshot_behind_asks_the_next),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

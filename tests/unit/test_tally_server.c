@@ -15,6 +15,9 @@
       has the night so far, with all of it.
     - A heartbeat from ingest below what it said before stops the server
       with status 3.
+    - With a pair (ingest_pub a list of two), the passive half's heartbeats,
+      far behind, are liveness only: no fetch, no stop; the active half's
+      still are checked.
 
     The server's file is included whole: its sockets are its own, and the
     test reads their endpoints before the thread starts.                   */
@@ -36,6 +39,7 @@ typedef struct {
     int status;                     //  what tally_server_run returned
     bool joined;                    //  the thread has ended
     zsock_t *ingest_pub;            //  the fake ingest's PUB
+    zsock_t *passive_pub;           //  a passive half's PUB (pair tests)
     zsock_t *ingest_records;        //  the fake ingest's ROUTER
     zsock_t *watch;                 //  SUB to tally_pub
     char tally_snapshot [256];      //  the server's snapshot door
@@ -90,7 +94,7 @@ s_endpoint (zsock_t *socket, char *endpoint, size_t size)
 }
 
 static int
-s_setup (void **state)
+s_setup_with (void **state, bool pair)
 {
     fixture_t *fixture = calloc (1, sizeof (fixture_t));
     char error [512];
@@ -108,6 +112,15 @@ s_setup (void **state)
     assert_true (zsock_bind (fixture->ingest_records, "tcp://127.0.0.1:*") > 0);
     tr_endpoints_t *endpoints = &fixture->config->endpoints;
     s_endpoint (fixture->ingest_pub, endpoints->ingest_pub, sizeof endpoints->ingest_pub);
+    if (pair) {
+        fixture->passive_pub = zsock_new (ZMQ_PUB);
+        assert_true (zsock_bind (fixture->passive_pub, "tcp://127.0.0.1:*") > 0);
+        char passive [256];
+        s_endpoint (fixture->passive_pub, passive, sizeof passive);
+        size_t used = strlen (endpoints->ingest_pub);
+        snprintf (endpoints->ingest_pub + used, sizeof endpoints->ingest_pub - used,
+                  ",%s", passive);
+    }
     s_endpoint (fixture->ingest_records, endpoints->ingest_records,
                 sizeof endpoints->ingest_records);
     TR_COPY (endpoints->tally_pub, "tcp://127.0.0.1:*");
@@ -128,6 +141,18 @@ s_setup (void **state)
 }
 
 static int
+s_setup (void **state)
+{
+    return s_setup_with (state, false);
+}
+
+static int
+s_setup_pair (void **state)
+{
+    return s_setup_with (state, true);
+}
+
+static int
 s_teardown (void **state)
 {
     fixture_t *fixture = *state;
@@ -139,6 +164,7 @@ s_teardown (void **state)
     tally_server_destroy (&fixture->server);
     zsock_destroy (&fixture->watch);
     zsock_destroy (&fixture->ingest_pub);
+    zsock_destroy (&fixture->passive_pub);
     zsock_destroy (&fixture->ingest_records);
     tr_config_destroy (&fixture->config);
     free (fixture);
@@ -319,6 +345,56 @@ test_records_reply_below_an_earlier_one_stops_the_tally (void **state)
     assert_int_equal (fixture->status, TALLY_EXIT_REWIND);
 }
 
+static void
+s_publish_role (zsock_t *pub, uint64_t seq, const char *role)
+{
+    tr_msg_t msg = { .type = TR_MSG_HEARTBEAT };
+    msg.u.heartbeat.seq = seq;
+    msg.u.heartbeat.sent_at = tr_wire_now_ms ();
+    TR_COPY (msg.u.heartbeat.sender, "ingest");
+    TR_COPY (msg.u.heartbeat.role, role);
+    assert_int_equal (tr_wire_publish (pub, &msg), 0);
+}
+
+static void
+test_a_passive_halfs_heartbeats_are_liveness_only (void **state)
+{
+    fixture_t *fixture = *state;
+    zframe_t *identity;
+    assert_int_equal (s_next_request (fixture, &identity, 2000), 0);
+    s_answer (fixture, identity, 0, 10);            //  all of it: rebuilt
+    zframe_destroy (&identity);
+    s_expect_results (fixture, 10);
+    s_publish_role (fixture->ingest_pub, 10, "active");
+    //  The passive half lags far behind, then runs ahead of what the
+    //  active one has published: neither a rewind nor a gap.
+    for (int beat = 0; beat < 5; beat++) {
+        s_publish_role (fixture->passive_pub, 3, "passive");
+        zclock_sleep (50);
+    }
+    s_publish_role (fixture->passive_pub, 40, "passive");
+    zpoller_t *poller = zpoller_new (fixture->ingest_records, NULL);
+    assert_null (zpoller_wait (poller, 1500));      //  no fetch
+    zpoller_destroy (&poller);
+    s_publish_declaration (fixture, 11);
+    tr_msg_t msg;
+    char detail [256];
+    do {
+        assert_int_equal (tr_wire_receive_published (fixture->watch, &msg, NULL,
+                                                     detail, sizeof detail), TR_MSG_OK);
+        if (msg.type != TR_MSG_RESULT)
+            tr_msg_clear (&msg);
+    } while (msg.type != TR_MSG_RESULT);
+    assert_int_equal (msg.u.result.ingest_seq, 11);
+    tr_msg_clear (&msg);
+    //  The active half going back is still a rewind: status 3.
+    s_publish_role (fixture->ingest_pub, 5, "active");
+    assert_int_equal (pthread_join (fixture->thread, NULL), 0);
+    fixture->joined = true;
+    assert_int_equal (fixture->status, TALLY_EXIT_REWIND);
+    assert_int_equal (fixture->server->passive_heard, 6);
+}
+
 int
 main (void)
 {
@@ -329,6 +405,8 @@ main (void)
             s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (
             test_records_reply_below_an_earlier_one_stops_the_tally, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (
+            test_a_passive_halfs_heartbeats_are_liveness_only, s_setup_pair, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
