@@ -200,7 +200,7 @@ finish() {
 }
 
 # verify SURVIVOR: what the survivor holds is the night, once, and every
-# subscriber has it; prints the failover time.
+# subscriber (watch, the gateway) has it.
 verify() {
     local host=$1
     on feeder "$bin/tallyroom" snapshot -k "$keys" -e "$(own publisher_snapshot "$host")" --json \
