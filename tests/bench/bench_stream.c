@@ -17,6 +17,12 @@
         one client sends COUNT declarations of the stream at RATE a second;
         the subscriber takes "alert." messages. For each declaration, send
         → the first alert naming its seat. Prints "p50 p99 p999" in µs.
+    bench_stream [-c CONFIG] [-e NAME=URL]... NIGHT acks CLIENTS ROUNDS WINDOW
+        as throughput, but ingest alone (no subscriber: the figure is
+        ingest's own, which is what an ingest pair changes): timed from the
+        first send to the last ack, and each declaration's send → its ack.
+        Prints "declarations N acked A nacked X seconds S rate N/S p50 p99
+        p999" (µs). WINDOW 1 with one client is the latency of one ack.
 */
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_curve.h"
@@ -86,6 +92,8 @@ typedef struct {
     int index, clients, window;
     size_t acked, nacked;           //  results
     char nack [TR_REASON_MAX + 64]; //  the first nack, for the operator
+    double *samples;                //  acks mode: send → ack, µs; else NULL
+    size_t sampled;                 //  samples taken
 } client_t;
 
 static void *
@@ -102,10 +110,17 @@ s_client (void *argument)
     zsock_set_rcvtimeo (dealer, 30000);
     size_t next = (size_t) self->index, inflight = 0;
     const stream_t *stream = self->stream;
+    //  acks mode: submission id → when it was sent
+    zhashx_t *sent_at = self->samples? zhashx_new (): NULL;
+    if (sent_at)
+        zhashx_set_destructor (sent_at, (zhashx_destructor_fn *) zstr_free);
     while (next < stream->count || inflight > 0) {
         while (next < stream->count && inflight < (size_t) self->window) {
             tr_msg_t request = { .type = TR_MSG_DECLARATION };
             request.u.declaration = stream->items [next];
+            if (sent_at)
+                zhashx_update (sent_at, request.u.declaration.submission_id,
+                               zsys_sprintf ("%.9f", s_now ()));
             tr_wire_send (dealer, NULL, &request);
             //  The next declaration of one of this client's seats.
             size_t seat = next % stream->seats;
@@ -121,8 +136,14 @@ s_client (void *argument)
         char detail [128];
         if (tr_msg_decode (zframe_data (frame), zframe_size (frame), &reply,
                            detail, sizeof detail) == TR_MSG_OK
-        &&  reply.type == TR_MSG_ACK)
+        &&  reply.type == TR_MSG_ACK) {
             self->acked++;
+            char *when = sent_at? zhashx_lookup (sent_at, reply.u.ack.submission_id): NULL;
+            if (when) {
+                self->samples [self->sampled++] = (s_now () - atof (when)) * 1e6;
+                zhashx_delete (sent_at, reply.u.ack.submission_id);
+            }
+        }
         else {
             if (self->nacked++ == 0)
                 snprintf (self->nack, sizeof self->nack, "%s: %s",
@@ -133,6 +154,7 @@ s_client (void *argument)
         zframe_destroy (&frame);
         inflight--;
     }
+    zhashx_destroy (&sent_at);
     zsock_destroy (&dealer);
     return NULL;
 }
@@ -161,7 +183,7 @@ s_throughput (const tr_config_t *config, const stream_t *stream, int clients, in
     pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
     double start = s_now ();
     for (int index = 0; index < clients; index++) {
-        client [index] = (client_t) { config, stream, index, clients, window, 0, 0, "" };
+        client [index] = (client_t) { config, stream, index, clients, window, 0, 0, "", NULL, 0 };
         pthread_create (&threads [index], NULL, s_client, &client [index]);
     }
     size_t results = 0;
@@ -198,6 +220,48 @@ s_compare (const void *left, const void *right)
 {
     double a = *(const double *) left, b = *(const double *) right;
     return a < b? -1: a > b;
+}
+
+//  Ingest alone: acks a second, and each declaration's send → ack.
+static int
+s_acks (const tr_config_t *config, const stream_t *stream, int clients, int window)
+{
+    //  czmq sets itself up on the first socket; with no socket yet in this
+    //  thread, the clients' threads would race to do it (an assertion in
+    //  zsys_init), so it is done here first
+    zsys_init ();
+    client_t *client = calloc ((size_t) clients, sizeof (client_t));
+    pthread_t *threads = calloc ((size_t) clients, sizeof (pthread_t));
+    double start = s_now ();
+    for (int index = 0; index < clients; index++) {
+        client [index] = (client_t) { config, stream, index, clients, window, 0, 0, "",
+                                      calloc (stream->count, sizeof (double)), 0 };
+        pthread_create (&threads [index], NULL, s_client, &client [index]);
+    }
+    size_t acked = 0, nacked = 0, sampled = 0;
+    double *samples = calloc (stream->count, sizeof (double));
+    for (int index = 0; index < clients; index++) {
+        pthread_join (threads [index], NULL);
+        acked += client [index].acked;
+        nacked += client [index].nacked;
+        if (client [index].nacked)
+            fprintf (stderr, "bench_stream: client %d: %zu nacks, the first: %s\n",
+                     index, client [index].nacked, client [index].nack);
+        memcpy (samples + sampled, client [index].samples,
+                client [index].sampled * sizeof (double));
+        sampled += client [index].sampled;
+        free (client [index].samples);
+    }
+    double seconds = s_now () - start;
+    qsort (samples, sampled, sizeof (double), s_compare);
+    printf ("declarations %zu acked %zu nacked %zu seconds %.3f rate %.0f "
+            "p50 %.1f p99 %.1f p999 %.1f\n", stream->count, acked, nacked, seconds,
+            acked / seconds, sampled? samples [sampled / 2]: 0,
+            sampled? samples [sampled * 99 / 100]: 0, sampled? samples [sampled * 999 / 1000]: 0);
+    free (samples);
+    free (client);
+    free (threads);
+    return acked == stream->count? 0: 1;
 }
 
 static int
@@ -280,9 +344,10 @@ main (int argc, char **argv)
         tr_options_take (&options, option, optarg);
     int left = argc - optind;
     const char *mode = left >= 2? argv [optind + 1]: "";
-    if (!((streq (mode, "throughput") && left == 5) || (streq (mode, "latency") && left == 4))) {
+    if (!((streq (mode, "throughput") && left == 5) || (streq (mode, "acks") && left == 5)
+       || (streq (mode, "latency") && left == 4))) {
         fprintf (stderr, "Usage: bench_stream [-c CONFIG] [-e NAME=URL]... NIGHT "
-                         "throughput CLIENTS ROUNDS WINDOW\n"
+                         "throughput|acks CLIENTS ROUNDS WINDOW\n"
                          "       bench_stream [-c CONFIG] [-e NAME=URL]... NIGHT "
                          "latency RATE COUNT\n");
         return 2;
@@ -295,6 +360,8 @@ main (int argc, char **argv)
         return 1;
     int rc = latency
            ? s_latency (config, &stream, atof (argv [optind + 2]), (size_t) atol (argv [optind + 3]))
+           : streq (mode, "acks")
+           ? s_acks (config, &stream, atoi (argv [optind + 2]), atoi (argv [optind + 4]))
            : s_throughput (config, &stream, atoi (argv [optind + 2]), atoi (argv [optind + 4]));
     free (stream.items);
     tr_config_destroy (&config);

@@ -22,6 +22,13 @@ What runs, in order, each on a fresh stack and a fresh night log:
             sent to the 100
   memory    VmHWM of each daemon (/proc) after the stream, against its
             VmRSS when it had started (an empty night)
+  pair      the cost of the second copy (issue 11): ingest alone against an
+            ingest pair (--pair primary and backup, both on this machine
+            and its disk), Curve on as shipped, a fresh night log each:
+            one ack at a time (bench_stream acks 1 1 1: the ack latency),
+            then 4 clients with 64 unacked, the stream of 10,400 declarations
+            (acks a second); ingest only, no
+            tally, so the figure is the ack path's own
 """
 import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
@@ -236,6 +243,67 @@ def tally_cost():
     return rows
 
 
+def ingest_acks(pair, clients, rounds, window):
+    """bench_stream acks against a fresh ingest, or a fresh pair (its active
+    half, the primary); None when these binaries have no pair."""
+    name = "pair" if pair else "single"
+    directory = tempfile.mkdtemp(prefix="%s-" % name, dir=work)
+    keys = os.path.join(directory, "keys")
+    os.makedirs(os.path.join(keys, "centres"))
+    os.makedirs(os.path.join(keys, "subscribers"))
+    os.chmod(keys, 0o700)
+    for who in ("server", "desk"):
+        run([os.path.join(BIN, "tallyroom"), "keygen", "--dir", keys, who])
+    shutil.copy(os.path.join(keys, "desk.cert"), os.path.join(keys, "centres"))
+    halves = ("a", "b") if pair else ("a",)
+    ports = dict(zip(halves, (free_ports(4) for _ in halves)))
+    urls = {half: dict(zip(("ingest", "ingest_pub", "ingest_records", "ingest_peer"),
+                           ("tcp://127.0.0.1:%d" % p for p in ports[half]))) for half in halves}
+    common = ["-c", SHIPPED, "-k", keys]
+    running = []
+    for half in halves:
+        argv = [os.path.join(BIN, "tallyroom-ingest")] + common + \
+            ["--log", os.path.join(directory, half + ".night.log")]
+        for endpoint in ("ingest", "ingest_pub", "ingest_records") + (("ingest_peer",) if pair else ()):
+            argv += ["-e", "%s=%s" % (endpoint, urls[half][endpoint])]
+        if pair:
+            other = "b" if half == "a" else "a"
+            argv += ["--pair", "primary" if half == "a" else "backup",
+                     "--peer", urls[other]["ingest_peer"]]
+        running.append(subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=open(os.path.join(directory, half + ".log"), "w")))
+    children.extend(running)
+    client = common + ["-e", "ingest=%s" % urls["a"]["ingest"]]
+    for _ in range(100):                    # up; and for a pair, settled with A active
+        out = subprocess.run([os.path.join(BIN, "tallyroom"), "status", "-t", "500"] + client,
+                             env=env, capture_output=True, text=True).stdout
+        line = next((l for l in out.splitlines() if l.startswith("ingest")), "")
+        if " up" in line and (not pair or re.search(r"\bactive\b", line)):
+            break
+        time.sleep(0.1)
+    else:
+        log("%s: ingest did not come up%s" % (name, " active" if pair else ""))
+    figures = fields(run([os.path.join(BENCH, "bench_stream")] + client +
+                         [NIGHT, "acks", clients, rounds, window]))
+    for process in running:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    return figures
+
+
+def pair_cost():
+    usage = subprocess.run([os.path.join(BIN, "tallyroom-ingest"), "--help"],
+                           capture_output=True, text=True).stdout
+    if "--pair" not in usage:
+        log("pair: tallyroom-ingest has no --pair: not measured")
+        return None
+    log("pair: one ack at a time, then 4 clients x 64 unacked; ingest alone, then a pair")
+    figures = {}
+    for pair in (False, True):
+        figures[pair] = (ingest_acks(pair, "1", "1", "1"), ingest_acks(pair, "4", str(ROUNDS), "64"))
+    return figures
+
+
 # ---------------------------------------------------------------------------
 
 def ratio(a, b):
@@ -254,6 +322,7 @@ def main():
     e2e_curve, _, _ = end_to_end(SHIPPED, "curve")
     fan, fan_declarations = fan_out(open_config)
     tally = tally_cost()
+    pair = pair_cost()
 
     rows = []
     def row(what, figure, baseline, against, target=""):
@@ -300,6 +369,20 @@ def main():
             "%d kB" % peaks[daemon], "at start: %d kB" % idle[daemon],
             ratio(peaks[daemon], idle[daemon]),
             "growth %.0f B/seat (< 2 KB)" % (growth * 1024 / 650))
+    if pair:
+        (one_alone, many_alone), (one_pair, many_pair) = pair[False], pair[True]
+        for key, name in (("p50", "p50"), ("p99", "p99")):
+            row("ingest pair: ack latency %s, one at a time (the second copy)" % name,
+                "%.0f us" % one_pair.get(key, 0),
+                "ingest alone: %.0f us" % one_alone.get(key, 0),
+                ratio(one_pair.get(key, 0), one_alone.get(key, 0)))
+        row("ingest pair: acks a second, 4 clients x 64 unacked",
+            "%.0f decl/s" % many_pair.get("rate", 0),
+            "ingest alone: %.0f decl/s" % many_alone.get("rate", 0),
+            ratio(many_pair.get("rate", 0), many_alone.get("rate", 0)))
+    else:
+        row("ingest pair: the cost of the second copy", "-",
+            "not measured: tallyroom-ingest has no --pair", "")
     for daemon in ("ingest", "tally", "publisher"):
         row("memory: Python peer's %s peak" % daemon, "%d kB" % peer_peaks[daemon],
             "at start: %d kB" % peer_idle[daemon], ratio(peer_peaks[daemon], peer_idle[daemon]))

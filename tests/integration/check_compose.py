@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Checks docker-compose.yml as `docker-compose config` resolved it (YAML on
-stdin) against what the stack needs, without a Docker engine: the services,
-one image built from scripts/Dockerfile, each daemon's program and options
-as its --help knows them, endpoints that meet (every address a service
-connects to is one another service binds on 0.0.0.0, same port), healthchecks
-where something waits on them, restart policies, and the volumes (config,
-night, night log, keys). Exits 1 with the list of what is wrong.
+stdin) against what the stack needs, without a Docker engine: the services
+(every daemon twice, -a and -b, but the gateway), one image built from
+scripts/Dockerfile, each daemon's program and options as its --help knows
+them, endpoints that meet (every address a service connects to is one
+another service binds on 0.0.0.0, same port, and a client of a daemon that
+runs twice is given both, as a list), the ingest pair (one primary, one
+backup, each --peer the other's ingest_peer, each its own night-log
+volume), healthchecks where something waits on them, restart policies, and
+the volumes (config, night, night logs, keys). Exits 1 with the list of
+what is wrong.
 
     check_compose.py --bin DIR --root DIR < resolved.yaml
 """
@@ -20,14 +24,23 @@ import yaml
 
 DAEMONS = {"ingest": "tallyroom-ingest", "tally": "tallyroom-tally",
            "publisher": "tallyroom-publisher", "gateway": "tallyroom-gateway"}
-SERVICES = set(DAEMONS) | {"keys", "feeder"}
+# Each daemon but the gateway runs twice: NAME-a and NAME-b.
+HALVES = ("a", "b")
+PAIRED = ("ingest", "tally", "publisher")
+SERVICES = {f"{kind}-{half}" for kind in PAIRED for half in HALVES} | {"gateway", "keys", "feeder"}
 # What each daemon binds, by endpoint name (proto/README.md, "Endpoints").
-BINDS = {"ingest": {"ingest", "ingest_pub", "ingest_records"},
+BINDS = {"ingest": {"ingest", "ingest_pub", "ingest_records", "ingest_peer"},
          "tally": {"tally_pub", "tally_snapshot"},
          "publisher": {"publisher_pub", "publisher_snapshot"}}
 KEYS_DIR = "/etc/tallyroom/keys"
 
 problems = []
+
+
+def kind_of(name):
+    """ingest-a -> ingest: the daemon a service runs."""
+    kind, _, half = name.rpartition("-")
+    return kind if kind in PAIRED and half in HALVES else name
 
 
 def expect(condition, message):
@@ -69,11 +82,12 @@ def check_command(name, service, bin_dir, root):
         problems.append(f"{name}: command is not a list of words")
         return {}, {}
     program, subcommand = command[0], None
+    kind = kind_of(name)
     if name == "feeder":
         expect(command[:2] == ["tallyroom", "replay"], f"feeder: runs {command[:2]}, not tallyroom replay")
         subcommand = "replay"
-    elif name in DAEMONS:
-        expect(program == DAEMONS[name], f"{name}: runs {program}, not {DAEMONS[name]}")
+    elif kind in DAEMONS:
+        expect(program == DAEMONS[kind], f"{name}: runs {program}, not {DAEMONS[kind]}")
     else:
         return {}, {}
     usage = help_of(bin_dir, program, subcommand)
@@ -107,10 +121,12 @@ def check_command(name, service, bin_dir, root):
     expect(others.get("-k") == KEYS_DIR, f"{name}: -k is {others.get('-k')}, not the keys volume {KEYS_DIR}")
     if "--cert" in others:
         expect(os.path.dirname(others["--cert"]) == KEYS_DIR, f"{name}: --cert is not in {KEYS_DIR}")
-    if name == "ingest":
+    if kind == "ingest":
         log = others.get("--log", "")
-        expect(mounts.get(os.path.dirname(log)) == "night-log",
-               f"ingest: the night log {log or '(none)'} is not on the night-log volume")
+        volume = mounts.get(os.path.dirname(log), "")
+        expect(volume.startswith("night-log"),
+               f"{name}: the night log {log or '(none)'} is not on a night-log volume")
+        others["night-log volume"] = volume
     return endpoints, others
 
 
@@ -120,17 +136,20 @@ def networks_of(service):
 
 
 def check_networks(services, all_endpoints, bound):
-    """Whoever connects to an endpoint shares a network with its binder; the
-    tally (plain ZeroMQ only) shares none with the feeder and publishes no port."""
+    """Whoever connects to an endpoint shares a network with its binders; a
+    tally (internal links only) shares none with the feeder and publishes no port."""
     for name, endpoints in all_endpoints.items():
         for endpoint, url in endpoints.items():
-            binder = bound.get(endpoint, (None,))[0]
-            if binder and binder != name:
-                expect(networks_of(services[name]) & networks_of(services[binder]),
-                       f"{name} connects to {endpoint} on {binder}, and they share no network")
-    tally, feeder = services.get("tally", {}), services.get("feeder", {})
-    expect(not (networks_of(tally) & networks_of(feeder)), "the feeder shares a network with the tally")
-    expect(not tally.get("ports"), f"the tally publishes ports {tally.get('ports')}")
+            for binder in bound.get(endpoint, {}):
+                if binder != name and binder in services:
+                    expect(networks_of(services[name]) & networks_of(services[binder]),
+                           f"{name} connects to {endpoint} on {binder}, and they share no network")
+    feeder = services.get("feeder", {})
+    for name in sorted(services):
+        if kind_of(name) == "tally":
+            tally = services[name]
+            expect(not (networks_of(tally) & networks_of(feeder)), f"the feeder shares a network with {name}")
+            expect(not tally.get("ports"), f"{name} publishes ports {tally.get('ports')}")
     expect(services.get("keys", {}).get("network_mode") == "none", "keys: has a network")
 
 
@@ -142,25 +161,55 @@ def check_keys_service(service):
     expect(KEYS_DIR in mounts, f"keys: the keys volume is not at {KEYS_DIR}")
 
 
-def check_endpoints(all_endpoints):
+def check_endpoints(services, all_endpoints):
+    """Returns {endpoint: {binding service: port}}."""
     bound = {}
     for name, endpoints in all_endpoints.items():
         for endpoint, url in endpoints.items():
-            match = re.fullmatch(r"tcp://([^:/]+):(\d+)", url)
-            expect(match is not None, f"{name}: {endpoint}={url} is not tcp://HOST:PORT")
-            if match and match.group(1) == "0.0.0.0":
-                expect(endpoint in BINDS.get(name, ()), f"{name} binds {endpoint}, which it does not own")
-                bound[endpoint] = (name, match.group(2))
-    for name, owned in BINDS.items():
-        for endpoint in owned:
-            expect(endpoint in bound, f"{name}: does not bind {endpoint} on 0.0.0.0")
+            for one in url.split(","):
+                match = re.fullmatch(r"tcp://([^:/]+):(\d+)", one)
+                expect(match is not None, f"{name}: {endpoint}={url} is not tcp://HOST:PORT[,...]")
+                if match and match.group(1) == "0.0.0.0":
+                    expect("," not in url, f"{name} binds {endpoint} to a list, {url}")
+                    expect(endpoint in BINDS.get(kind_of(name), ()),
+                           f"{name} binds {endpoint}, which it does not own")
+                    bound.setdefault(endpoint, {})[name] = match.group(2)
+    for name in sorted(services):
+        for endpoint in sorted(BINDS.get(kind_of(name), ())):
+            expect(name in bound.get(endpoint, {}), f"{name}: does not bind {endpoint} on 0.0.0.0")
     for name, endpoints in all_endpoints.items():
         for endpoint, url in endpoints.items():
-            match = re.fullmatch(r"tcp://([^:/]+):(\d+)", url)
-            if match and match.group(1) != "0.0.0.0":
-                expect(bound.get(endpoint) == (match.group(1), match.group(2)),
-                       f"{name}: connects {endpoint} to {url}, but it is bound as {bound.get(endpoint)}")
+            hosts = []
+            for one in url.split(","):
+                match = re.fullmatch(r"tcp://([^:/]+):(\d+)", one)
+                if match and match.group(1) != "0.0.0.0":
+                    host, port = match.groups()
+                    hosts.append(host)
+                    expect(bound.get(endpoint, {}).get(host) == port,
+                           f"{name}: connects {endpoint} to {one}, but it is bound as {bound.get(endpoint)}")
+            # a client of a daemon that runs twice follows both, or it does
+            # not move when one is gone
+            missing = sorted(set(bound.get(endpoint, {})) - set(hosts)) if hosts else []
+            expect(not missing, f"{name}: {endpoint} lists {','.join(hosts)}, not {','.join(missing)}: "
+                                f"it cannot move there when the other is gone")
     return bound
+
+
+def check_pair(services, all_options, bound):
+    """One primary and one backup, each --peer the other's ingest_peer, each
+    its night log on a volume of its own."""
+    ingests = sorted(name for name in services if kind_of(name) == "ingest")
+    roles = sorted(all_options.get(name, {}).get("--pair", "(none)") for name in ingests)
+    expect(roles == ["backup", "primary"], f"the ingests' --pair are {roles}, not one primary and one backup")
+    for name in ingests:
+        for other in ingests:
+            if other != name:
+                peer = f"tcp://{other}:{bound.get('ingest_peer', {}).get(other)}"
+                expect(all_options.get(name, {}).get("--peer") == peer,
+                       f"{name}: --peer is {all_options.get(name, {}).get('--peer')}, not {other}'s "
+                       f"ingest_peer {peer}")
+    volumes = [all_options.get(name, {}).get("night-log volume") for name in ingests]
+    expect(len(set(volumes)) == len(volumes), f"the ingests share a night-log volume: {volumes}")
 
 
 def main():
@@ -181,12 +230,12 @@ def main():
     with open(os.path.join(args.root, "scripts/Dockerfile"), encoding="utf-8") as f:
         froms = re.findall(r"^FROM\s+(\S+)", f.read(), re.M)
     expect(froms and all(image == "debian:12" for image in froms), f"Dockerfile bases: {froms}")
-    all_endpoints = {}
+    all_endpoints, all_options = {}, {}
     for name, service in services.items():
         expect(service.get("image") == "tallyroom:latest", f"{name}: image {service.get('image')}")
-        endpoints, _ = check_command(name, service, args.bin, args.root)
-        all_endpoints[name] = endpoints
-        if name in DAEMONS:
+        endpoints, options = check_command(name, service, args.bin, args.root)
+        all_endpoints[name], all_options[name] = endpoints, options
+        if kind_of(name) in DAEMONS:
             expect(service.get("restart") in ("unless-stopped", "always"),
                    f"{name}: restart is {service.get('restart')}")
             test = service.get("healthcheck", {}).get("test")
@@ -202,15 +251,18 @@ def main():
             expect("depends_on" in service, f"{name}: starts without waiting for anything")
     expect(services.get("feeder", {}).get("restart") in ("on-failure", "no"),
            f"feeder: restart is {services.get('feeder', {}).get('restart')}: a finished replay must not rerun forever")
-    expect({"night-log", "keys"} <= set(compose.get("volumes") or {}),
+    expect({"night-log-a", "night-log-b", "keys"} <= set(compose.get("volumes") or {}),
            f"named volumes are {sorted(compose.get('volumes') or {})}")
-    check_networks(services, all_endpoints, check_endpoints(all_endpoints))
+    bound = check_endpoints(services, all_endpoints)
+    check_networks(services, all_endpoints, bound)
+    check_pair(services, all_options, bound)
     check_keys_service(services.get("keys", {}))
     for problem in problems:
         print("check_compose:", problem, file=sys.stderr)
     if problems:
         return 1
-    print(f"check_compose: {len(services)} services, endpoints meet, healthchecks, restart, volumes")
+    print(f"check_compose: {len(services)} services, endpoints meet, the ingest pair, healthchecks, "
+          "restart, volumes")
     return 0
 
 

@@ -11,57 +11,10 @@
 #
 # Needs root (ip netns, veth, bridge); says SKIP and why without it.
 . "$(dirname "$0")/lib.sh"
-
-skip() { echo "SKIP: $*"; exit 0; }
-[ "$(id -u)" -eq 0 ] || skip "not root: network namespaces need CAP_NET_ADMIN"
-command -v ip >/dev/null || skip "no ip command (iproute2)"
-
-prefix=tr-$$
-probe=$prefix-probe
-ip netns add "$probe" 2>"$work/probe.err" || skip "ip netns is not permitted here: $(cat "$work/probe.err")"
-ip netns del "$probe"
-
-hosts=(ingest tally publisher feeder watch graphics)
-declare -A address=([ingest]=10.77.0.11 [tally]=10.77.0.12 [publisher]=10.77.0.13
-                    [feeder]=10.77.0.21 [watch]=10.77.0.22 [graphics]=10.77.0.23)
-hub=$prefix-hub
-daemon_pids=()
-
-netns_cleanup() {
-    for pid in "${daemon_pids[@]}" "${background_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${daemon_pids[@]}" "${background_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for host in "${hosts[@]}"; do ip netns del "$prefix-$host" 2>/dev/null || true; done
-    ip netns del "$hub" 2>/dev/null || true
-}
-trap 'netns_cleanup; cleanup' EXIT
-trap 'exit 1' INT TERM HUP     # so that the EXIT trap runs on these too
-
-# The network: one bridge in the hub, a veth pair per host (eth0 in the
-# host, v-NAME on the bridge), one /24.
-ip netns add "$hub"
-ip -n "$hub" link add br0 type bridge
-ip -n "$hub" link set br0 up
-for host in "${hosts[@]}"; do
-    ns=$prefix-$host
-    ip netns add "$ns"
-    ip -n "$hub" link add "v-$host" type veth peer name eth0 netns "$ns"
-    ip -n "$hub" link set "v-$host" master br0 up
-    ip -n "$ns" addr add "${address[$host]}/24" dev eth0
-    ip -n "$ns" link set eth0 up
-    ip -n "$ns" link set lo up
-done
-on() { local host=$1; shift; ip netns exec "$prefix-$host" "$@"; }   # on HOST COMMAND...
-# spawn HOST OUT ERR COMMAND...: in the background, with $! the command's
-# own pid (ip netns exec execs it), so killing $! stops it.
-spawn() {
-    local host=$1 out=$2 err=$3
-    shift 3
-    if [ "$out" = "$err" ]; then
-        ip netns exec "$prefix-$host" "$@" >"$out" 2>&1 &
-    else
-        ip netns exec "$prefix-$host" "$@" >"$out" 2>"$err" &
-    fi
-}
+. "$(dirname "$0")/netns_lib.sh"
+netns_require
+netns_up ingest=10.77.0.11 tally=10.77.0.12 publisher=10.77.0.13 \
+         feeder=10.77.0.21 watch=10.77.0.22 graphics=10.77.0.23
 
 # Every endpoint at its owner's address: a daemon binds its own and connects
 # to the others', as in docker-compose.yml.
@@ -73,14 +26,8 @@ endpoints=(-e "ingest=tcp://${address[ingest]}:7401" -e "ingest_pub=tcp://${addr
 # The CurveZMQ keys, as scripts/stack makes them: the daemons' pair and a
 # desk's, trusted at ingest's door (the feeder declares with it).
 keys=$work/keys
-mkdir -p "$keys/centres" "$keys/subscribers"
-chmod 700 "$keys"
-"$bin/tallyroom" keygen --dir "$keys" server >/dev/null || fail "keygen server"
-"$bin/tallyroom" keygen --dir "$keys" desk >/dev/null || fail "keygen desk"
-cp "$keys/desk.cert" "$keys/centres/desk.cert"
-cp "$keys/desk.cert" "$keys/subscribers/desk.cert"
+netns_keys "$keys"
 endpoints+=(-k "$keys")
-
 
 mkdir -p "$work/run"
 spawn ingest "$work/run/ingest.log" "$work/run/ingest.log" \
@@ -109,23 +56,7 @@ wait_for "$work/watch.err" 20 "snapshot seq=0"
 wait_for "$work/graphics.err" 20 "snapshot seq=0"
 
 # The night in two halves, each a night log of its own (same header).
-/usr/bin/python3 - "$root/config/ge2024.night" "$work/first.night" "$work/second.night" <<'PY'
-import msgpack, struct, sys
-data = open(sys.argv[1], "rb").read()
-start = 12 + struct.unpack(">I", data[8:12])[0]
-# A record's prefix is 8 bytes in format 1, 28 in format 2; both begin with
-# the body's length (proto/README.md, "The night log").
-prefix = {1: 8, 2: 28}[msgpack.unpackb(data[12:start])["format"]]
-records, offset = [], start
-while offset < len(data):
-    length = struct.unpack(">I", data[offset:offset + 4])[0]
-    records.append(data[offset:offset + prefix + length])
-    offset += prefix + length
-assert len(records) == 650, f"{len(records)} records in {sys.argv[1]}"
-half = len(records) // 2
-for path, part in ((sys.argv[2], records[:half]), (sys.argv[3], records[half:])):
-    open(path, "wb").write(data[:start] + b"".join(part))
-PY
+split_night "$root/config/ge2024.night" "$work/first.night" "$work/second.night"
 
 replay() {      # replay NIGHT EXPECTED_ACCEPTED
     on feeder "$bin/tallyroom" replay "${endpoints[@]}" --speed max "$1" 2>"$work/replay.err" \
@@ -137,7 +68,7 @@ replay "$work/first.night" 325
 # Pull the publisher's cable, play the rest of the night without it, and
 # wait until the tally has all of it and both subscribers have noticed the
 # silence (each tries to take a snapshot, and cannot).
-ip -n "$hub" link set "v-publisher" down
+netns_cable publisher down
 replay "$work/second.night" 325
 for _ in $(seq 100); do
     on feeder "$bin/tallyroom" snapshot "${endpoints[@]}" --from tally --json \
@@ -150,7 +81,7 @@ grep -q -E '"declared": ?650' "$work/tally-cut.json" \
 wait_for "$work/watch.err" 30 "nothing from"
 wait_for "$work/graphics.err" 30 "nothing for"
 kill -0 "$watch_pid" 2>/dev/null || fail "watch finished while the publisher was cut off"
-ip -n "$hub" link set "v-publisher" up
+netns_cable publisher up
 
 # Both subscribers finish once they hold all 650 seats.
 for _ in $(seq 1200); do
