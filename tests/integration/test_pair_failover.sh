@@ -10,6 +10,7 @@
 #    once; a new declaration gets the next seq.
 # 3. The old primary restarts as the backup: it catches up from the
 #    survivor, answers standby, and its log becomes byte-identical.
+# run-tests: alone (the pair's 1 s peer expiry: a machine stalled by other tests could fail a half over)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pair_lib.sh"
 

@@ -32,6 +32,7 @@
 # without ingest's --pair; without endpoint lists (clients that move to the
 # other half), kill-a and full-disk, and the others run with every client
 # following host A alone. PAIR_SCENARIOS="kill-a cut" picks some.
+# run-tests: alone (the pair's 1 s peer expiry: a machine stalled by other tests could fail a half over)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns_lib.sh"
 netns_require

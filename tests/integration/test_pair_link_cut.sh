@@ -10,6 +10,7 @@
 # reaches only the backup makes it active too (two actives, the split brain
 # the README does not promise against); when the link comes back, the half
 # started as backup sees an active peer, says so, and stops: one active.
+# run-tests: alone (the pair's 1 s peer expiry: a machine stalled by other tests could fail a half over)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pair_lib.sh"
 

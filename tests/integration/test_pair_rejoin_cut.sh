@@ -9,6 +9,7 @@
 # it does (and says so), catches up, and the logs are byte-identical. (The
 # declaration acked by the primary alone is lost with it: README.md,
 # "Pairs", what is not promised.)
+# run-tests: alone (the pair's 1 s peer expiry: a machine stalled by other tests could fail a half over)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pair_lib.sh"
 
