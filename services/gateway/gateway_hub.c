@@ -46,6 +46,8 @@ struct _gateway_hub_t {
     uint64_t last;              //  empty)
     uint64_t epoch;             //  bumped when a snapshot replaces the state
     s_service_t services [GATEWAY_SERVICE_COUNT];
+    size_t ingest_count;        //  ingest's list, as the last check found it
+    gateway_ingest_half_t ingest [TR_ENDPOINTS_MAX];
     uint64_t accepted;          //  ingest's counters, from its heartbeat
     uint64_t refused;
     uint64_t events;            //  numbered messages taken into the ring
@@ -230,6 +232,17 @@ gateway_hub_set_service (gateway_hub_t *self, gateway_service_t service,
             self->refused = refused;
         }
     }
+    pthread_mutex_unlock (&self->mutex);
+}
+
+void
+gateway_hub_set_ingest_halves (gateway_hub_t *self,
+                               const gateway_ingest_half_t *halves, size_t count)
+{
+    assert (count <= TR_ENDPOINTS_MAX);
+    pthread_mutex_lock (&self->mutex);
+    memcpy (self->ingest, halves, count * sizeof *halves);
+    self->ingest_count = count;
     pthread_mutex_unlock (&self->mutex);
 }
 
@@ -438,5 +451,7 @@ gateway_hub_counters (gateway_hub_t *self, gateway_counters_t *counters)
     counters->ring_events = self->last + 1 - self->first;
     memcpy (counters->responses, self->responses, sizeof counters->responses);
     counters->silence_ms = self->heard_at ? zclock_mono () - self->heard_at : -1;
+    counters->ingest_count = self->ingest_count;
+    memcpy (counters->ingest, self->ingest, sizeof counters->ingest);
     pthread_mutex_unlock (&self->mutex);
 }

@@ -31,6 +31,14 @@ typedef enum {
     GATEWAY_SERVICE_COUNT
 } gateway_service_t;
 
+//  One endpoint of ingest's list (two for a pair, README.md "Pairs"): did
+//  it answer the last check, and as which half.
+typedef struct {
+    char endpoint [TR_ENDPOINT_MAX + 1];
+    bool up;
+    char role [TR_CODE_MAX + 1];        //  "" alone, "active" or "passive"
+} gateway_ingest_half_t;
+
 //  What gateway_hub_next hands an event stream.
 typedef enum {
     GATEWAY_NEXT_EVENT = 0,     //  *event holds the next event (caller frees)
@@ -70,6 +78,12 @@ void
     gateway_hub_set_service (gateway_hub_t *self, gateway_service_t service,
                              bool up, uint64_t seq, uint64_t accepted,
                              uint64_t refused);
+
+//  What the last check found at each endpoint of ingest's list (count of
+//  them, at most TR_ENDPOINTS_MAX): who is the active half of a pair.
+void
+    gateway_hub_set_ingest_halves (gateway_hub_t *self,
+                                   const gateway_ingest_half_t *halves, size_t count);
 
 //  The feed's state, as its follower names it (tr_follower_state_name:
 //  "syncing", "live", or "stale" when the publisher has been silent too
@@ -156,6 +170,8 @@ typedef struct {
     uint64_t responses [GATEWAY_STATUS_CLASSES];  //  HTTP answers by class
     int64_t silence_ms;         //  since the publisher was last heard; -1
     const char *feed_state;     //  "syncing", "live" or "stale"
+    size_t ingest_count;        //  endpoints in ingest's list
+    gateway_ingest_half_t ingest [TR_ENDPOINTS_MAX];
 } gateway_counters_t;
 
 void

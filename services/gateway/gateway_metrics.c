@@ -86,6 +86,19 @@ gateway_metrics_text (const gateway_counters_t *counters)
     s_per_service (out, "tallyroom_seq", "Latest sequence number: ingest numbers "
                    "declarations; tally, publisher and gateway the tally's messages.",
                    seq, true, (double) counters->seq);
+    //  Which half of an ingest pair serves: one sample an endpoint of
+    //  ingest's list (a single ingest that answers is its own active half).
+    s_metric (out, "tallyroom_ingest_active", "gauge",
+              "1 if this endpoint of ingest's list answered the last check as the "
+              "active half (or alone), else 0.");
+    for (size_t index = 0; index < counters->ingest_count; index++) {
+        const gateway_ingest_half_t *half = &counters->ingest [index];
+        char labels [TR_ENDPOINT_MAX + 64];
+        snprintf (labels, sizeof labels, "{endpoint=\"%s\",role=\"%s\"}",
+                  half->endpoint, !half->up ? "down" : *half->role ? half->role : "alone");
+        s_sample (out, "tallyroom_ingest_active", labels,
+                  half->up && (streq (half->role, "active") || !*half->role));
+    }
     s_single (out, "tallyroom_seats_declared", "gauge", "Seats declared so far.",
               counters->declared);
     s_single (out, "tallyroom_seats_to_go", "gauge", "Seats still to declare.",

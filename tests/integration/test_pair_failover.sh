@@ -10,6 +10,8 @@
 #    once; a new declaration gets the next seq.
 # 3. The old primary restarts as the backup: it catches up from the
 #    survivor, answers standby, and its log becomes byte-identical.
+# Throughout, a gateway given both halves (-e ingest=A,B) tells the operator
+# which is active: /metrics' tallyroom_ingest_active and /healthz's ingest.
 # run-tests: alone (the pair's 1 s peer expiry: a machine stalled by other tests could fail a half over)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pair_lib.sh"
@@ -21,6 +23,31 @@ half_start a primary
 half_start b backup
 wait_role a active 10
 wait_role b passive 10
+
+http=127.0.0.1:$(port)
+"$bin/tallyroom-gateway" -k "$keys" -e "ingest=$ingest_a,$ingest_b" --listen "$http" \
+    >"$work/gateway.log" 2>&1 &
+background_pids+=($!)
+# gateway_shows A_ROLE B_ROLE: within 10 s, /metrics and /healthz say so
+gateway_shows() {
+    local want_a="tallyroom_ingest_active{endpoint=\"$ingest_a\",role=\"$1\"} $([ "$1" = active ] && echo 1 || echo 0)"
+    local want_b="tallyroom_ingest_active{endpoint=\"$ingest_b\",role=\"$2\"} $([ "$2" = active ] && echo 1 || echo 0)"
+    for _ in $(seq 100); do
+        curl -s "http://$http/metrics" >"$work/metrics.txt" 2>/dev/null || true
+        curl -s "http://$http/healthz" >"$work/healthz.json" 2>/dev/null || true
+        if grep -qxF "$want_a" "$work/metrics.txt" && grep -qxF "$want_b" "$work/metrics.txt" \
+        && /usr/bin/python3 -c 'import json, sys
+halves = json.load(open(sys.argv[1]))["ingest"]
+sys.exit(halves != [{"endpoint": sys.argv[2], "role": sys.argv[3]},
+                    {"endpoint": sys.argv[4], "role": sys.argv[5]}])' \
+            "$work/healthz.json" "$ingest_a" "$1" "$ingest_b" "$2" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "the gateway does not show A $1, B $2: $(grep ingest_active "$work/metrics.txt"; cat "$work/healthz.json")"
+}
+gateway_shows active passive
 "$bin/tallyroom" replay -q -k "$keys" -e "ingest=$ingest_a" "$work/first300.night" \
     2>"$work/replay.err" || fail "replay to the pair: $(tail -n 2 "$work/replay.err")"
 
@@ -61,6 +88,8 @@ echo "$answer" | grep -q "^accepted: E14001295 seq=310 submission=pair-c-10 (a r
 grep -q "the peer has been silent for 1000 ms and a client asked" "$work/b.log" \
     || fail "the backup's log does not say why it took over"
 echo "failover: $answer (first ack from the backup ${failover_ms} ms after the kill)"
+gateway_shows down active
+echo "gateway: /metrics and /healthz show A down, B active"
 correction_yaml pair-c-11 20011 "$work/c11.yaml"
 declare_to b "$work/c11.yaml"
 grep -q "^accepted: E14001295 seq=311 " "$work/declare.out" || fail "after failover: $(cat "$work/declare.out")"
@@ -71,6 +100,7 @@ half_start a backup
 wait_role a passive 10
 for _ in $(seq 100); do [ "$(role_of a)" = "passive 311" ] && break; sleep 0.1; done
 [ "$(role_of a)" = "passive 311" ] || fail "the rejoined half did not catch up: $(role_of a)"
+gateway_shows passive active
 declare_to a "$work/c11.yaml"
 grep -q "^refused: standby" "$work/declare.out" || fail "the rejoined backup answered: $(cat "$work/declare.out")"
 correction_yaml pair-c-12 20012 "$work/c12.yaml"

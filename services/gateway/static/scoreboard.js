@@ -437,11 +437,22 @@ function showLink() {
         setState("live", "live");
 }
 
+// An ingest pair (README.md, "Pairs"): which half takes the night, so the
+// desk sees a failover happen. Nothing for a single ingest.
+function showIngest(halves) {
+    const text = halves.length < 2 ? ""
+        : " · ingest: " + halves.map(half => half.endpoint + " " + half.role).join(", ");
+    $("status-ingest").textContent = text;
+    $("status-ingest").dataset.active = (halves.find(half => half.role === "active")
+                                         || { endpoint: "" }).endpoint;
+}
+
 async function checkHealth() {
     try {
         const response = await fetch("healthz", { cache: "no-store" });
         const body = await response.json();
         link.stale = response.status === 503 && body.status === "stale" ? body : null;
+        showIngest(body.ingest || []);
     }
     catch (error) { /* the gateway is away: the stream says so */ }
     showLink();
