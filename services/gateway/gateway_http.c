@@ -475,16 +475,18 @@ s_healthz (gateway_http_t *self, struct MHD_Connection *connection)
         : json_pack ("{s:s, s:I}", "status",
                      ready ? "ok" : "waiting for the publisher's snapshot",
                      "seq", (json_int_t) gateway_hub_seq (self->hub));
-    //  Ingest's endpoints as the last check found them: for a pair, which
-    //  half is active (README.md, "Pairs").
-    json_t *ingest = json_array ();
-    for (size_t index = 0; index < counters.ingest_count; index++) {
-        const gateway_ingest_half_t *half = &counters.ingest [index];
-        json_array_append_new (ingest, json_pack (
-            "{s:s, s:s}", "endpoint", half->endpoint,
-            "role", !half->up ? "down" : *half->role ? half->role : "alone"));
+    //  A pair's halves as the last check found them: which is active
+    //  (README.md, "Pairs"). A single ingest's body is as it always was.
+    if (counters.ingest_count > 1) {
+        json_t *ingest = json_array ();
+        for (size_t index = 0; index < counters.ingest_count; index++) {
+            const gateway_ingest_half_t *half = &counters.ingest [index];
+            json_array_append_new (ingest, json_pack (
+                "{s:s, s:s}", "endpoint", half->endpoint,
+                "role", !half->up ? "down" : *half->role ? half->role : "alone"));
+        }
+        json_object_set_new (status, "ingest", ingest);
     }
-    json_object_set_new (status, "ingest", ingest);
     char *text = json_dumps (status, JSON_COMPACT);
     json_decref (status);
     assert (text);
