@@ -108,10 +108,12 @@ taken=$(field bytes_received "$out")
 elapsed=$(field elapsed_s "$out")
 allowed=$(echo "$BUDGET_BURST + $BUDGET_RATE * $elapsed + 2 * $reply + 4 * 1024 * 1024" \
           | bc | cut -d. -f1)
-# The sanitizers' build runs the guard's thread several times slower and
-# looks later still (CI: 47.8 MB where the budget was 40.6): half as much
-# again there; the plain build is held to the budget itself.
-if asan_build; then allowed=$((allowed * 3 / 2)); fi
+# On two shared cores the guard's thread, the flood's reader and the
+# publisher's sender take turns: CI has measured 47.8 MB (ASan) and once
+# 54.4 MB (plain, where 34-37 MB is usual) against budgets near 40 MB. The
+# bound checked is half as much again, twice under the sanitizers; a door
+# without the guard gives a reading flood 160-250 MB a second (issue 10).
+if asan_build; then allowed=$((allowed * 2)); else allowed=$((allowed * 3 / 2)); fi
 echo "publisher_snapshot: a reading flood took $taken bytes in $elapsed s (budget $allowed); an honest \`tallyroom snapshot\` took ${honest} s during it, ${quiet} s before it: $out"
 [ "$taken" -le "$allowed" ] || fail "the flood took $taken bytes, budget $allowed"
 
