@@ -19,8 +19,10 @@ endpoints=()
 background_pids=()
 
 # True when the daemons are the sanitizers' build (make test-asan): its
-# timings and memory are the sanitizers' as much as ours.
-asan_build() { ldd "$bin/tallyroom-ingest" 2>/dev/null | grep -q libasan; }
+# timings and memory are the sanitizers' as much as ours. (Not `ldd | grep
+# -q`: grep stops at the first match, ldd may die of SIGPIPE, and pipefail
+# then calls the build plain.)
+asan_build() { [[ "$(ldd "$bin/tallyroom-ingest" 2>/dev/null)" == *libasan* ]]; }
 
 fail() {
     echo "FAIL: $*" >&2
