@@ -141,7 +141,7 @@ test_a_county_counts_up_to_its_final_after_its_polls_close (void **state)
     (void) state;
     static const tr_import_us_votes_t finals [] = {
         { 60, 4, 2 }, { 4, 60, 2 }, { 617196, 226956, 19425 }, { 1, 0, 0 },
-        { 0, 0, 66 }, { 4000000, 4000000, 0 }, { 9999999, 1, 0 } };
+        { 0, 0, 66 }, { 0, 0, 1 }, { 0, 2, 1 }, { 1, 1, 1 }, { 4000000, 4000000, 0 }, { 9999999, 1, 0 } };
     static const char *states [] = { "Pennsylvania", "Arizona", "Alaska", "Georgia" };
     static const char *codes [] = { "42101", "04013", "02901", "13121", "00001", "99999" };
     for (size_t s = 0; s < 4; s++)
@@ -160,8 +160,12 @@ test_a_county_counts_up_to_its_final_after_its_polls_close (void **state)
             assert_true (steps [step].votes.oth >= steps [step - 1].votes.oth);
             assert_true (steps [step].reporting >= steps [step - 1].reporting);
         }
-        for (size_t step = 0; step + 1 < TR_IMPORT_US_STEPS; step++)
+        for (size_t step = 0; step + 1 < TR_IMPORT_US_STEPS; step++) {
             assert_true (steps [step].reporting < 1000);
+            //  ingest refuses a count with no votes at all
+            assert_true (steps [step].votes.dem + steps [step].votes.rep
+                       + steps [step].votes.oth > 0);
+        }
         //  the night of 3-4 November: all in by noon Eastern on the 4th
         assert_true (steps [TR_IMPORT_US_STEPS - 1].at < TR_IMPORT_US_POLLS + 17 * 3600);
         tr_import_us_step_t *last = &steps [TR_IMPORT_US_STEPS - 1];
