@@ -31,7 +31,7 @@
 #include "ingest_server.h"
 #include "ingest_pair.h"
 #include "ingest_records.h"
-#include "ingest_night.h"
+#include "services/lib/tr_night_rules.h"
 #include "services/lib/tr_door_guard.h"
 #include "ingest_refusals.h"
 #include "proto/tr_nightlog.h"
@@ -92,7 +92,7 @@ struct _ingest_server_t {
     uint64_t synced_seq;        //  last sequence number known on disk
     zhashx_t *submissions;      //  s_key (centre, id) -> ingest_submission_t *
     ingest_refusals_t *refusals;    //  what the log says of them
-    ingest_night_t *night;      //  the night so far, for the rules
+    tr_night_rules_t *night;      //  the night so far, for the rules
     uint64_t accepted;          //  declarations accepted since start (a
                                 //  resubmission is not counted again)
     uint64_t refused;           //  nacks sent since start
@@ -190,10 +190,10 @@ s_remember (ingest_server_t *self, const tr_declaration_t *declaration,
     size_t resolved;
     tr_nack_t nack;
     if (target)
-        ingest_night_apply (self->night, declaration, *target);
+        tr_night_rules_apply (self->night, declaration, *target);
     else
-    if (ingest_night_target (self->config, declaration, &resolved, &nack))
-        ingest_night_apply (self->night, declaration, resolved);
+    if (tr_night_rules_target (self->config, declaration, &resolved, &nack))
+        tr_night_rules_apply (self->night, declaration, resolved);
     if (declaration->seq > self->seq)
         self->seq = declaration->seq;
 }
@@ -303,7 +303,7 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     self->refusals = ingest_refusals_new ();
     self->waiting = zlistx_new ();
     assert (self->waiting);
-    self->night = ingest_night_new (config);
+    self->night = tr_night_rules_new (config);
     s_copy (self->log_path, sizeof self->log_path, log_path);
     if (s_open_log (self, log_path) != 0 || s_open_doors (self) != 0) {
         ingest_server_destroy (&self);
@@ -339,7 +339,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         tr_nightlog_destroy (&self->log);
         zhashx_destroy (&self->submissions);
         ingest_refusals_destroy (&self->refusals);
-        ingest_night_destroy (&self->night);
+        tr_night_rules_destroy (&self->night);
         free (self);
         *self_p = NULL;
     }
@@ -884,7 +884,7 @@ s_cut_log (ingest_server_t *self, uint64_t keep)
         return -1;
     }
     zhashx_purge (self->submissions);
-    ingest_night_reset (self->night);
+    tr_night_rules_reset (self->night);
     self->seq = 0;
     return s_open_log (self, self->log_path);
 }
@@ -1078,14 +1078,14 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
 {
     tr_nack_t nack;
     size_t target;
-    if (!ingest_night_target (self->config, declaration, &target, &nack)) {
+    if (!tr_night_rules_target (self->config, declaration, &target, &nack)) {
         s_send_nack (self, identity, &nack, NULL);
         return;
     }
     if (!s_authorised (self, identity, declaration, target)
     ||  s_is_resubmission (self, declaration, identity))
         return;
-    if (!ingest_night_check (self->night, declaration, target, &nack)) {
+    if (!tr_night_rules_check (self->night, declaration, target, &nack)) {
         s_send_nack (self, identity, &nack, NULL);
         return;
     }

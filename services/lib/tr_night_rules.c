@@ -1,16 +1,16 @@
-/*  ingest_night.c — the night so far, for the rules (ingest_night.h).
+/*  tr_night_rules.c — the night so far, for the rules (tr_night_rules.h).
 
     A general election needs one flag a seat. A contests night also keeps
     each unit's last partial count, per nominee (a few numbers a unit: a
     county's three), and per contest its standing call and how many of its
     units are final, since a decided count cannot be called.
 */
-#include "ingest_night.h"
-#include "services/lib/tr_validate.h"
+#include "tr_night_rules.h"
+#include "tr_validate.h"
 
 typedef enum { S_NONE = 0, S_PARTIAL, S_FINAL } s_state_t;
 
-struct _ingest_night_t {
+struct _tr_night_rules_t {
     const tr_config_t *config;      //  the election; not owned
     uint8_t *state;                 //  per unit, s_state_t
     uint32_t **votes;               //  per unit: its last count by nominee
@@ -19,11 +19,11 @@ struct _ingest_night_t {
     uint32_t *finals;               //  per contest: units final
 };
 
-ingest_night_t *
-ingest_night_new (const tr_config_t *config)
+tr_night_rules_t *
+tr_night_rules_new (const tr_config_t *config)
 {
     assert (config);
-    ingest_night_t *self = (ingest_night_t *) calloc (1, sizeof (ingest_night_t));
+    tr_night_rules_t *self = (tr_night_rules_t *) calloc (1, sizeof (tr_night_rules_t));
     assert (self);
     self->config = config;
     self->state = (uint8_t *) calloc (config->constituency_count, 1);
@@ -35,15 +35,15 @@ ingest_night_new (const tr_config_t *config)
         self->finals = (uint32_t *) calloc (config->contest_count, sizeof (uint32_t));
         assert (self->votes && self->called && self->finals);
     }
-    ingest_night_reset (self);
+    tr_night_rules_reset (self);
     return self;
 }
 
 void
-ingest_night_destroy (ingest_night_t **self_p)
+tr_night_rules_destroy (tr_night_rules_t **self_p)
 {
     assert (self_p);
-    ingest_night_t *self = *self_p;
+    tr_night_rules_t *self = *self_p;
     if (self) {
         if (self->votes)
             for (size_t unit = 0; unit < self->config->constituency_count; unit++)
@@ -58,7 +58,7 @@ ingest_night_destroy (ingest_night_t **self_p)
 }
 
 void
-ingest_night_reset (ingest_night_t *self)
+tr_night_rules_reset (tr_night_rules_t *self)
 {
     const tr_config_t *config = self->config;
     memset (self->state, 0, config->constituency_count);
@@ -74,13 +74,13 @@ ingest_night_reset (ingest_night_t *self)
 }
 
 static bool
-s_contest_final (const ingest_night_t *self, size_t contest)
+s_contest_final (const tr_night_rules_t *self, size_t contest)
 {
     return self->finals [contest] == self->config->contests [contest].unit_count;
 }
 
 bool
-ingest_night_check (ingest_night_t *self, const tr_declaration_t *declaration,
+tr_night_rules_check (tr_night_rules_t *self, const tr_declaration_t *declaration,
                     size_t target, tr_nack_t *nack)
 {
     if (tr_validate_is_call (declaration))
@@ -95,7 +95,7 @@ ingest_night_check (ingest_night_t *self, const tr_declaration_t *declaration,
 }
 
 void
-ingest_night_apply (ingest_night_t *self, const tr_declaration_t *declaration,
+tr_night_rules_apply (tr_night_rules_t *self, const tr_declaration_t *declaration,
                     size_t target)
 {
     if (tr_validate_is_call (declaration)) {
@@ -126,7 +126,7 @@ ingest_night_apply (ingest_night_t *self, const tr_declaration_t *declaration,
 }
 
 bool
-ingest_night_target (const tr_config_t *config, const tr_declaration_t *declaration,
+tr_night_rules_target (const tr_config_t *config, const tr_declaration_t *declaration,
                      size_t *target, tr_nack_t *nack)
 {
     return tr_validate_is_call (declaration)
