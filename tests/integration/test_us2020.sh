@@ -93,8 +93,8 @@ declarations=$(( 4 * ($(wc -l <"$csv") - 1) ))
 tail -n 1 "$work/replay.err"
 grep -q "accepted $declarations, refused 0" "$work/replay.err" || fail "replay: $(tail -n 1 "$work/replay.err")"
 
-for _ in $(seq 600); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$watch_pid" 2>/dev/null && fail "watch did not see the night complete within 60 s"
+for _ in $(seq 1200); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$watch_pid" 2>/dev/null && fail "watch did not see the night complete within 120 s"
 "$bin/tallyroom" snapshot "${endpoints[@]}" --json >"$work/snapshot.json" || fail "no snapshot"
 "$bin/tallyroom" snapshot "${endpoints[@]}" --from tally --json >"$work/tally-snapshot.json" \
     || fail "no snapshot from the tally"
