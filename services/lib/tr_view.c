@@ -47,6 +47,12 @@ struct _tr_view_t {
     zhashx_t *results;      //  constituency code -> s_packed_t *, owned
     tr_result_t *unpacked;  //  what tr_view_result last returned
     tr_msg_t *merged;       //  what tr_view_merged last returned
+    const char **order;     //  the results' codes, sorted: the snapshot's
+                            //  order, made when a piece is asked and a
+                            //  code came or went since (keys are the hash's)
+    size_t order_count;     //  codes in order; != the hash's size: remake
+    size_t order_room;      //  allocated
+    bool order_stale;       //  a load replaced every key
 };
 
 //  The result's strings in packing order, with their arrays' sizes (a
@@ -198,6 +204,7 @@ tr_view_destroy (tr_view_t **self_p)
         zhashx_destroy (&self->results);
         free (self->unpacked);
         free (self->merged);
+        free (self->order);
         free (self);
         *self_p = NULL;
     }
@@ -215,6 +222,7 @@ void
 tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
 {
     zhashx_purge (self->results);
+    self->order_stale = true;
     self->seq = reply->seq;
     self->ingest_seq = reply->ingest_seq;
     self->totals = reply->totals;
@@ -331,6 +339,90 @@ tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply)
     }
     qsort (reply->results, reply->result_count, sizeof (tr_result_t),
            s_compare_results);
+}
+
+//  ---- The snapshot, in pieces -------------------------------------------
+
+static int
+s_compare_codes (const void *left, const void *right)
+{
+    return strcmp (*(const char *const *) left, *(const char *const *) right);
+}
+
+//  The codes in snapshot order. A result only ever adds its code (or
+//  replaces its own), so the count says whether one came since.
+static void
+s_order (tr_view_t *self)
+{
+    size_t count = zhashx_size (self->results);
+    if (!self->order_stale && self->order_count == count)
+        return;
+    if (count > self->order_room) {
+        free (self->order);
+        self->order_room = count;
+        self->order = (const char **) malloc (count * sizeof (char *));
+        assert (self->order);
+    }
+    self->order_count = 0;
+    for (void *item = zhashx_first (self->results); item;
+         item = zhashx_next (self->results))
+        self->order [self->order_count++] = (const char *) zhashx_cursor (self->results);
+    qsort (self->order, self->order_count, sizeof (char *), s_compare_codes);
+    self->order_stale = false;
+}
+
+size_t
+tr_view_snapshot_pieces (tr_view_t *self)
+{
+    s_order (self);
+    return self->order_count
+         ? (self->order_count + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
+}
+
+void
+tr_view_snapshot_piece (tr_view_t *self, tr_snapshot_cursor_t *cursor,
+                        tr_snapshot_reply_t *piece)
+{
+    assert (self && cursor && piece);
+    s_order (self);
+    tr_result_t *results = piece->results;
+    memset (piece, 0, sizeof *piece);
+    piece->results = results ? results : (tr_result_t *)
+        calloc (TR_SNAPSHOT_PIECE, sizeof (tr_result_t));
+    assert (piece->results);
+    piece->seq = self->seq;
+    piece->ingest_seq = self->ingest_seq;
+    piece->upstream = self->loaded;
+    piece->totals = self->totals;
+    size_t index = cursor->result;
+    for (; index < self->order_count && piece->result_count < TR_SNAPSHOT_PIECE;
+         index++)
+        s_unpack ((const s_packed_t *) zhashx_lookup (self->results, self->order [index]),
+                  &piece->results [piece->result_count++]);
+    cursor->result = index;
+}
+
+void
+tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces)
+{
+    const tr_snapshot_reply_t *head = tr_snapshot_pieces_head (pieces);
+    zhashx_purge (self->results);
+    self->order_stale = true;
+    self->seq = head->seq;
+    self->ingest_seq = head->ingest_seq;
+    self->totals = head->totals;
+    tr_msg_t *piece = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+    assert (piece);
+    for (size_t index = 0; index < tr_snapshot_pieces_count (pieces); index++) {
+        //  Each piece was read once when it came: it reads again.
+        if (tr_snapshot_pieces_piece (pieces, index, piece) == 0)
+            for (size_t result = 0; result < piece->u.snapshot_reply.result_count;
+                 result++)
+                s_store_result (self, &piece->u.snapshot_reply.results [result]);
+        tr_msg_clear (piece);
+    }
+    free (piece);
+    self->loaded = true;
 }
 
 uint64_t
