@@ -187,7 +187,7 @@ s_read_seats (const tr_yaml_map_t *election, tr_config_t *self)
 {
     uint32_t listed = (uint32_t) self->constituency_count;
     self->seats = listed;
-    if (!tr_yaml_map_uint32 (election, "seats", TR_YAML_OPTIONAL, 1, TR_SEATS_MAX,
+    if (!tr_yaml_map_uint32 (election, "seats", TR_YAML_OPTIONAL, 1, TR_UNITS_MAX,
                              &self->seats))
         return false;
     if (self->seats != listed)
@@ -710,8 +710,10 @@ s_read_constituencies (const tr_yaml_map_t *root, tr_config_t *self)
 {
     char path [TR_YAML_PATH_MAX];
     bool ok;
+    //  The reporting units: up to TR_UNITS_MAX (a snapshot carries them in
+    //  pieces, proto/README.md "snapshot_reply").
     yaml_node_t *list = tr_yaml_map_list (root, "constituencies", TR_YAML_REQUIRED, 1,
-                                          TR_SEATS_MAX, path, &ok);
+                                          TR_UNITS_MAX, path, &ok);
     if (!list)
         return false;
     self->constituencies = calloc (tr_yaml_list_size (list), sizeof *self->constituencies);

@@ -54,7 +54,7 @@
             colour: "#0087DC"          # optional, default "#999999"
             headline: Con              # optional: a headline group code;
                                        # default the last group
-        constituencies:                # required, 1..TR_SEATS_MAX
+        constituencies:                # required, 1..TR_UNITS_MAX (100,000)
           - id: E14001342              # required, unique ONS code
             name: Loughborough         # required
             region: East Midlands      # required
