@@ -16,6 +16,7 @@ struct _tr_snapshot_pieces_t {
     bool whole;                 //  the last piece has come
     tr_snapshot_reply_t head;   //  piece 0's figures; result_count of all
     zhashx_t *units;            //  the units seen in this reply: none twice
+    zhashx_t *contests;         //  and the contests
     tr_msg_t *scratch;          //  where a piece is read (a piece's
                                 //  results: 1.5 MB, not on the stack)
 };
@@ -27,8 +28,9 @@ tr_snapshot_pieces_new (void)
         (tr_snapshot_pieces_t *) calloc (1, sizeof (tr_snapshot_pieces_t));
     assert (self);
     self->units = zhashx_new ();
+    self->contests = zhashx_new ();
     self->scratch = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
-    assert (self->units && self->scratch);
+    assert (self->units && self->contests && self->scratch);
     return self;
 }
 
@@ -42,6 +44,7 @@ tr_snapshot_pieces_reset (tr_snapshot_pieces_t *self)
     self->whole = false;
     memset (&self->head, 0, sizeof self->head);
     zhashx_purge (self->units);
+    zhashx_purge (self->contests);
 }
 
 void
@@ -53,6 +56,7 @@ tr_snapshot_pieces_destroy (tr_snapshot_pieces_t **self_p)
         tr_snapshot_pieces_reset (self);
         free (self->pieces);
         zhashx_destroy (&self->units);
+        zhashx_destroy (&self->contests);
         tr_msg_clear (self->scratch);
         free (self->scratch);
         free (self);
@@ -153,14 +157,23 @@ tr_snapshot_pieces_take (tr_snapshot_pieces_t *self, const uint8_t *data, size_t
         snprintf (what, sizeof what, "piece %u takes the results past %d units",
                   piece->piece, TR_UNITS_MAX);
     else
-        for (size_t index = 0; index < piece->result_count; index++) {
+    if (self->head.contest_count + piece->contest_count > TR_CONTESTS_MAX)
+        snprintf (what, sizeof what, "piece %u takes the contests past %d",
+                  piece->piece, TR_CONTESTS_MAX);
+    else {
+        for (size_t index = 0; index < piece->result_count && !*what; index++) {
             const char *unit = piece->results [index].constituency;
-            if (zhashx_insert (self->units, unit, (void *) 1) != 0) {
+            if (zhashx_insert (self->units, unit, (void *) 1) != 0)
                 snprintf (what, sizeof what, "piece %u has unit %s, which came "
                           "before in this reply", piece->piece, unit);
-                break;
-            }
         }
+        for (size_t index = 0; index < piece->contest_count && !*what; index++) {
+            const char *contest = piece->contests [index].contest;
+            if (zhashx_insert (self->contests, contest, (void *) 1) != 0)
+                snprintf (what, sizeof what, "piece %u has contest %s, which came "
+                          "before in this reply", piece->piece, contest);
+        }
+    }
     if (*what) {
         tr_msg_clear (msg);
         return s_refuse (self, error, error_size, "snapshot refused: %s", what);
@@ -169,10 +182,13 @@ tr_snapshot_pieces_take (tr_snapshot_pieces_t *self, const uint8_t *data, size_t
         self->head = *piece;
         self->head.results = NULL;
         self->head.result_count = 0;
+        self->head.contests = NULL;
+        self->head.contest_count = 0;
         self->head.piece = 0;
         self->head.pieces = pieces;
     }
     self->head.result_count += piece->result_count;
+    self->head.contest_count += piece->contest_count;
     tr_msg_clear (msg);
     if (self->piece_count == self->piece_room) {
         size_t room = self->piece_room ? self->piece_room * 2 : 4;
@@ -191,6 +207,7 @@ tr_snapshot_pieces_take (tr_snapshot_pieces_t *self, const uint8_t *data, size_t
     self->whole = true;
     //  The set of units did its work: a night's worth of keys, freed now.
     zhashx_purge (self->units);
+    zhashx_purge (self->contests);
     return TR_PIECES_WHOLE;
 }
 
@@ -237,6 +254,12 @@ tr_snapshot_pieces_whole (tr_snapshot_pieces_t *self, tr_msg_t *msg)
                                              ? self->head.result_count : 1,
                                              sizeof (tr_result_t));
     assert (reply->results);
+    reply->contest_count = 0;
+    if (self->head.contest_count) {
+        reply->contests = (tr_contest_state_t *) calloc (self->head.contest_count,
+                                                         sizeof (tr_contest_state_t));
+        assert (reply->contests);
+    }
     tr_msg_t *piece = self->scratch;
     for (size_t index = 0; index < self->piece_count; index++) {
         if (tr_snapshot_pieces_piece (self, index, piece) != 0)
@@ -245,6 +268,9 @@ tr_snapshot_pieces_whole (tr_snapshot_pieces_t *self, tr_msg_t *msg)
         for (size_t result = 0; result < part->result_count
                              && reply->result_count < self->head.result_count; result++)
             reply->results [reply->result_count++] = part->results [result];
+        for (size_t contest = 0; contest < part->contest_count
+                             && reply->contest_count < self->head.contest_count; contest++)
+            reply->contests [reply->contest_count++] = part->contests [contest];
         tr_msg_clear (piece);
     }
 }
@@ -325,8 +351,9 @@ tr_snapshot_pieces_request (tr_snapshot_pieces_t *self, const tr_config_t *confi
 size_t
 tr_snapshot_pieces_for (const tr_config_t *config)
 {
-    size_t units = config->constituency_count;
-    return units ? (units + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
+    size_t items = config->constituency_count > config->contest_count
+                 ? config->constituency_count : config->contest_count;
+    return items ? (items + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
 }
 
 //  A result on the wire: its keys and numbers (~400 bytes), its strings,
@@ -355,5 +382,11 @@ tr_snapshot_bytes_for (const tr_config_t *config)
             bytes += S_CANDIDATE_FIXED + strlen (seat->nominees [nominee].name)
                    + TR_PARTY_MAX;
     }
+    //  A contest's keys and figures, names, and up to its parties' votes.
+    for (size_t contest = 0; contest < config->contest_count; contest++)
+        bytes += S_RESULT_FIXED + strlen (config->contests [contest].id)
+               + strlen (config->contests [contest].name)
+               + strlen (config->contests [contest].region)
+               + TR_CONTEST_PARTIES_MAX * (TR_PARTY_MAX + 24);
     return bytes;
 }

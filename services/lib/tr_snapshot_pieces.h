@@ -6,8 +6,8 @@
     message grows with the night. A reader takes them in the order they
     come, and this checks that they hold together: piece 0 first, then
     each the next number, the same count of pieces, seq, ingest_seq and
-    upstream in every one, no unit twice, no more pieces than a night can
-    need. Anything else refuses the whole reply, with a message that says
+    upstream in every one, no unit (or contest) twice, no more pieces than
+    a night can need. Anything else refuses the whole reply, with a message that says
     what and which piece; the reader asks again.
 
     It keeps each piece as it came (its bytes: about a KB a unit) and reads
@@ -52,7 +52,8 @@ bool
     tr_snapshot_pieces_whole_held (tr_snapshot_pieces_t *self);
 
 //  The reply's seq, ingest_seq, upstream, totals (piece 0's: every piece
-//  says the same), pieces and result_count (of every piece); results NULL.
+//  says the same), pieces, result_count and contest_count (of every
+//  piece); results and contests NULL.
 const tr_snapshot_reply_t *
     tr_snapshot_pieces_head (tr_snapshot_pieces_t *self);
 
@@ -63,8 +64,8 @@ size_t
 int
     tr_snapshot_pieces_piece (tr_snapshot_pieces_t *self, size_t index, tr_msg_t *msg);
 
-//  The whole reply in one snapshot_reply message (every piece's results,
-//  in order; pieces 1): what a tool prints from. The caller clears msg.
+//  The whole reply in one snapshot_reply message (every piece's results
+//  and contests, in order; pieces 1): what a tool prints from. The caller clears msg.
 //  6 KB a unit: for one-off readers, not a daemon.
 void
     tr_snapshot_pieces_whole (tr_snapshot_pieces_t *self, tr_msg_t *msg);

@@ -19,7 +19,10 @@ typedef struct _tr_tally_t tr_tally_t;
 
 /*  What one declaration changed, ready to publish in this order.            */
 typedef struct {
+    bool has_result;                //  false for a desk's call: no unit moved
     tr_result_t result;
+    bool has_contest;               //  a contests night's: the unit's or the
+    tr_contest_state_t contest;     //  called contest, after the result
     tr_totals_t totals;             //  every party, as tr_tally_totals
     uint64_t valid_votes;           //  of the night, shares' denominator
     size_t changed_count;           //  parties a declaration moved (its
@@ -65,10 +68,12 @@ size_t
     tr_tally_snapshot_pieces (const tr_tally_t *self);
 
 //  Fills piece with the state's seq, ingest_seq, upstream (true) and
-//  totals, and the results of up to TR_SNAPSHOT_PIECE declared seats from
-//  *cursor on (config order; zero the cursor for the first piece), and
-//  moves the cursor past them. piece->results is used if not NULL (room
-//  for TR_SNAPSHOT_PIECE), else malloc'd; tr_msg_clear frees it. piece and
+//  totals, the results of up to TR_SNAPSHOT_PIECE declared seats from
+//  *cursor on (config order; zero the cursor for the first piece) and, on a
+//  contests night, up to TR_SNAPSHOT_PIECE contests from the cursor's on,
+//  and moves the cursor past them. piece->results and piece->contests are
+//  used if not NULL (room for TR_SNAPSHOT_PIECE), else malloc'd (contests
+//  only when the piece has some); tr_msg_clear frees them. piece and
 //  pieces are the caller's to set. The state must not change between the
 //  pieces of one reply (the daemon makes them all in one handler).
 void

@@ -34,10 +34,21 @@ typedef struct {
     uint8_t outcome;
     bool new_seat;
     uint8_t candidate_count;
+    uint16_t reporting;             //  per mille, a contests night's
     s_candidate_t candidates [];
 } s_packed_t;
 
-#define S_RESULT_STRINGS 8          //  then a name and a party a candidate
+#define S_RESULT_STRINGS 9          //  then a name and a party a candidate
+
+//  A hash's keys in snapshot order (sorted), made when a piece is asked
+//  and a key came since: keys only ever come (a result or contest replaces
+//  its own), so the count says whether one did; a load replaces them all.
+typedef struct {
+    const char **keys;      //  the hash's own key strings
+    size_t count;           //  keys in order; != the hash's size: remake
+    size_t room;            //  allocated
+    bool stale;             //  a load replaced every key
+} s_order_t;
 
 struct _tr_view_t {
     uint64_t seq;           //  latest sequence number reflected
@@ -45,14 +56,12 @@ struct _tr_view_t {
     uint64_t ingest_seq;    //  latest declaration reflected
     tr_totals_t totals;     //  as of the latest totals message
     zhashx_t *results;      //  constituency code -> s_packed_t *, owned
+    zhashx_t *contests;     //  contest id -> tr_contest_state_t *, owned
+                            //  (a contests night's)
     tr_result_t *unpacked;  //  what tr_view_result last returned
     tr_msg_t *merged;       //  what tr_view_merged last returned
-    const char **order;     //  the results' codes, sorted: the snapshot's
-                            //  order, made when a piece is asked and a
-                            //  code came or went since (keys are the hash's)
-    size_t order_count;     //  codes in order; != the hash's size: remake
-    size_t order_room;      //  allocated
-    bool order_stale;       //  a load replaced every key
+    s_order_t order;        //  the results' codes, sorted: the pieces'
+    s_order_t contest_order;    //  and the contests' ids
 };
 
 //  The result's strings in packing order, with their arrays' sizes (a
@@ -70,6 +79,7 @@ s_strings (tr_result_t *result, char **strings, size_t *sizes)
     S_STRING (result->winner_name);
     S_STRING (result->runner_up);
     S_STRING (result->previous);
+    S_STRING (result->contest);
     for (size_t index = 0; index < result->candidate_count
                         && index < TR_CANDIDATES_MAX; index++) {
         S_STRING (result->candidates [index].name);
@@ -107,6 +117,7 @@ s_pack (const tr_result_t *result)
     packed->outcome = (uint8_t) result->outcome;
     packed->new_seat = result->new_seat;
     packed->candidate_count = (uint8_t) candidates;
+    packed->reporting = (uint16_t) result->reporting;
     for (size_t index = 0; index < candidates; index++) {
         const tr_result_candidate_t *from = &result->candidates [index];
         s_candidate_t *to = &packed->candidates [index];
@@ -142,6 +153,7 @@ s_unpack (const s_packed_t *packed, tr_result_t *result)
     result->outcome = (tr_outcome_t) packed->outcome;
     result->new_seat = packed->new_seat;
     result->candidate_count = packed->candidate_count;
+    result->reporting = packed->reporting;
     for (size_t index = 0; index < packed->candidate_count; index++) {
         const s_candidate_t *from = &packed->candidates [index];
         tr_result_candidate_t *to = &result->candidates [index];
@@ -171,6 +183,16 @@ s_free_result (void **item)
     *item = NULL;
 }
 
+//  The view's own copy of a contest's state (zhashx's duplicator).
+static void *
+s_copy_contest (const void *item)
+{
+    tr_contest_state_t *copy = (tr_contest_state_t *) malloc (sizeof (tr_contest_state_t));
+    assert (copy);
+    memcpy (copy, item, sizeof (tr_contest_state_t));
+    return copy;
+}
+
 tr_view_t *
 tr_view_new (void)
 {
@@ -183,6 +205,10 @@ tr_view_new (void)
         return NULL;
     }
     zhashx_set_destructor (self->results, s_free_result);
+    self->contests = zhashx_new ();
+    assert (self->contests);
+    zhashx_set_destructor (self->contests, s_free_result);
+    zhashx_set_duplicator (self->contests, s_copy_contest);
     self->unpacked = (tr_result_t *) malloc (sizeof (tr_result_t));
     self->merged = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
     if (!self->unpacked || !self->merged) {
@@ -202,9 +228,11 @@ tr_view_destroy (tr_view_t **self_p)
     if (*self_p) {
         tr_view_t *self = *self_p;
         zhashx_destroy (&self->results);
+        zhashx_destroy (&self->contests);
         free (self->unpacked);
         free (self->merged);
-        free (self->order);
+        free (self->order.keys);
+        free (self->contest_order.keys);
         free (self);
         *self_p = NULL;
     }
@@ -222,7 +250,12 @@ void
 tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
 {
     zhashx_purge (self->results);
-    self->order_stale = true;
+    self->order.stale = true;
+    self->contest_order.stale = true;
+    zhashx_purge (self->contests);
+    for (size_t index = 0; index < reply->contest_count; index++)
+        zhashx_update (self->contests, reply->contests [index].contest,
+                       &reply->contests [index]);
     self->seq = reply->seq;
     self->ingest_seq = reply->ingest_seq;
     self->totals = reply->totals;
@@ -285,6 +318,7 @@ s_message_seq (const tr_msg_t *msg)
         case TR_MSG_RESULT:    return msg->u.result.seq;
         case TR_MSG_TOTALS:    return msg->u.totals.seq;
         case TR_MSG_ALERT:     return msg->u.alert.seq;
+        case TR_MSG_CONTEST:   return msg->u.contest.seq;
         case TR_MSG_HEARTBEAT: return msg->u.heartbeat.seq;
         default:               return 0;
     }
@@ -305,6 +339,9 @@ tr_view_apply (tr_view_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_RESULT)
         s_store_result (self, &msg->u.result);
     else
+    if (msg->type == TR_MSG_CONTEST)
+        zhashx_update (self->contests, msg->u.contest.contest, (void *) &msg->u.contest);
+    else
     if (msg->type == TR_MSG_TOTALS && msg->u.totals.changed_only)
         s_merge_totals (self, &msg->u.totals);
     else
@@ -319,6 +356,13 @@ s_compare_results (const void *left, const void *right)
 {
     return strcmp (((const tr_result_t *) left)->constituency,
                    ((const tr_result_t *) right)->constituency);
+}
+
+static int
+s_compare_contests (const void *left, const void *right)
+{
+    return strcmp (((const tr_contest_state_t *) left)->contest,
+                   ((const tr_contest_state_t *) right)->contest);
 }
 
 void
@@ -339,6 +383,19 @@ tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply)
     }
     qsort (reply->results, reply->result_count, sizeof (tr_result_t),
            s_compare_results);
+    count = zhashx_size (self->contests);
+    if (count) {
+        reply->contests = (tr_contest_state_t *) calloc (count, sizeof (tr_contest_state_t));
+        assert (reply->contests);
+        const tr_contest_state_t *contest =
+            (const tr_contest_state_t *) zhashx_first (self->contests);
+        while (contest) {
+            reply->contests [reply->contest_count++] = *contest;
+            contest = (const tr_contest_state_t *) zhashx_next (self->contests);
+        }
+        qsort (reply->contests, reply->contest_count, sizeof (tr_contest_state_t),
+               s_compare_contests);
+    }
 }
 
 //  ---- The snapshot, in pieces -------------------------------------------
@@ -349,34 +406,33 @@ s_compare_codes (const void *left, const void *right)
     return strcmp (*(const char *const *) left, *(const char *const *) right);
 }
 
-//  The codes in snapshot order. A result only ever adds its code (or
-//  replaces its own), so the count says whether one came since.
 static void
-s_order (tr_view_t *self)
+s_order (zhashx_t *hash, s_order_t *order)
 {
-    size_t count = zhashx_size (self->results);
-    if (!self->order_stale && self->order_count == count)
+    size_t count = zhashx_size (hash);
+    if (!order->stale && order->count == count)
         return;
-    if (count > self->order_room) {
-        free (self->order);
-        self->order_room = count;
-        self->order = (const char **) malloc (count * sizeof (char *));
-        assert (self->order);
+    if (count > order->room) {
+        free (order->keys);
+        order->room = count;
+        order->keys = (const char **) malloc (count * sizeof (char *));
+        assert (order->keys);
     }
-    self->order_count = 0;
-    for (void *item = zhashx_first (self->results); item;
-         item = zhashx_next (self->results))
-        self->order [self->order_count++] = (const char *) zhashx_cursor (self->results);
-    qsort (self->order, self->order_count, sizeof (char *), s_compare_codes);
-    self->order_stale = false;
+    order->count = 0;
+    for (void *item = zhashx_first (hash); item; item = zhashx_next (hash))
+        order->keys [order->count++] = (const char *) zhashx_cursor (hash);
+    qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
+    order->stale = false;
 }
 
 size_t
 tr_view_snapshot_pieces (tr_view_t *self)
 {
-    s_order (self);
-    return self->order_count
-         ? (self->order_count + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
+    s_order (self->results, &self->order);
+    s_order (self->contests, &self->contest_order);
+    size_t items = self->order.count > self->contest_order.count
+                 ? self->order.count : self->contest_order.count;
+    return items ? (items + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
 }
 
 void
@@ -384,22 +440,37 @@ tr_view_snapshot_piece (tr_view_t *self, tr_snapshot_cursor_t *cursor,
                         tr_snapshot_reply_t *piece)
 {
     assert (self && cursor && piece);
-    s_order (self);
+    s_order (self->results, &self->order);
+    s_order (self->contests, &self->contest_order);
     tr_result_t *results = piece->results;
+    tr_contest_state_t *contests = piece->contests;
     memset (piece, 0, sizeof *piece);
     piece->results = results ? results : (tr_result_t *)
         calloc (TR_SNAPSHOT_PIECE, sizeof (tr_result_t));
     assert (piece->results);
+    piece->contests = contests;
     piece->seq = self->seq;
     piece->ingest_seq = self->ingest_seq;
     piece->upstream = self->loaded;
     piece->totals = self->totals;
     size_t index = cursor->result;
-    for (; index < self->order_count && piece->result_count < TR_SNAPSHOT_PIECE;
+    for (; index < self->order.count && piece->result_count < TR_SNAPSHOT_PIECE;
          index++)
-        s_unpack ((const s_packed_t *) zhashx_lookup (self->results, self->order [index]),
+        s_unpack ((const s_packed_t *) zhashx_lookup (self->results,
+                                                      self->order.keys [index]),
                   &piece->results [piece->result_count++]);
     cursor->result = index;
+    if (cursor->contest < self->contest_order.count && !piece->contests) {
+        piece->contests = (tr_contest_state_t *)
+            calloc (TR_SNAPSHOT_PIECE, sizeof (tr_contest_state_t));
+        assert (piece->contests);
+    }
+    for (index = cursor->contest;
+         index < self->contest_order.count && piece->contest_count < TR_SNAPSHOT_PIECE;
+         index++)
+        piece->contests [piece->contest_count++] = *(const tr_contest_state_t *)
+            zhashx_lookup (self->contests, self->contest_order.keys [index]);
+    cursor->contest = index;
 }
 
 void
@@ -407,7 +478,9 @@ tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces)
 {
     const tr_snapshot_reply_t *head = tr_snapshot_pieces_head (pieces);
     zhashx_purge (self->results);
-    self->order_stale = true;
+    zhashx_purge (self->contests);
+    self->order.stale = true;
+    self->contest_order.stale = true;
     self->seq = head->seq;
     self->ingest_seq = head->ingest_seq;
     self->totals = head->totals;
@@ -415,10 +488,14 @@ tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces)
     assert (piece);
     for (size_t index = 0; index < tr_snapshot_pieces_count (pieces); index++) {
         //  Each piece was read once when it came: it reads again.
-        if (tr_snapshot_pieces_piece (pieces, index, piece) == 0)
-            for (size_t result = 0; result < piece->u.snapshot_reply.result_count;
-                 result++)
-                s_store_result (self, &piece->u.snapshot_reply.results [result]);
+        if (tr_snapshot_pieces_piece (pieces, index, piece) == 0) {
+            const tr_snapshot_reply_t *part = &piece->u.snapshot_reply;
+            for (size_t result = 0; result < part->result_count; result++)
+                s_store_result (self, &part->results [result]);
+            for (size_t contest = 0; contest < part->contest_count; contest++)
+                zhashx_update (self->contests, part->contests [contest].contest,
+                               &part->contests [contest]);
+        }
         tr_msg_clear (piece);
     }
     free (piece);
