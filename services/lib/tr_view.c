@@ -421,7 +421,8 @@ s_order (zhashx_t *hash, s_order_t *order)
     order->count = 0;
     for (void *item = zhashx_first (hash); item; item = zhashx_next (hash))
         order->keys [order->count++] = (const char *) zhashx_cursor (hash);
-    qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
+    if (order->count)           //  none: no array to sort (qsort wants one)
+        qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
     order->stale = false;
 }
 
