@@ -129,6 +129,14 @@ tr_reply_cache_send (tr_reply_cache_t *self, zsock_t *router, zframe_t *identity
     return 0;
 }
 
+void
+tr_reply_cache_expire (tr_reply_cache_t *self)
+{
+    assert (self);
+    if (self->piece_count && zclock_mono () - self->made_at >= TR_REPLY_CACHE_TTL_MS)
+        s_drop (self);
+}
+
 size_t
 tr_reply_cache_pieces (tr_reply_cache_t *self)
 {
