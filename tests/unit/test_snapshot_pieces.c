@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "services/lib/tr_door_guard.h"
 #include "services/lib/tr_snapshot_pieces.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_view.h"
@@ -205,6 +206,47 @@ test_the_byte_estimate_covers_the_pieces (void **state)
     assert_int_equal (tr_snapshot_pieces_for (fixture->config), 3);
 }
 
+//  A snapshot door's queue holds a reply's pieces and one more; a night of
+//  one piece keeps the table's two; the byte budget is the table's until a
+//  reply passes half the burst, then two replies.
+static void
+test_the_doors_limits_follow_the_nights_pieces (void **state)
+{
+    fixture_t *fixture = *state;
+    const tr_door_limits_t *table = tr_door_guard_limits (TR_DOOR_SNAPSHOT);
+    tr_door_limits_t limits;
+    tr_door_guard_snapshot_limits (fixture->config, &limits);
+    assert_int_equal (limits.reply_queue, 4);
+    assert_int_equal (limits.sent_burst, table->sent_burst);
+    assert_int_equal (limits.sent_rate, table->sent_rate);
+    assert_int_equal (limits.connections_max, table->connections_max);
+    assert_int_equal (limits.received_max, table->received_max);
+
+    char error [512];
+    tr_config_t *mini = tr_config_load ("tests/fixtures/mini.yaml", error, sizeof error);
+    assert_non_null (mini);
+    tr_door_guard_snapshot_limits (mini, &limits);
+    assert_int_equal (limits.reply_queue, table->reply_queue);
+    tr_config_destroy (&mini);
+
+    //  A night whose reply is past the burst: the budget follows it.
+    tr_config_t big = *fixture->config;
+    big.constituency_count = TR_UNITS_MAX;
+    tr_constituency_t *units = calloc (TR_UNITS_MAX, sizeof (tr_constituency_t));
+    for (size_t unit = 0; unit < TR_UNITS_MAX; unit++)
+        units [unit] = fixture->config->constituencies [unit % UNITS];
+    big.constituencies = units;
+    tr_door_guard_snapshot_limits (&big, &limits);
+    uint64_t bytes = tr_snapshot_bytes_for (&big);
+    printf ("100,000 units: reply estimate %llu bytes; queue %d, burst %llu, rate %llu\n",
+            (unsigned long long) bytes, limits.reply_queue,
+            (unsigned long long) limits.sent_burst, (unsigned long long) limits.sent_rate);
+    assert_int_equal (limits.reply_queue, TR_SNAPSHOT_PIECES_MAX + 1);
+    assert_true (limits.sent_burst == 2 * bytes && bytes > table->sent_burst);
+    assert_true (limits.sent_rate == bytes / 8);
+    free (units);
+}
+
 //  Takes the pieces in order (an index list, -1 ends it) into a fresh
 //  reader; returns the last status and the error.
 static tr_pieces_status_t
@@ -295,6 +337,7 @@ main (void)
         cmocka_unit_test (test_the_tallys_pieces_are_its_whole_snapshot),
         cmocka_unit_test (test_a_view_loaded_from_pieces_answers_in_pieces_sorted),
         cmocka_unit_test (test_the_byte_estimate_covers_the_pieces),
+        cmocka_unit_test (test_the_doors_limits_follow_the_nights_pieces),
         cmocka_unit_test (test_a_sequence_that_does_not_hold_is_refused_with_its_reason),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
