@@ -2,6 +2,7 @@
     (tr_reply_cache.h).                                                   */
 
 #include "tr_reply_cache.h"
+#include <malloc.h>
 
 struct _tr_reply_cache_t {
     zmq_msg_t *pieces;          //  the encoded pieces, in order; their
@@ -133,8 +134,12 @@ void
 tr_reply_cache_expire (tr_reply_cache_t *self)
 {
     assert (self);
-    if (self->piece_count && zclock_mono () - self->made_at >= TR_REPLY_CACHE_TTL_MS)
+    if (self->piece_count && zclock_mono () - self->made_at >= TR_REPLY_CACHE_TTL_MS) {
         s_drop (self);
+        //  glibc keeps freed pieces in its heap (its mmap threshold grows
+        //  with the first large free): give the pages back.
+        malloc_trim (0);
+    }
 }
 
 size_t
