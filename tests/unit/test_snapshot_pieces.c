@@ -247,6 +247,35 @@ test_the_doors_limits_follow_the_nights_pieces (void **state)
     free (units);
 }
 
+//  A config takes more units than the 1,000 seats it used to (TR_UNITS_MAX):
+//  1,001 was refused ("constituencies: 1..1000").
+static void
+test_a_config_takes_more_than_a_thousand_units (void **state)
+{
+    (void) state;
+    size_t units = 1001, room = units * 160 + 512;
+    char *text = malloc (room);
+    size_t used = (size_t) snprintf (text, room,
+        "election: {name: many, date: 2024-07-04}\n"
+        "headline: [{code: A, name: A}]\n"
+        "parties: [{code: A, name: Alpha, headline: A}]\n"
+        "constituencies:\n");
+    for (size_t unit = 0; unit < units; unit++)
+        used += (size_t) snprintf (text + used, room - used,
+            "  - {id: M%05zu, name: M, region: R, nation: N, electorate: 10, "
+            "previous: A, candidates: [{name: a, party: A}]}\n", unit);
+    char error [512] = "";
+    tr_config_t *config = tr_config_parse (text, used, "many", error, sizeof error);
+    if (!config)
+        fprintf (stderr, "%s\n", error);
+    assert_non_null (config);
+    assert_int_equal (config->constituency_count, 1001);
+    assert_int_equal (config->seats, 1001);
+    assert_int_equal (tr_snapshot_pieces_for (config), 4);
+    tr_config_destroy (&config);
+    free (text);
+}
+
 //  Takes the pieces in order (an index list, -1 ends it) into a fresh
 //  reader; returns the last status and the error.
 static tr_pieces_status_t
@@ -338,6 +367,7 @@ main (void)
         cmocka_unit_test (test_a_view_loaded_from_pieces_answers_in_pieces_sorted),
         cmocka_unit_test (test_the_byte_estimate_covers_the_pieces),
         cmocka_unit_test (test_the_doors_limits_follow_the_nights_pieces),
+        cmocka_unit_test (test_a_config_takes_more_than_a_thousand_units),
         cmocka_unit_test (test_a_sequence_that_does_not_hold_is_refused_with_its_reason),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
