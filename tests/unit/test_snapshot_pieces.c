@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_json.h"
 #include "services/lib/tr_snapshot_pieces.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_view.h"
@@ -186,6 +187,31 @@ test_a_view_loaded_from_pieces_answers_in_pieces_sorted (void **state)
     assert_int_equal (units, DECLARED);
     free (piece.results);
     tr_view_destroy (&view);
+    tr_snapshot_pieces_destroy (&pieces);
+}
+
+//  The document from a view (and from a copy of it) is the document from
+//  the tally's whole snapshot: the gateway and the tools build it so.
+static void
+test_the_document_from_a_view_is_the_whole_snapshots (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_snapshot_reply_t whole;
+    tr_tally_snapshot (fixture->tally, &whole);
+    json_t *expected = tr_json_snapshot (fixture->config, &whole);
+    free (whole.results);
+    free (whole.contests);
+    tr_snapshot_pieces_t *pieces = s_take_all (fixture);
+    tr_view_t *view = tr_view_new ();
+    tr_view_load_pieces (view, pieces);
+    tr_view_t *copy = tr_view_dup (view);
+    tr_view_destroy (&view);        //  the copy owns all it holds
+    json_t *document = tr_json_snapshot_view (fixture->config, copy);
+    assert_true (json_equal (document, expected));
+    assert_int_equal (json_array_size (json_object_get (document, "constituencies")), UNITS);
+    json_decref (document);
+    json_decref (expected);
+    tr_view_destroy (&copy);
     tr_snapshot_pieces_destroy (&pieces);
 }
 
@@ -365,6 +391,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_the_tallys_pieces_are_its_whole_snapshot),
         cmocka_unit_test (test_a_view_loaded_from_pieces_answers_in_pieces_sorted),
+        cmocka_unit_test (test_the_document_from_a_view_is_the_whole_snapshots),
         cmocka_unit_test (test_the_byte_estimate_covers_the_pieces),
         cmocka_unit_test (test_the_doors_limits_follow_the_nights_pieces),
         cmocka_unit_test (test_a_config_takes_more_than_a_thousand_units),
