@@ -21,6 +21,7 @@ static const command_t s_commands [] = {
     { "import-hoc", tr_cmd_import_hoc, "build a config and a night from House of Commons Library CSVs" },
     { "import-eu-referendum", tr_cmd_import_eu, "build a referendum config and night from the Electoral Commission's CSV" },
     { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
+    { "synth-night", tr_cmd_synth_night, "write a synthetic night of any size (units, contests, partial counts) from a seed" },
 };
 
 static void
