@@ -289,10 +289,11 @@ tr_synth_declaration (const tr_synth_t *self, const tr_synth_count_t *count,
     snprintf (declaration->submission_id, sizeof declaration->submission_id,
               "%s-%s-%" PRIu32, tr_synth_name (self), id, count->step);
     TR_COPY (declaration->constituency, id);
-    //  TODO(issue 12): kind partial with reporting, and the contest's id,
-    //  once the wire has them (the lead's "contests:" commits).
-    assert (count->final);
-    declaration->kind = TR_KIND_FIRST;
+    declaration->kind = count->final ? TR_KIND_FIRST : TR_KIND_PARTIAL;
+    if (!count->final)
+        declaration->reporting = count->reporting;
+    if (tr_synth_contests (self))
+        tr_synth_contest_id (count->contest, declaration->contest);
     declaration->declared_at = count->declared_at;
     declaration->electorate = count->electorate;
     declaration->invalid_votes = count->invalid_votes;
@@ -306,8 +307,9 @@ tr_synth_declaration (const tr_synth_t *self, const tr_synth_count_t *count,
         if (candidate->votes > count->votes [top])
             top = index;
     }
-    //  Named always, so a tie at the top is settled (by the ballot's
-    //  order, as a lot would be): validation wants a tie resolved.
+    //  Named on the final, so a tie at the top is settled (by the ballot's
+    //  order, as a lot would be): validation wants a tie resolved. A
+    //  partial elects no one.
     if (count->final)
         TR_COPY (declaration->elected, declaration->candidates [top].name);
 }
@@ -317,12 +319,6 @@ tr_synth_write_night (const tr_synth_t *self, const char *path, FILE *progress,
                       char *error, size_t error_size)
 {
     assert (self && path);
-    if (tr_synth_steps (self) > 1) {
-        snprintf (error, error_size, "--steps %" PRIu32 ": partial counts need the "
-                  "wire's kind partial (issue 12), not in this build: --steps 1",
-                  tr_synth_steps (self));
-        return false;
-    }
     tr_nightlog_t *night = tr_nightlog_create (path, tr_synth_name (self), error, error_size);
     if (!night)
         return false;
