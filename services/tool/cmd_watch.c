@@ -159,6 +159,28 @@ s_show (watch_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_TOTALS)
         self->strip_due = true;
     else
+    if (msg->type == TR_MSG_CONTEST && self->filtered) {
+        //  "North: Dem leads by 150, 50.0% in (2 of 2 final)"
+        const tr_contest_state_t *contest = &msg->u.contest;
+        printf ("%-9s %s: ", "CONTEST", contest->name);
+        if (contest->status == TR_CONTEST_FINAL)
+            printf ("%s wins, by %llu", contest->winner,
+                    (unsigned long long) contest->margin);
+        else
+        if (contest->status == TR_CONTEST_CALLED)
+            printf ("called for %s, %s leads by %llu", contest->called,
+                    contest->leader, (unsigned long long) contest->margin);
+        else
+        if (*contest->leader)
+            printf ("%s leads by %llu", contest->leader,
+                    (unsigned long long) contest->margin);
+        else
+            printf ("waiting");
+        printf (", %.1f%% in (%u of %u final)\n", contest->reporting / 10.0,
+                contest->units_final, contest->units);
+        self->shown_at = zclock_mono ();
+    }
+    else
     if (msg->type == TR_MSG_RESULT && self->filtered) {
         printf ("%-9s %s: %s %s, majority %u\n", "RESULT", msg->u.result.name,
                 msg->u.result.winner, tr_outcome_name (msg->u.result.outcome),
