@@ -127,8 +127,9 @@ gateway_hub_format_event (uint64_t seq, const char *type, const char *data,
 }
 
 void
-gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot)
+gateway_hub_load (gateway_hub_t *self, tr_snapshot_pieces_t *pieces)
 {
+    const tr_snapshot_reply_t *snapshot = tr_snapshot_pieces_head (pieces);
     pthread_mutex_lock (&self->mutex);
     //  The same state again (a check after a quiet spell) changes nothing:
     //  the streams and the ring carry on.
@@ -138,7 +139,7 @@ gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot)
         self->last = snapshot->seq;
         self->epoch++;
     }
-    tr_view_load (self->view, snapshot);
+    tr_view_load_pieces (self->view, pieces);
     self->ready = true;
     self->snapshots++;
     self->heard_at = zclock_mono ();

@@ -193,14 +193,19 @@ s_show (watch_t *self, const tr_msg_t *msg)
 //  --- The follower's owner ----------------------------------------------
 
 static void
-s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
+s_on_snapshot (void *arg, tr_snapshot_pieces_t *pieces)
 {
     watch_t *self = (watch_t *) arg;
+    const tr_snapshot_reply_t *snapshot = tr_snapshot_pieces_head (pieces);
     s_connected (self);
-    tr_view_load (self->view, snapshot);
+    tr_view_load_pieces (self->view, pieces);
     self->strip_due = false;
     if (self->json) {
-        json_t *document = tr_json_snapshot (self->config, snapshot);
+        //  The document of the state just loaded (the view's, whole).
+        tr_snapshot_reply_t state;
+        tr_view_snapshot (self->view, &state);
+        json_t *document = tr_json_snapshot (self->config, &state);
+        free (state.results);
         json_object_set_new (document, "type", json_string ("snapshot"));
         s_print_json (document);
     }

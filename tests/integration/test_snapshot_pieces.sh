@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Issue 12, "Scale": the snapshot comes in pieces (proto/README.md,
+# "snapshot_reply"). A synthetic night of 700 units (tests/integration/
+# synth_units.py: three pieces of at most 256 results) is played through
+# the real stack; then:
+# 1. the tally's and the publisher's doors, read raw, answer in numbered
+#    pieces 0..2 of one seq, none past 256 results, every unit once;
+# 2. `tallyroom snapshot --json` from each, a publisher started after the
+#    night (its whole state from the tally's pieces) and a gateway started
+#    after it (its /snapshot from that publisher's pieces): every unit the
+#    night declared is there once, won by the party the night's votes say
+#    (computed by the check from the night log), with the tally's figures.
+. "$(dirname "$0")/lib.sh"
+check=$root/tests/integration/check_pieces.py
+export PYTHONPATH=$root/tests/integration
+units=700
+
+/usr/bin/python3 "$root/tests/integration/synth_units.py" $units 12 \
+    "$work/synth.yaml" "$work/synth.night"
+stack_start -c "$work/synth.yaml"
+"$bin/tallyroom" replay -q "${endpoints[@]}" "$work/synth.night" || fail "replay"
+"$bin/tallyroom" status "${endpoints[@]}" >/dev/null || fail "status"
+# Every declaration is in once its 700 results, totals and alerts are out.
+for _ in $(seq 100); do
+    "$bin/tallyroom" snapshot --json "${endpoints[@]}" >"$work/publisher.json" \
+        && [ "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["declared"])' \
+                "$work/publisher.json")" = $units ] && break
+    sleep 0.2
+done
+
+# 1. Raw pieces from both doors.
+/usr/bin/python3 "$check" raw "$(endpoint tally_snapshot)" "$work/run/keys/server.cert_secret" \
+    >"$work/raw-tally.json" || fail "the tally's pieces"
+/usr/bin/python3 "$check" raw "$(endpoint publisher_snapshot)" plain >"$work/raw-publisher.json" \
+    || fail "the publisher's pieces"
+for side in tally publisher; do
+    /usr/bin/python3 -c '
+import json, sys
+got = json.load(open(sys.argv[1]))
+assert got["pieces"] == 3 and got["units"] == int(sys.argv[2]), got
+print(sys.argv[3], "pieces", got["pieces"], "units", got["units"], "largest", got["largest"], "bytes")
+' "$work/raw-$side.json" $units $side || fail "$side: $(cat "$work/raw-$side.json")"
+done
+
+# 2. The documents.
+"$bin/tallyroom" snapshot --json --from tally "${endpoints[@]}" >"$work/tally.json" \
+    || fail "snapshot --from tally"
+"$bin/tallyroom" snapshot --json "${endpoints[@]}" >"$work/publisher.json" || fail "snapshot"
+
+# A publisher and a gateway that start after the night hold only what the
+# pieces gave them.
+read -r pub2 pub2_snapshot http_port <<<"$(/usr/bin/python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')"
+"$bin/tallyroom-publisher" "${endpoints[@]}" -e "publisher_pub=tcp://127.0.0.1:$pub2" \
+    -e "publisher_snapshot=tcp://127.0.0.1:$pub2_snapshot" >"$work/publisher2.log" 2>&1 &
+background_pids+=($!)
+wait_for "$work/publisher2.log" 20 "snapshot from tally seq=.* units=$units pieces=3"
+"$bin/tallyroom" snapshot --json "${endpoints[@]}" \
+    -e "publisher_snapshot=tcp://127.0.0.1:$pub2_snapshot" >"$work/publisher2.json" \
+    || fail "snapshot from the late publisher"
+"$bin/tallyroom-gateway" "${endpoints[@]}" -e "publisher_pub=tcp://127.0.0.1:$pub2" \
+    -e "publisher_snapshot=tcp://127.0.0.1:$pub2_snapshot" --listen "127.0.0.1:$http_port" \
+    >"$work/gateway.err" 2>&1 &
+background_pids+=($!)
+wait_for "$work/gateway.err" 20 "snapshot from publisher seq=.* units=$units pieces=3"
+/usr/bin/python3 "$root/tests/integration/gateway_check.py" snapshot \
+    "http://127.0.0.1:$http_port" >"$work/gateway.json" || fail "GET /snapshot"
+
+/usr/bin/python3 "$check" compare "$work/synth.night" "$work/tally.json" \
+    "$work/publisher.json" "$work/publisher2.json" "$work/gateway.json" || fail "the documents"
+stack_stop_and_check
+grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$work"/*.log "$work"/*.err \
+    2>/dev/null && fail "a sanitizer reported a problem (above)"
+echo "PASS test_snapshot_pieces"
