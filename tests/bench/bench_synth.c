@@ -5,7 +5,9 @@
     loaded as the daemons load it, then every report is applied through
     tr_tally_apply. Only the applies are timed, a batch of 1,024 at a time
     (the declarations of a batch are made from the model before it, so a
-    night of 100,000 units needs no 300,000 declarations in memory).
+    night of 100,000 units needs no 300,000 declarations in memory). A
+    smaller night is played again, each time on a fresh tally, until it
+    has made as many updates as the 100,000-unit night (300,000).
 
     Usage: bench_synth DIR UNITS [UNITS ...]
 
@@ -20,7 +22,8 @@
 #include "services/lib/tr_tally.h"
 #include <time.h>
 
-#define BATCH   1024
+#define BATCH       1024
+#define S_UPDATES   300000          //  updates measured at each size, at least
 
 static double
 s_seconds (void)
@@ -35,6 +38,37 @@ typedef struct {
     uint64_t updates, refused;
     double tally_us, code_us, load_s;
 } s_row_t;
+
+//  The declarations of reports first.. of the night, from the model.
+static void
+s_make_batch (const tr_synth_t *synth, uint64_t first, size_t count,
+              tr_declaration_t *batch)
+{
+    for (size_t index = 0; index < count; index++) {
+        uint32_t unit, step;
+        tr_synth_report (synth, first + index, &unit, &step);
+        tr_synth_count_t figures;
+        tr_synth_count (synth, unit, step, &figures);
+        tr_synth_declaration (synth, &figures, &batch [index]);
+        batch [index].seq = first + index + 1;
+        batch [index].accepted_at = figures.declared_at * 1000;
+    }
+}
+
+//  The baseline: encoding a declaration and decoding it again.
+static void
+s_code (tr_msg_t *msg, tr_msg_t *back, const tr_declaration_t *declaration)
+{
+    msg->type = TR_MSG_DECLARATION;
+    msg->u.declaration = *declaration;
+    size_t size;
+    uint8_t *data = tr_msg_encode (msg, &size);
+    if (!data || tr_msg_decode (data, size, back, NULL, 0) != TR_MSG_OK) {
+        fprintf (stderr, "bench_synth: a declaration does not code\n");
+        exit (1);
+    }
+    free (data);
+}
 
 static bool
 s_measure (const char *dir, uint32_t units, s_row_t *row)
@@ -68,49 +102,38 @@ s_measure (const char *dir, uint32_t units, s_row_t *row)
     tr_declaration_t *batch = calloc (BATCH, sizeof *batch);
     tr_tally_update_t *update = malloc (sizeof *update);
     tr_msg_t *msg = calloc (1, sizeof *msg), *back = calloc (1, sizeof *back);
-    tr_tally_t *tally = tr_tally_new (config);
     double tally_seconds = 0, code_seconds = 0;
     uint64_t reports = tr_synth_reports (synth);
-    for (uint64_t first = 0; first < reports; first += BATCH) {
-        size_t count = reports - first < BATCH ? (size_t) (reports - first) : BATCH;
-        for (size_t index = 0; index < count; index++) {
-            uint32_t unit, step;
-            tr_synth_report (synth, first + index, &unit, &step);
-            tr_synth_count_t figures;
-            tr_synth_count (synth, unit, step, &figures);
-            tr_synth_declaration (synth, &figures, &batch [index]);
-            batch [index].seq = first + index + 1;
-            batch [index].accepted_at = figures.declared_at * 1000;
-        }
-        start = s_seconds ();
-        for (size_t index = 0; index < count; index++) {
-            tr_nack_t nack;
-            if (!tr_tally_apply (tally, &batch [index], update, &nack)) {
-                if (row->refused++ == 0)
+    //  Small nights are played again on a fresh tally until each size has
+    //  made about as many updates as the largest: a few milliseconds alone
+    //  would measure the machine's noise.
+    uint64_t rounds = (S_UPDATES + reports - 1) / reports;
+    for (uint64_t round = 0; round < rounds; round++) {
+        tr_tally_t *tally = tr_tally_new (config);
+        for (uint64_t first = 0; first < reports; first += BATCH) {
+            size_t count = reports - first < BATCH ? (size_t) (reports - first) : BATCH;
+            s_make_batch (synth, first, count, batch);
+            start = s_seconds ();
+            for (size_t index = 0; index < count; index++) {
+                tr_nack_t nack;
+                if (!tr_tally_apply (tally, &batch [index], update, &nack)
+                &&  row->refused++ == 0)
                     fprintf (stderr, "bench_synth: %u units: first refusal: seq %llu "
                              "%s: %s\n", units, (unsigned long long) batch [index].seq,
                              nack.code, nack.reason);
             }
+            tally_seconds += s_seconds () - start;
+            start = s_seconds ();
+            for (size_t index = 0; index < count; index++)
+                s_code (msg, back, &batch [index]);
+            code_seconds += s_seconds () - start;
         }
-        tally_seconds += s_seconds () - start;
-        start = s_seconds ();
-        for (size_t index = 0; index < count; index++) {
-            msg->type = TR_MSG_DECLARATION;
-            msg->u.declaration = batch [index];
-            size_t size;
-            uint8_t *data = tr_msg_encode (msg, &size);
-            if (!data || tr_msg_decode (data, size, back, NULL, 0) != TR_MSG_OK) {
-                fprintf (stderr, "bench_synth: a declaration does not code\n");
-                exit (1);
-            }
-            free (data);
-        }
-        code_seconds += s_seconds () - start;
+        tr_tally_destroy (&tally);
     }
-    row->updates = reports;
+    reports *= rounds;
+    row->updates = reports;         //  in all rounds
     row->tally_us = tally_seconds / (double) reports * 1e6;
     row->code_us = code_seconds / (double) reports * 1e6;
-    tr_tally_destroy (&tally);
     free (msg);
     free (back);
     free (update);

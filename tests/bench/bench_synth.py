@@ -131,11 +131,9 @@ def main():
         except ValueError:
             log("snapshot: %s" % snapshot.stderr.strip()[-500:])
             document = {}
-        results = document.get("results") or []
-        figures["snapshot_units"] = len(results)
-        figures["snapshot_final"] = sum(1 for r in results
-                                        if r.get("kind") != "partial"
-                                        and r.get("reporting", 1000) in (1000, 1, 1.0))
+        units = [c for c in document.get("constituencies") or [] if c.get("declared")]
+        figures["snapshot_units"] = len(units)
+        figures["snapshot_final"] = sum(1 for c in units if c.get("reporting", 1) == 1)
         contests = document.get("contests") or []
         figures["snapshot_contests"] = len(contests)
         figures["contests_final"] = sum(1 for c in contests if c.get("status") == "final")
