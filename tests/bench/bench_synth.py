@@ -31,7 +31,9 @@ STEPS = int(sys.argv[5]) if len(sys.argv) > 5 else 3
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 STACK = os.path.join(ROOT, "scripts", "stack")
 TOOL = os.path.join(BIN, "tallyroom")
-env = dict(os.environ, TALLYROOM_BIN=BIN)
+# A 100,000-unit config takes each daemon (and each `tallyroom status` the
+# stack asks) seconds to read: more than the stack's 20 s on a busy machine.
+env = dict(os.environ, TALLYROOM_BIN=BIN, TALLYROOM_UP_SECONDS="180")
 work = os.environ.get("SYNTH_KEEP") or tempfile.mkdtemp(prefix="tallyroom-synth.")
 os.makedirs(work, exist_ok=True)
 NAMES = ["ingest", "ingest_pub", "tally_pub", "tally_snapshot", "publisher_pub",
@@ -96,8 +98,8 @@ def main():
                         capture_output=True, text=True)
     figures["up_s"] = time.monotonic() - started
     if "stack: up" not in up.stdout:
-        log("the stack did not come up on the %d-unit night: %s %s" % (
-            UNITS, up.stdout.strip()[-300:], up.stderr.strip()[-600:]))
+        log("the stack did not come up on the %d-unit night in %.0f s: %s %s" % (
+            UNITS, figures["up_s"], up.stdout.strip()[-300:], up.stderr.strip()[-600:]))
         print("synth not_run 1 units %d" % UNITS)
         return 1
     try:
