@@ -134,7 +134,11 @@ tr_door_guard_snapshot_limits (const tr_config_t *config, tr_door_limits_t *limi
     *limits = s_limits [TR_DOOR_SNAPSHOT];
     size_t pieces = tr_snapshot_pieces_for (config);
     uint64_t bytes = tr_snapshot_bytes_for (config);
-    limits->reply_queue *= (int) pieces;
+    //  Room for one reply and a piece more: an honest client asks again
+    //  only once it has read the whole reply; a night of one piece keeps
+    //  the table's two.
+    if ((size_t) limits->reply_queue < pieces + 1)
+        limits->reply_queue = (int) pieces + 1;
     if (limits->sent_burst < 2 * bytes)
         limits->sent_burst = 2 * bytes;
     if (limits->sent_rate < bytes / 8)

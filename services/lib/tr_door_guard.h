@@ -55,9 +55,10 @@ const tr_door_limits_t *
 
 //  A snapshot door's limits for config's night. A reply is a sequence of
 //  pieces (proto/README.md, "snapshot_reply"), each one message on the
-//  ROUTER's pipe, so the reply queue is counted in replies of the night's
-//  most pieces (a full pipe drops a piece, and the reader refuses the
-//  rest). A byte budget smaller than a reply would shut every honest
+//  ROUTER's pipe, so the reply queue holds one reply of the night's most
+//  pieces and a piece more (a full pipe drops a piece, and the reader
+//  refuses the rest): a client asks again only once it has the whole
+//  reply, and one that does not read holds at most a reply. A byte budget smaller than a reply would shut every honest
 //  subscriber out of a large night: one address may take two replies at
 //  once (at least the table's burst), then one each 8 s (at least its
 //  rate), each connection paced to one reply in 2 s (at least its pace).

@@ -2,6 +2,7 @@
     (tr_reply_cache.h).                                                   */
 
 #include "tr_reply_cache.h"
+#include <malloc.h>
 
 struct _tr_reply_cache_t {
     zmq_msg_t *pieces;          //  the encoded pieces, in order; their
@@ -127,6 +128,18 @@ tr_reply_cache_send (tr_reply_cache_t *self, zsock_t *router, zframe_t *identity
         }
     }
     return 0;
+}
+
+void
+tr_reply_cache_expire (tr_reply_cache_t *self)
+{
+    assert (self);
+    if (self->piece_count && zclock_mono () - self->made_at >= TR_REPLY_CACHE_TTL_MS) {
+        s_drop (self);
+        //  glibc keeps freed pieces in its heap (its mmap threshold grows
+        //  with the first large free): give the pages back.
+        malloc_trim (0);
+    }
 }
 
 size_t

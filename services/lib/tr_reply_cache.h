@@ -55,6 +55,13 @@ void
 int
     tr_reply_cache_send (tr_reply_cache_t *self, zsock_t *router, zframe_t *identity);
 
+//  Drops the reply held if it is past the TTL: a night of 100,000 units
+//  encodes to tens of MB, not to be kept after its last request. Copies
+//  still queued for clients keep their bytes until sent. Call it now and
+//  then (the daemons do, with their heartbeat).
+void
+    tr_reply_cache_expire (tr_reply_cache_t *self);
+
 //  The pieces of the reply held, and their bytes in all (0 when none).
 size_t
     tr_reply_cache_pieces (tr_reply_cache_t *self);

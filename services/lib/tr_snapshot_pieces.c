@@ -376,11 +376,16 @@ tr_snapshot_bytes_for (const tr_config_t *config)
     uint64_t bytes = (uint64_t) tr_snapshot_pieces_for (config) * totals;
     for (size_t unit = 0; unit < config->constituency_count; unit++) {
         const tr_constituency_t *seat = &config->constituencies [unit];
+        //  The winner's name is one of its nominees'; party codes are short.
+        size_t longest = 0;
+        for (size_t nominee = 0; nominee < seat->nominee_count; nominee++) {
+            size_t name = strlen (seat->nominees [nominee].name);
+            longest = name > longest ? name : longest;
+            bytes += S_CANDIDATE_FIXED + name + TR_PARTY_MAX;
+        }
         bytes += S_RESULT_FIXED + strlen (seat->id) + strlen (seat->name)
-               + strlen (seat->region) + strlen (seat->nation) + 3 * TR_NAME_MAX;
-        for (size_t nominee = 0; nominee < seat->nominee_count; nominee++)
-            bytes += S_CANDIDATE_FIXED + strlen (seat->nominees [nominee].name)
-                   + TR_PARTY_MAX;
+               + strlen (seat->region) + strlen (seat->nation) + longest
+               + 4 * TR_PARTY_MAX + 2 * TR_ID_MAX;
     }
     //  A contest's keys and figures, names, and up to its parties' votes.
     for (size_t contest = 0; contest < config->contest_count; contest++)

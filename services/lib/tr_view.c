@@ -421,7 +421,8 @@ s_order (zhashx_t *hash, s_order_t *order)
     order->count = 0;
     for (void *item = zhashx_first (hash); item; item = zhashx_next (hash))
         order->keys [order->count++] = (const char *) zhashx_cursor (hash);
-    qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
+    if (order->count)           //  none: no array to sort (qsort wants one)
+        qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
     order->stale = false;
 }
 
@@ -539,4 +540,50 @@ tr_view_result (const tr_view_t *self, const char *constituency)
         return NULL;
     s_unpack (packed, self->unpacked);
     return self->unpacked;
+}
+
+//  ---- A copy, and a contest by id: the snapshot document from a view ----
+
+//  A packed result's bytes: its numbers, its candidates, its strings.
+static size_t
+s_packed_size (const s_packed_t *packed)
+{
+    size_t size = sizeof (s_packed_t) + packed->candidate_count * sizeof (s_candidate_t);
+    const char *text = (const char *) &packed->candidates [packed->candidate_count];
+    size_t strings = S_RESULT_STRINGS + 2 * (size_t) packed->candidate_count;
+    for (size_t index = 0; index < strings; index++) {
+        size_t length = strlen (text) + 1;
+        size += length;
+        text += length;
+    }
+    return size;
+}
+
+tr_view_t *
+tr_view_dup (const tr_view_t *self)
+{
+    tr_view_t *copy = tr_view_new ();
+    assert (copy);
+    copy->seq = self->seq;
+    copy->loaded = self->loaded;
+    copy->ingest_seq = self->ingest_seq;
+    copy->totals = self->totals;
+    for (const s_packed_t *packed = (const s_packed_t *) zhashx_first (self->results);
+         packed; packed = (const s_packed_t *) zhashx_next (self->results)) {
+        size_t size = s_packed_size (packed);
+        s_packed_t *twin = (s_packed_t *) malloc (size);
+        assert (twin);
+        memcpy (twin, packed, size);
+        zhashx_insert (copy->results, zhashx_cursor (self->results), twin);
+    }
+    for (void *contest = zhashx_first (self->contests); contest;
+         contest = zhashx_next (self->contests))
+        zhashx_update (copy->contests, zhashx_cursor (self->contests), contest);
+    return copy;
+}
+
+const tr_contest_state_t *
+tr_view_contest (const tr_view_t *self, const char *contest)
+{
+    return (const tr_contest_state_t *) zhashx_lookup (self->contests, contest);
 }

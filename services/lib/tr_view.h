@@ -57,6 +57,16 @@ void
 void
     tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces);
 
+//  A copy of the view (its results packed, as here: a few hundred bytes a
+//  unit, not a whole snapshot's 6 KB): what a reader in another thread
+//  builds a document from without holding the view's lock.
+tr_view_t *
+    tr_view_dup (const tr_view_t *self);
+
+//  A contest's latest state, or NULL if none came (a contests night).
+const tr_contest_state_t *
+    tr_view_contest (const tr_view_t *self, const char *contest);
+
 //  The latest sequence number reflected, and whether a snapshot or any
 //  message has arrived at all.
 uint64_t tr_view_seq (const tr_view_t *self);

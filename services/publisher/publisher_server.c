@@ -273,6 +273,7 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     //  would tell every subscriber that the night had started again.
     if (tr_follower_snapshots (self->follower) > 0)
         tr_wire_heartbeat (self->pub, NULL, "publisher", tr_view_seq (self->view));
+    tr_reply_cache_expire (self->replies);     //  not the night's bytes for ever
     return 0;
 }
 

@@ -580,6 +580,7 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     tally_server_t *self = (tally_server_t *) arg;
     if (self->rebuilt)
         tr_wire_heartbeat (self->pub, NULL, "tally", tr_tally_seq (self->tally));
+    tr_reply_cache_expire (self->replies);     //  not the night's bytes for ever
     return 0;
 }
 

@@ -82,18 +82,25 @@ tr_cmd_snapshot (int argc, char **argv)
                                     timeout_ms, error, sizeof error) != 0)
         fprintf (stderr, "tallyroom snapshot: %s\n", error);
     else {
-        tr_snapshot_pieces_whole (pieces, &reply);
         if (json) {
-            json_t *document = tr_json_snapshot (config, &reply.u.snapshot_reply);
+            //  From a view loaded a piece at a time: never the whole night
+            //  unpacked (6 KB a unit).
+            tr_view_t *view = tr_view_new ();
+            tr_view_load_pieces (view, pieces);
+            tr_snapshot_pieces_reset (pieces);
+            json_t *document = tr_json_snapshot_view (config, view);
+            tr_view_destroy (&view);
             json_dumpf (document, stdout, JSON_INDENT (1) | JSON_ENSURE_ASCII);
             putchar ('\n');
             json_decref (document);
         }
         else
-        if (config->kind == TR_CONTEST_REFERENDUM)
+        if (config->kind == TR_CONTEST_REFERENDUM) {
+            tr_snapshot_pieces_whole (pieces, &reply);
             tr_referendum_print (stdout, config, &reply.u.snapshot_reply);
+        }
         else
-            tables_print_parties (stdout, config, &reply.u.snapshot_reply.totals);
+            tables_print_parties (stdout, config, &tr_snapshot_pieces_head (pieces)->totals);
         rc = 0;
     }
     tr_msg_clear (&reply);

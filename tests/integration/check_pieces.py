@@ -6,13 +6,17 @@
         none) for a snapshot as any client would, reads the raw
         pieces and checks the piece format (proto/README.md,
         "snapshot_reply"): numbered 0..pieces-1 in order, each of the same
-        seq, ingest_seq and totals, at most 256 results each, no unit twice;
-        prints {"pieces": N, "units": N, "seq": N, "largest": BYTES}.
+        seq, ingest_seq and totals, at most 256 results and 256 contests
+        each, no unit or contest twice; prints {"pieces": N, "units": N,
+        "contests": N, "seq": N, "largest": BYTES}.
     check_pieces.py compare NIGHT TALLY.json OTHER.json...
         every unit the night declared is in the tally's snapshot document
-        once, declared, won by the party the night's votes say (computed
-        here from the night log); and each OTHER document (the publisher's,
-        the gateway's /snapshot) has the tally's figures, unit by unit.
+        once, declared, with the votes the night gave it and the party they
+        make first (computed here from the night log); on a contests night
+        every contest is there once, led by the party its units' votes make
+        first; and each OTHER document (the publisher's, the gateway's
+        /snapshot) has the tally's figures, unit by unit and contest by
+        contest.
 """
 import json
 import struct
@@ -39,7 +43,7 @@ def raw(endpoint, cert):
     dealer.setsockopt(zmq.LINGER, 0)
     dealer.connect(endpoint)
     dealer.send(msgpack.packb({"v": 1, "type": "snapshot_request", "sender": "check"}))
-    first, units, largest, number = None, set(), 0, 0
+    first, units, contests, largest, number = None, set(), set(), 0, 0
     while True:
         if not dealer.poll(5000):
             fail(f"no piece {number} from {endpoint} within 5 s")
@@ -52,6 +56,8 @@ def raw(endpoint, cert):
             fail(f"piece {piece.get('piece')} where {number} was due")
         if len(piece["results"]) > PIECE_MAX:
             fail(f"piece {number} has {len(piece['results'])} results, past {PIECE_MAX}")
+        if len(piece.get("contests", [])) > PIECE_MAX:
+            fail(f"piece {number} has {len(piece['contests'])} contests, past {PIECE_MAX}")
         if first is None:
             first = piece
         for key in ("seq", "ingest_seq", "pieces", "totals"):
@@ -61,13 +67,17 @@ def raw(endpoint, cert):
             if result["constituency"] in units:
                 fail(f"unit {result['constituency']} twice")
             units.add(result["constituency"])
+        for contest in piece.get("contests", []):
+            if contest["contest"] in contests:
+                fail(f"contest {contest['contest']} twice")
+            contests.add(contest["contest"])
         number += 1
         if number == piece["pieces"]:
             break
     if dealer.poll(200):
         fail("a message after the last piece")
-    print(json.dumps({"pieces": number, "units": len(units), "seq": first["seq"],
-                      "largest": largest}))
+    print(json.dumps({"pieces": number, "units": len(units), "contests": len(contests),
+                      "seq": first["seq"], "largest": largest}))
 
 
 def night_winners(path):
@@ -82,6 +92,17 @@ def night_winners(path):
                                          {c["party"]: c["votes"] for c in body["candidates"]})
         offset += 28 + length
     return winners
+
+
+def contest_figures(document):
+    out = {}
+    for contest in document.get("contests", []):
+        if contest["id"] in out:
+            fail(f"contest {contest['id']} twice in a document")
+        out[contest["id"]] = (contest["status"], contest["leader"], contest["margin"],
+                              contest["units"], contest["units_final"], contest["winner"],
+                              sorted((p["party"], p["votes"]) for p in contest["parties"]))
+    return out
 
 
 def figures(document):
@@ -102,17 +123,36 @@ def compare(night, tally_path, others):
     if set(ours) != set(winners):
         fail(f"the tally's snapshot has {len(ours)} units declared, the night {len(winners)}")
     for unit, (party, votes) in winners.items():
-        if ours[unit][0] != party:
-            fail(f"{unit}: the tally says {ours[unit][0]} won, the night's votes {party}")
         if dict(ours[unit][2]) != votes:
             fail(f"{unit}: the tally's votes are not the night's")
+        if ours[unit][0] != party and not tally.get("contests"):
+            fail(f"{unit}: the tally says {ours[unit][0]} won, the night's votes {party}")
+    contests = contest_figures(tally)
+    if tally.get("contests"):
+        # each contest's votes are its units': the leader is the party they put first
+        # (synth_units.py counts unit n in contest n mod the contests)
+        sums = {}
+        for unit, (_, votes_of) in winners.items():
+            contest = f"K{int(unit[1:]) % len(contests):04d}"
+            for party, votes in votes_of.items():
+                sums.setdefault(contest, {}).setdefault(party, 0)
+                sums[contest][party] += votes
+        for contest, votes in sums.items():
+            if contests[contest][1] != max(votes, key=votes.get):
+                fail(f"{contest}: the tally says {contests[contest][1]} leads, its units' votes "
+                     f"{max(votes, key=votes.get)}")
     for path in others:
-        theirs = figures(json.load(open(path)))
+        document = json.load(open(path))
+        theirs = figures(document)
         if theirs != ours:
             missing = set(ours) ^ set(theirs)
             fail(f"{path}: not the tally's figures ({len(theirs)} units, "
                  f"{len(missing)} differ in presence)")
-    print(f"{len(ours)} units, each once, with the tally's figures in {len(others)} more")
+        if contest_figures(document) != contests:
+            fail(f"{path}: not the tally's contests ({len(contest_figures(document))} "
+                 f"contests, the tally {len(contests)})")
+    print(f"{len(ours)} units and {len(contests)} contests, each once, with the tally's "
+          f"figures in {len(others)} more")
 
 
 if __name__ == "__main__":

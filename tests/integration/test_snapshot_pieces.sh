@@ -1,30 +1,39 @@
 #!/usr/bin/env bash
 # Issue 12, "Scale": the snapshot comes in pieces (proto/README.md,
-# "snapshot_reply"). A synthetic night of 700 units (tests/integration/
-# synth_units.py: three pieces of at most 256 results) is played through
-# the real stack; then:
+# "snapshot_reply"). A synthetic contests night of 700 units in 600 contests
+# (tests/integration/synth_units.py: three pieces of at most 256 results
+# and 256 contests) is played through the real stack; then:
 # 1. the tally's and the publisher's doors, read raw, answer in numbered
-#    pieces 0..2 of one seq, none past 256 results, every unit once;
+#    pieces 0..2 of one seq, none past 256 results or contests, every unit
+#    and every contest once;
 # 2. `tallyroom snapshot --json` from each, a publisher started after the
 #    night (its whole state from the tally's pieces) and a gateway started
 #    after it (its /snapshot from that publisher's pieces): every unit the
-#    night declared is there once, won by the party the night's votes say
-#    (computed by the check from the night log), with the tally's figures.
+#    night declared is there once with the night's votes, every contest
+#    once, led by the party its units' votes put first (computed by the
+#    check from the night log), with the tally's figures.
 . "$(dirname "$0")/lib.sh"
 check=$root/tests/integration/check_pieces.py
 export PYTHONPATH=$root/tests/integration
 units=700
+contests=600
 
 /usr/bin/python3 "$root/tests/integration/synth_units.py" $units 12 \
-    "$work/synth.yaml" "$work/synth.night"
+    "$work/synth.yaml" "$work/synth.night" $units $contests
 stack_start -c "$work/synth.yaml"
 "$bin/tallyroom" replay -q "${endpoints[@]}" "$work/synth.night" || fail "replay"
 "$bin/tallyroom" status "${endpoints[@]}" >/dev/null || fail "status"
-# Every declaration is in once its 700 results, totals and alerts are out.
+# Every declaration is in once the publisher is at the tally's seq.
 for _ in $(seq 100); do
-    "$bin/tallyroom" snapshot --json "${endpoints[@]}" >"$work/publisher.json" \
-        && [ "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["declared"])' \
-                "$work/publisher.json")" = $units ] && break
+    "$bin/tallyroom" status "${endpoints[@]}" >"$work/status.out" 2>&1 || true
+    "$bin/tallyroom" snapshot --json --from tally "${endpoints[@]}" >"$work/tally.json"
+    "$bin/tallyroom" snapshot --json "${endpoints[@]}" >"$work/publisher.json"
+    /usr/bin/python3 -c '
+import json, sys
+a, b = (json.load(open(path)) for path in sys.argv[1:3])
+units = sum(1 for unit in a["constituencies"] if unit["declared"])
+sys.exit(0 if a["seq"] == b["seq"] and units == int(sys.argv[3]) else 1)
+' "$work/tally.json" "$work/publisher.json" $units && break
     sleep 0.2
 done
 
@@ -38,8 +47,10 @@ for side in tally publisher; do
 import json, sys
 got = json.load(open(sys.argv[1]))
 assert got["pieces"] == 3 and got["units"] == int(sys.argv[2]), got
-print(sys.argv[3], "pieces", got["pieces"], "units", got["units"], "largest", got["largest"], "bytes")
-' "$work/raw-$side.json" $units $side || fail "$side: $(cat "$work/raw-$side.json")"
+assert got["contests"] == int(sys.argv[4]), got
+print(sys.argv[3], "pieces", got["pieces"], "units", got["units"], "contests", got["contests"],
+      "largest", got["largest"], "bytes")
+' "$work/raw-$side.json" $units $side $contests || fail "$side: $(cat "$work/raw-$side.json")"
 done
 
 # 2. The documents.

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "services/lib/tr_door_guard.h"
+#include "services/lib/tr_json.h"
 #include "services/lib/tr_snapshot_pieces.h"
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_view.h"
@@ -188,6 +190,31 @@ test_a_view_loaded_from_pieces_answers_in_pieces_sorted (void **state)
     tr_snapshot_pieces_destroy (&pieces);
 }
 
+//  The document from a view (and from a copy of it) is the document from
+//  the tally's whole snapshot: the gateway and the tools build it so.
+static void
+test_the_document_from_a_view_is_the_whole_snapshots (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_snapshot_reply_t whole;
+    tr_tally_snapshot (fixture->tally, &whole);
+    json_t *expected = tr_json_snapshot (fixture->config, &whole);
+    free (whole.results);
+    free (whole.contests);
+    tr_snapshot_pieces_t *pieces = s_take_all (fixture);
+    tr_view_t *view = tr_view_new ();
+    tr_view_load_pieces (view, pieces);
+    tr_view_t *copy = tr_view_dup (view);
+    tr_view_destroy (&view);        //  the copy owns all it holds
+    json_t *document = tr_json_snapshot_view (fixture->config, copy);
+    assert_true (json_equal (document, expected));
+    assert_int_equal (json_array_size (json_object_get (document, "constituencies")), UNITS);
+    json_decref (document);
+    json_decref (expected);
+    tr_view_destroy (&copy);
+    tr_snapshot_pieces_destroy (&pieces);
+}
+
 //  The doors' budgets are sized from an estimate: it must not be below
 //  what the pieces take.
 static void
@@ -203,6 +230,76 @@ test_the_byte_estimate_covers_the_pieces (void **state)
     assert_true (estimate >= bytes);
     assert_true (estimate <= 8 * bytes);        //  and not wildly above
     assert_int_equal (tr_snapshot_pieces_for (fixture->config), 3);
+}
+
+//  A snapshot door's queue holds a reply's pieces and one more; a night of
+//  one piece keeps the table's two; the byte budget is the table's until a
+//  reply passes half the burst, then two replies.
+static void
+test_the_doors_limits_follow_the_nights_pieces (void **state)
+{
+    fixture_t *fixture = *state;
+    const tr_door_limits_t *table = tr_door_guard_limits (TR_DOOR_SNAPSHOT);
+    tr_door_limits_t limits;
+    tr_door_guard_snapshot_limits (fixture->config, &limits);
+    assert_int_equal (limits.reply_queue, 4);
+    assert_int_equal (limits.sent_burst, table->sent_burst);
+    assert_int_equal (limits.sent_rate, table->sent_rate);
+    assert_int_equal (limits.connections_max, table->connections_max);
+    assert_int_equal (limits.received_max, table->received_max);
+
+    char error [512];
+    tr_config_t *mini = tr_config_load ("tests/fixtures/mini.yaml", error, sizeof error);
+    assert_non_null (mini);
+    tr_door_guard_snapshot_limits (mini, &limits);
+    assert_int_equal (limits.reply_queue, table->reply_queue);
+    tr_config_destroy (&mini);
+
+    //  A night whose reply is past the burst: the budget follows it.
+    tr_config_t big = *fixture->config;
+    big.constituency_count = TR_UNITS_MAX;
+    tr_constituency_t *units = calloc (TR_UNITS_MAX, sizeof (tr_constituency_t));
+    for (size_t unit = 0; unit < TR_UNITS_MAX; unit++)
+        units [unit] = fixture->config->constituencies [unit % UNITS];
+    big.constituencies = units;
+    tr_door_guard_snapshot_limits (&big, &limits);
+    uint64_t bytes = tr_snapshot_bytes_for (&big);
+    printf ("100,000 units: reply estimate %llu bytes; queue %d, burst %llu, rate %llu\n",
+            (unsigned long long) bytes, limits.reply_queue,
+            (unsigned long long) limits.sent_burst, (unsigned long long) limits.sent_rate);
+    assert_int_equal (limits.reply_queue, TR_SNAPSHOT_PIECES_MAX + 1);
+    assert_true (limits.sent_burst == 2 * bytes && bytes > table->sent_burst);
+    assert_true (limits.sent_rate == bytes / 8);
+    free (units);
+}
+
+//  A config takes more units than the 1,000 seats it used to (TR_UNITS_MAX):
+//  1,001 was refused ("constituencies: 1..1000").
+static void
+test_a_config_takes_more_than_a_thousand_units (void **state)
+{
+    (void) state;
+    size_t units = 1001, room = units * 160 + 512;
+    char *text = malloc (room);
+    size_t used = (size_t) snprintf (text, room,
+        "election: {name: many, date: 2024-07-04}\n"
+        "headline: [{code: A, name: A}]\n"
+        "parties: [{code: A, name: Alpha, headline: A}]\n"
+        "constituencies:\n");
+    for (size_t unit = 0; unit < units; unit++)
+        used += (size_t) snprintf (text + used, room - used,
+            "  - {id: M%05zu, name: M, region: R, nation: N, electorate: 10, "
+            "previous: A, candidates: [{name: a, party: A}]}\n", unit);
+    char error [512] = "";
+    tr_config_t *config = tr_config_parse (text, used, "many", error, sizeof error);
+    if (!config)
+        fprintf (stderr, "%s\n", error);
+    assert_non_null (config);
+    assert_int_equal (config->constituency_count, 1001);
+    assert_int_equal (config->seats, 1001);
+    assert_int_equal (tr_snapshot_pieces_for (config), 4);
+    tr_config_destroy (&config);
+    free (text);
 }
 
 //  Takes the pieces in order (an index list, -1 ends it) into a fresh
@@ -294,7 +391,10 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_the_tallys_pieces_are_its_whole_snapshot),
         cmocka_unit_test (test_a_view_loaded_from_pieces_answers_in_pieces_sorted),
+        cmocka_unit_test (test_the_document_from_a_view_is_the_whole_snapshots),
         cmocka_unit_test (test_the_byte_estimate_covers_the_pieces),
+        cmocka_unit_test (test_the_doors_limits_follow_the_nights_pieces),
+        cmocka_unit_test (test_a_config_takes_more_than_a_thousand_units),
         cmocka_unit_test (test_a_sequence_that_does_not_hold_is_refused_with_its_reason),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
