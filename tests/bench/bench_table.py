@@ -332,7 +332,8 @@ def synth_night():
         started = time.time()
         out = run([PYTHON, os.path.join(ROOT, "tests", "bench", "bench_synth.py"), BENCH, BIN,
                    str(size)], timeout=1800)
-        nights[size] = next((fields(l) for l in out.splitlines() if l.startswith("synth ")), {})
+        nights[size] = next((fields(l[len("synth "):]) for l in out.splitlines()
+                             if l.startswith("synth ")), {})
         nights[size]["wall_s"] = time.time() - started
     return curve, nights[units], nights[1000]
 
