@@ -32,7 +32,7 @@
 #define TR_TEXT_MAX         256     /*  alert headline                        */
 #define TR_CANDIDATES_MAX   32      /*  candidates in one declaration         */
 #define TR_PARTIES_MAX      160     /*  parties in a totals message           */
-#define TR_SEATS_MAX        1000    /*  seats an importer reads; election.seats */
+#define TR_SEATS_MAX        1000    /*  seats an importer reads (import-hoc)  */
 #define TR_RECORDS_MAX      64      /*  declarations in a records reply       */
 #define TR_CONTESTS_MAX     10000   /*  contests in a night (and a snapshot)  */
 #define TR_MSG_SIZE_MAX     (8 * 1024 * 1024)   /*  one encoded message       */

@@ -8,7 +8,7 @@
         "snapshot_reply"): numbered 0..pieces-1 in order, each of the same
         seq, ingest_seq and totals, at most 256 results and 256 contests
         each, no unit or contest twice; prints {"pieces": N, "units": N,
-        "contests": N, "seq": N, "largest": BYTES}.
+        "contests": N, "seq": N, "largest": BYTES, "bytes": BYTES}.
     check_pieces.py compare NIGHT TALLY.json OTHER.json...
         every unit the night declared is in the tally's snapshot document
         once, declared, with the votes the night gave it and the party they
@@ -43,12 +43,13 @@ def raw(endpoint, cert):
     dealer.setsockopt(zmq.LINGER, 0)
     dealer.connect(endpoint)
     dealer.send(msgpack.packb({"v": 1, "type": "snapshot_request", "sender": "check"}))
-    first, units, contests, largest, number = None, set(), set(), 0, 0
+    first, units, contests, largest, number, total = None, set(), set(), 0, 0, 0
     while True:
         if not dealer.poll(5000):
             fail(f"no piece {number} from {endpoint} within 5 s")
         data = dealer.recv()
         largest = max(largest, len(data))
+        total += len(data)
         piece = msgpack.unpackb(data, raw=False)
         if piece.get("type") != "snapshot_reply":
             fail(f"a {piece.get('type')} where a snapshot_reply piece was due")
@@ -77,7 +78,7 @@ def raw(endpoint, cert):
     if dealer.poll(200):
         fail("a message after the last piece")
     print(json.dumps({"pieces": number, "units": len(units), "contests": len(contests),
-                      "seq": first["seq"], "largest": largest}))
+                      "seq": first["seq"], "largest": largest, "bytes": total}))
 
 
 def night_winners(path):

@@ -11,7 +11,12 @@
 #    after it (its /snapshot from that publisher's pieces): every unit the
 #    night declared is there once with the night's votes, every contest
 #    once, led by the party its units' votes put first (computed by the
-#    check from the night log), with the tally's figures.
+#    check from the night log), with the tally's figures;
+# 3. 20 clients that ask the publisher for snapshots and never read grow it
+#    by at most the bound of README "Security" in whole replies (8
+#    connections an address x 4 replies, and 8 of working space), though
+#    each reply is three pieces (tests/integration/door_attack.py).
+# run-tests: alone (it measures memory under attack: other tests beside it would be in its figures)
 . "$(dirname "$0")/lib.sh"
 check=$root/tests/integration/check_pieces.py
 export PYTHONPATH=$root/tests/integration
@@ -82,6 +87,18 @@ wait_for "$work/gateway.err" 20 "snapshot from publisher seq=.* units=$units pie
 
 /usr/bin/python3 "$check" compare "$work/synth.night" "$work/tally.json" \
     "$work/publisher.json" "$work/publisher2.json" "$work/gateway.json" || fail "the documents"
+
+# 3. What a client that never reads costs, with pieces.
+export ASAN_OPTIONS=quarantine_size_mb=0:thread_local_quarantine_size_kb=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+reply=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["bytes"])' \
+        "$work/raw-publisher.json")
+bound_kib=$(( (8 * 4 + 8) * reply / 1024 ))
+out=$(/usr/bin/python3 "$root/tests/integration/door_attack.py" nonreading \
+      "$(endpoint publisher_snapshot)" --clients 20 --seconds 4 \
+      --pid "$(cat "$work/run/publisher.pid")") || fail "the non-reading attack"
+growth=$(sed -n 's/.* growth_kib=\([0-9]*\).*/\1/p' <<<"$out")
+echo "publisher_snapshot: 20 non-reading clients, a reply of $reply bytes in 3 pieces: grew $growth KiB (bound $bound_kib KiB): $out"
+[ "$growth" -le "$bound_kib" ] || fail "the publisher grew $growth KiB, bound $bound_kib"
 stack_stop_and_check
 grep -l -E "AddressSanitizer|LeakSanitizer|runtime error" "$work"/*.log "$work"/*.err \
     2>/dev/null && fail "a sanitizer reported a problem (above)"
