@@ -14,5 +14,6 @@ int tr_cmd_import_hoc (int argc, char **argv);
 int tr_cmd_import_eu (int argc, char **argv);
 int tr_cmd_import_us (int argc, char **argv);
 int tr_cmd_keygen (int argc, char **argv);
+int tr_cmd_synth_night (int argc, char **argv);
 
 #endif

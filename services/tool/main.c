@@ -22,6 +22,7 @@ static const command_t s_commands [] = {
     { "import-eu-referendum", tr_cmd_import_eu, "build a referendum config and night from the Electoral Commission's CSV" },
     { "import-us-president", tr_cmd_import_us, "build a contests config and a night of partial counts from US county results" },
     { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
+    { "synth-night", tr_cmd_synth_night, "write a synthetic night of any size (units, contests, partial counts) from a seed" },
 };
 
 static void

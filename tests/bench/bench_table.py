@@ -22,6 +22,14 @@ What runs, in order, each on a fresh stack and a fresh night log:
             sent to the 100
   memory    VmHWM of each daemon (/proc) after the stream, against its
             VmRSS when it had started (an empty night)
+  synth     issue 12: a synthetic night of 100,000 units and 10,000
+            contests (tallyroom synth-night, 3 reports a unit) through the
+            real stack, Curve off, replay at full speed, one counting
+            subscriber, then the snapshot (tests/bench/bench_synth.py):
+            time, rate (against the same at 1,000 units and 100 contests),
+            nothing lost, each daemon's VmHWM; and bench_synth:
+            the tally's cost per update at 1,000, 10,000 and 100,000 units
+            (BENCH_SYNTH_UNITS=N for another largest size)
   pair      the cost of the second copy (issue 11): ingest alone against an
             ingest pair (--pair primary and backup, both on this machine
             and its disk), Curve on as shipped, a fresh night log each:
@@ -304,6 +312,32 @@ def pair_cost():
     return figures
 
 
+def synth_night():
+    """Issue 12, "Scale": the synthetic night of 100,000 units and 10,000
+    contests through the real stack (tests/bench/bench_synth.py), and the
+    tally's cost per update at 1,000, 10,000 and 100,000 units
+    (bench_synth)."""
+    units = int(os.environ.get("BENCH_SYNTH_UNITS", "100000"))
+    log("synth: the tally's cost per update at 1,000, 10,000 and %d units" % units)
+    curve = {}
+    sizes = sorted({1000, 10000, units})
+    out = run([os.path.join(BENCH, "bench_synth"), work] + [str(n) for n in sizes], timeout=900)
+    for line in out.splitlines():
+        figures = fields(line)
+        if line.startswith("units "):
+            curve[int(figures["units"])] = figures
+    nights = {}
+    for size in (1000, units):      # the small night: the same feeder's baseline
+        log("synth: a night of %d units, %d contests, through the stack" % (size, size // 10))
+        started = time.time()
+        out = run([PYTHON, os.path.join(ROOT, "tests", "bench", "bench_synth.py"), BENCH, BIN,
+                   str(size)], timeout=1800)
+        nights[size] = next((fields(l[len("synth "):]) for l in out.splitlines()
+                             if l.startswith("synth ")), {})
+        nights[size]["wall_s"] = time.time() - started
+    return curve, nights[units], nights[1000]
+
+
 # ---------------------------------------------------------------------------
 
 def ratio(a, b):
@@ -323,6 +357,7 @@ def main():
     fan, fan_declarations = fan_out(open_config)
     tally = tally_cost()
     pair = pair_cost()
+    curve, night, small = synth_night()
 
     rows = []
     def row(what, figure, baseline, against, target=""):
@@ -383,6 +418,42 @@ def main():
     else:
         row("ingest pair: the cost of the second copy", "-",
             "not measured: tallyroom-ingest has no --pair", "")
+    if night.get("declarations") and not night.get("not_run"):
+        units, declarations = night["units"], night["declarations"]
+        row("synthetic night: %d units, %d contests, %d declarations, to the last result"
+            % (units, night["contests"], declarations), "%.1f s" % night.get("seconds", 0),
+            "", "", "")
+        row("synthetic night: declarations a second, end to end (Curve off, replay)",
+            "%.0f decl/s" % night.get("rate", 0),
+            "the same at 1,000 units: %.0f decl/s" % small.get("rate", 0),
+            ratio(night.get("rate", 0), small.get("rate", 0)), "~1 (flat)")
+        row("synthetic night: results at the subscriber (nothing lost)",
+            "%d" % night.get("results_got", 0), "declarations: %d" % declarations,
+            ratio(night.get("results_got", 0), declarations), "1.00")
+        row("synthetic night: units final in the last snapshot",
+            "%d" % night.get("snapshot_final", 0), "units: %d" % units,
+            ratio(night.get("snapshot_final", 0), units), "1.00")
+        row("synthetic night: contests final in the last snapshot",
+            "%d" % night.get("contests_final", 0), "contests: %d" % night["contests"],
+            ratio(night.get("contests_final", 0), night["contests"]), "1.00")
+        for daemon in ("ingest", "tally", "publisher"):
+            peak, start = night.get(daemon + "_peak_kb", 0), night.get(daemon + "_start_kb", 0)
+            row("synthetic night: %s peak (VmHWM), %d units" % (daemon, units),
+                "%d kB" % peak, "once up, before the night: %d kB" % start, ratio(peak, start),
+                "%.0f B/unit" % (peak * 1024 / units))
+    else:
+        row("synthetic night through the stack", "-", "did not run (bench_synth.py)", "")
+    base = curve.get(1000)
+    for units in sorted(curve):
+        figures = curve[units]
+        row("tally: cost per update, synthetic night of %d units, %d contests"
+            % (units, figures["contests"]), "%.2f us" % figures["tally_us"],
+            "encode+decode the declaration: %.2f us" % figures["code_us"],
+            ratio(figures["tally_us"], figures["code_us"]))
+        if base and units != 1000:
+            row("tally: cost per update at %d units / at 1,000" % units,
+                "%.2f us" % figures["tally_us"], "%.2f us" % base["tally_us"],
+                ratio(figures["tally_us"], base["tally_us"]), "~1 (flat)")
     for daemon in ("ingest", "tally", "publisher"):
         row("memory: Python peer's %s peak" % daemon, "%d kB" % peer_peaks[daemon],
             "at start: %d kB" % peer_idle[daemon], ratio(peer_peaks[daemon], peer_idle[daemon]))
@@ -397,6 +468,10 @@ def main():
         "Fan-out: %d declarations. Ceiling messages: 512 bytes." % (
             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), time.time() - started,
             ROUNDS - 1, n, CLIENTS, WINDOW, fan_declarations),
+        "Synthetic night (tests/bench/bench_synth.py): generated in %.1f s, the stack up "
+        "in %.1f s, replay %.1f s, the whole step %.0f s." % (
+            night.get("generate_s", 0), night.get("up_s", 0), night.get("replay_s", 0),
+            night.get("wall_s", 0)),
         "Stream results received: tallyroom %d/%d, Curve on %d/%d, peer %d/%d; "
         "alert samples: %d." % (e2e.get("results", 0), n, e2e_curve.get("results", 0), n,
                                  peer_figures.get("results", 0), n, alerts.get("samples", 0)),
