@@ -12,6 +12,7 @@
 */
 #include "tr_config.h"
 #include "tr_config_security.h"
+#include "tr_config_contests.h"
 #include "tr_yaml_read.h"
 #include <malloc.h>
 
@@ -26,10 +27,11 @@ extern const char tr_config_embedded_yaml_end [];
 //  Every table's keys: anything else is an error naming the known ones.
 static const char *const s_root_keys [] = {
     "election", "endpoints", "alerts", "headline", "parties", "constituencies",
-    "security", NULL
+    "security", "contests", NULL
 };
 static const char *const s_election_keys [] = {
-    "name", "title", "date", "seats", "majority", "hexmap", "kind", NULL
+    "name", "title", "date", "seats", "majority", "hexmap", "kind", "headline",
+    NULL
 };
 static const char *const s_endpoint_keys [] = {
     "ingest", "ingest_pub", "tally_pub", "tally_snapshot",
@@ -42,7 +44,7 @@ static const char *const s_party_keys [] = {
 };
 static const char *const s_constituency_keys [] = {
     "id", "name", "region", "nation", "electorate", "previous", "new",
-    "count_centre", "previous_shares", "candidates", NULL
+    "count_centre", "previous_shares", "candidates", "contest", NULL
 };
 static const char *const s_nominee_keys [] = { "name", "party", "sitting_mp", NULL };
 
@@ -177,22 +179,29 @@ s_read_election (const tr_yaml_map_t *root, tr_config_t *self,
     if (!streq (kind, "plurality"))
         return tr_yaml_fail (election->yaml, tr_yaml_map_value (election, "kind"),
             "election.kind: '%s', expected plurality or referendum", kind);
-    return true;
+    return tr_config_read_headline_kind (election, self);
 }
 
-//  Runs last: seats must equal the constituencies, and the majority is
-//  out of those seats.
+//  Runs last: seats must equal the constituencies (with contests, the sum
+//  of their weights), and the majority is out of those seats.
 static bool
 s_read_seats (const tr_yaml_map_t *election, tr_config_t *self)
 {
-    uint32_t listed = (uint32_t) self->constituency_count;
+    uint64_t total = tr_config_contest_weight_total (self);
+    if (total > UINT32_MAX)
+        return tr_yaml_fail (election->yaml, election->node,
+            "election: the contests' weights add up to %" PRIu64 ", too many", total);
+    uint32_t listed = (uint32_t) total;
     self->seats = listed;
-    if (!tr_yaml_map_uint32 (election, "seats", TR_YAML_OPTIONAL, 1, TR_SEATS_MAX,
+    if (!tr_yaml_map_uint32 (election, "seats", TR_YAML_OPTIONAL, 1, UINT32_MAX,
                              &self->seats))
         return false;
     if (self->seats != listed)
         return tr_yaml_fail (election->yaml, tr_yaml_map_value (election, "seats"),
-            "election.seats: %u, but constituencies lists %u", self->seats, listed);
+            self->contest_count
+                ? "election.seats: %u, but the contests' weights add up to %u"
+                : "election.seats: %u, but constituencies lists %u",
+            self->seats, listed);
     self->majority = self->seats / 2 + 1;
     return tr_yaml_map_uint32 (election, "majority", TR_YAML_OPTIONAL, 1, self->seats,
                                &self->majority);
@@ -631,7 +640,8 @@ s_read_previous_shares (const tr_yaml_map_t *map, tr_config_t *self,
 static bool
 s_read_previous (tr_config_t *self, const tr_yaml_map_t *map, tr_constituency_t *seat)
 {
-    if (self->kind == TR_CONTEST_REFERENDUM && !tr_yaml_map_value (map, "previous")) {
+    if ((self->kind == TR_CONTEST_REFERENDUM || self->contest_count)
+    &&  !tr_yaml_map_value (map, "previous")) {
         seat->previous = "";
         seat->previous_index = 0;
         return true;
@@ -692,7 +702,10 @@ s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
     if (!s_read_text (&map, "name", TR_YAML_REQUIRED, &seat->name, TR_NAME_MAX)
     ||  !s_read_text (&map, "region", TR_YAML_REQUIRED, &seat->region, TR_NAME_MAX)
     ||  !s_read_text (&map, "nation", TR_YAML_REQUIRED, &seat->nation, TR_NAME_MAX)
-    ||  !tr_yaml_map_uint32 (&map, "electorate", TR_YAML_REQUIRED, 1, TR_ELECTORATE_MAX,
+    ||  !tr_config_read_unit_contest (&map, self, seat)
+    ||  !tr_yaml_map_uint32 (&map, "electorate",
+                             self->contest_count ? TR_YAML_OPTIONAL : TR_YAML_REQUIRED,
+                             self->contest_count ? 0 : 1, TR_ELECTORATE_MAX,
                              &seat->electorate)
     ||  !s_read_previous (self, &map, seat)
     ||  !tr_yaml_map_bool (&map, "new", TR_YAML_OPTIONAL, &seat->new_seat)
@@ -737,7 +750,9 @@ s_read_config (tr_yaml_t *yaml, tr_config_t *self)
         && s_read_alerts (&root, self)
         && s_read_headline (&root, self)
         && s_read_parties (&root, self)
+        && tr_config_read_contests (&root, self)
         && s_read_constituencies (&root, self)
+        && tr_config_check_contests (&root, self)
         && s_read_seats (&election, self)
         && s_check_referendum (&root, self)
         && tr_config_read_security (&root, self);
@@ -752,7 +767,8 @@ s_config_new (const char *source)
     snprintf (self->source, sizeof self->source, "%s", source);
     self->party_index = zhashx_new ();
     self->constituency_index = zhashx_new ();
-    if (!self->party_index || !self->constituency_index)
+    self->contest_index = zhashx_new ();
+    if (!self->party_index || !self->constituency_index || !self->contest_index)
         tr_config_destroy (&self);
     return self;
 }
@@ -825,6 +841,12 @@ tr_config_destroy (tr_config_t **self_p)
     if (self) {
         zhashx_destroy (&self->party_index);
         zhashx_destroy (&self->constituency_index);
+        zhashx_destroy (&self->contest_index);
+        for (size_t index = 0; index < self->contest_count; index++) {
+            free (self->contests [index].name);
+            free (self->contests [index].region);
+        }
+        free (self->contests);
         for (size_t index = 0; index < self->security.grant_count; index++)
             free (self->security.grants [index].seats);
         free (self->security.grants);
@@ -871,6 +893,14 @@ tr_config_constituency_index (const tr_config_t *self, const char *id)
     assert (self);
     assert (id);
     return s_index (self->constituency_index, id);
+}
+
+int
+tr_config_contest_index (const tr_config_t *self, const char *id)
+{
+    assert (self);
+    assert (id);
+    return s_index (self->contest_index, id);
 }
 
 const tr_party_t *

@@ -15,6 +15,11 @@
           majority: 326                # optional, default seats/2 + 1
           hexmap: maps/ge2019.hexjson  # optional: the boundaries' hex map (HexJSON)
                                        # for the gateway; default its built-in 2024 map
+          headline: seats              # optional: what the headline counts: seats
+                                       # (the default: a seat per contest won) or
+                                       # electoral_votes (each contest's weight,
+                                       # to its winner); with contests, seats is
+                                       # the sum of their weights
           kind: plurality              # optional: plurality (the default: a seat
                                        # per constituency) or referendum (one
                                        # national question: parties are its
@@ -54,6 +59,15 @@
             colour: "#0087DC"          # optional, default "#999999"
             headline: Con              # optional: a headline group code;
                                        # default the last group
+        contests:                      # optional (issue 12): what is decided, each
+                                       # counted in one or more constituencies
+                                       # (its reporting units). Without it each
+                                       # constituency is its own contest.
+          - id: GA                     # required, unique, 1..16 of [A-Za-z0-9_-]
+            name: Georgia              # required
+            region: South              # optional, default ""
+            weight: 16                 # optional, default 1: what winning it adds
+                                       # to the headline (electoral votes)
         constituencies:                # required, 1..TR_SEATS_MAX
           - id: E14001342              # required, unique ONS code
             name: Loughborough         # required
@@ -64,6 +78,9 @@
                                        # a party code
             new: false                 # optional, default false
             count_centre: charnwood    # optional, default the id
+            contest: GA                # required with contests, else not allowed;
+                                       # with contests electorate and previous
+                                       # are optional (0 and "": unknown)
             previous_shares: {Con: 0.47, Lab: 0.34}   # optional: previous vote
                                        # share by party code, 0..1
             candidates:                # required, 1..TR_CANDIDATES_MAX
@@ -129,7 +146,26 @@ typedef struct {
     tr_nominee_t *nominees;                 /*  nominee_count of them         */
     size_t previous_share_count;
     tr_previous_share_t *previous_shares;   /*  previous_share_count          */
+    uint32_t contest;                       /*  index into config->contests;  */
+                                            /*  0 when there are none         */
 } tr_constituency_t;
+
+/*  A contest of a night with a contests table: what is decided, counted in
+    the reporting units (constituencies) that name it.                      */
+#define TR_WEIGHT_MAX       1000            /*  one contest's weight          */
+typedef struct {
+    char id [TR_ID_MAX + 1];                /*  "GA"                          */
+    char *name;                             /*  "Georgia", heap               */
+    char *region;                           /*  "South", "" if none, heap     */
+    uint32_t weight;                        /*  electoral votes, or 1         */
+    uint32_t unit_count;                    /*  constituencies naming it      */
+} tr_contest_t;
+
+//  What the headline counts (election.headline).
+typedef enum {
+    TR_HEADLINE_SEATS = 0,                  /*  a seat per contest won        */
+    TR_HEADLINE_ELECTORAL_VOTES             /*  each contest's weight         */
+} tr_headline_kind_t;
 
 typedef struct {
     char ingest [TR_ENDPOINT_LIST_MAX + 1];         /*  ROUTER, count centres */
@@ -196,6 +232,7 @@ typedef struct {
     uint32_t seats;
     uint32_t majority;                      /*  seats needed for a majority   */
     tr_contest_kind_t kind;                 /*  election.kind                 */
+    tr_headline_kind_t headline_kind;       /*  election.headline             */
     tr_endpoints_t endpoints;
     tr_security_t security;
     bool breaking [TR_ALERT_KIND_COUNT];    /*  which alert kinds break       */
@@ -203,10 +240,13 @@ typedef struct {
     tr_headline_group_t groups [TR_HEADLINE_GROUPS_MAX];
     size_t party_count;
     tr_party_t *parties;                    /*  in file order                 */
+    size_t contest_count;                   /*  0: each constituency its own  */
+    tr_contest_t *contests;                 /*  in file order                 */
     size_t constituency_count;
     tr_constituency_t *constituencies;      /*  in file order                 */
     zhashx_t *party_index;                  /*  code -> index + 1 (size_t)    */
     zhashx_t *constituency_index;           /*  id -> index + 1 (size_t)      */
+    zhashx_t *contest_index;                /*  id -> index + 1 (size_t)      */
 } tr_config_t;
 
 //  Loads and validates a config file. On failure returns NULL and writes
@@ -260,6 +300,10 @@ int
 //  Index of a party or constituency, or -1 if there is none by that code.
 int tr_config_party_index (const tr_config_t *self, const char *code);
 int tr_config_constituency_index (const tr_config_t *self, const char *id);
+int tr_config_contest_index (const tr_config_t *self, const char *id);
+
+//  The headline kind's wire and config name: "seats", "electoral_votes".
+const char *tr_headline_kind_name (tr_headline_kind_t kind);
 
 const tr_party_t *tr_config_party (const tr_config_t *self, const char *code);
 const tr_constituency_t *tr_config_constituency (const tr_config_t *self,

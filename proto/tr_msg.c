@@ -64,6 +64,13 @@ tr_alert_kind_name (tr_alert_kind_t kind)
         tr_msg_alert_kind_names [kind]: "unknown";
 }
 
+const char *
+tr_contest_status_name (tr_contest_status_t status)
+{
+    return (size_t) status < TR_MSG_CONTEST_STATUS_COUNT?
+        tr_msg_contest_status_names [status]: "unknown";
+}
+
 bool
 tr_kind_parse (const char *name, tr_kind_t *kind)
 {
@@ -102,7 +109,8 @@ s_pack_str (msgpack_packer *packer, const char *string, size_t length)
 static bool s_pack_fields (msgpack_packer *packer, const tr_record_t *record,
                            const void *base);
 
-//  Whether an omit_zero field holds zero and so is not sent (BOOL, U64).
+//  Whether an omit_zero field holds zero and so is not sent (BOOL, U32,
+//  U64, an empty STR or list).
 static bool
 s_omitted (const tr_field_t *field, const void *base)
 {
@@ -111,6 +119,12 @@ s_omitted (const tr_field_t *field, const void *base)
     const char *at = (const char *) base + field->offset;
     if (field->kind == TR_FIELD_BOOL)
         return !*(const bool *) at;
+    if (field->kind == TR_FIELD_STR)
+        return *at == 0;
+    if (field->kind == TR_FIELD_U32)
+        return *(const uint32_t *) at == 0;
+    if (field->kind == TR_FIELD_LIST || field->kind == TR_FIELD_HEAP_LIST)
+        return *(const size_t *) ((const char *) base + field->count_offset) == 0;
     assert (field->kind == TR_FIELD_U64);
     return *(const uint64_t *) at == 0;
 }
@@ -401,8 +415,10 @@ tr_msg_clear (tr_msg_t *msg)
 {
     if (!msg)
         return;
-    if (msg->type == TR_MSG_SNAPSHOT_REPLY)
+    if (msg->type == TR_MSG_SNAPSHOT_REPLY) {
         free (msg->u.snapshot_reply.results);
+        free (msg->u.snapshot_reply.contests);
+    }
     if (msg->type == TR_MSG_RECORDS_REPLY)
         free (msg->u.records_reply.declarations);
     memset (msg, 0, sizeof (*msg));

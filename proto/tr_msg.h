@@ -34,6 +34,7 @@
 #define TR_PARTIES_MAX      160     /*  parties in a totals message           */
 #define TR_SEATS_MAX        1000    /*  results in a snapshot reply           */
 #define TR_RECORDS_MAX      64      /*  declarations in a records reply       */
+#define TR_CONTESTS_MAX     10000   /*  contests in a night (and a snapshot)  */
 #define TR_MSG_SIZE_MAX     (8 * 1024 * 1024)   /*  one encoded message       */
 
 typedef enum {
@@ -47,7 +48,9 @@ typedef enum {
     TR_MSG_SNAPSHOT_REQUEST,    /*  subscriber -> publisher (or tally)        */
     TR_MSG_SNAPSHOT_REPLY,      /*  publisher (or tally) -> subscriber        */
     TR_MSG_RECORDS_REQUEST,     /*  tally -> ingest: the night after a seq    */
-    TR_MSG_RECORDS_REPLY        /*  ingest -> tally: those declarations       */
+    TR_MSG_RECORDS_REPLY,       /*  ingest -> tally: those declarations       */
+    TR_MSG_CONTEST              /*  tally -> publisher -> subscribers: one    */
+                                /*  contest's running state (issue 12)        */
 } tr_msg_type_t;
 
 /*  Decoding errors, each distinct so a test (or a nack) can tell them apart. */
@@ -70,7 +73,12 @@ typedef enum {
 typedef enum {
     TR_KIND_FIRST = 0,          /*  the seat's first declaration ("first")    */
     TR_KIND_CORRECTION,         /*  replaces a wrong one ("correction")       */
-    TR_KIND_RECOUNT             /*  result after a recount ("recount")        */
+    TR_KIND_RECOUNT,            /*  result after a recount ("recount")        */
+    TR_KIND_PARTIAL,            /*  a unit's cumulative count so far          */
+                                /*  ("partial"), with reporting               */
+    TR_KIND_CALL,               /*  a desk calls a contest ("call"): contest  */
+                                /*  and elected (a party code), no candidates */
+    TR_KIND_WITHDRAW            /*  a desk withdraws its call ("withdraw")    */
 } tr_kind_t;
 
 /*  What a seat's result means against its previous (or notional) winner.    */
@@ -91,6 +99,9 @@ typedef enum {
     TR_ALERT_RECOUNT,           /*  "recount": a result after a recount       */
     TR_ALERT_CORRECTION,        /*  "correction": a result corrected          */
     TR_ALERT_LAST,              /*  "last": the night's last seat             */
+    TR_ALERT_LEAD,              /*  "lead": a contest's leader changes        */
+    TR_ALERT_CALL,              /*  "call": a desk calls a contest            */
+    TR_ALERT_WITHDRAWN,         /*  "withdrawn": a call is taken back         */
     TR_ALERT_KIND_COUNT
 } tr_alert_kind_t;
 
@@ -119,6 +130,9 @@ typedef struct {
     char centre [TR_CODE_MAX + 1];          /*  who sent it: the name in its  */
                                             /*  trusted certificate, set by   */
                                             /*  ingest; "" with Curve off     */
+    uint32_t reporting;                     /*  partial: per mille counted    */
+    char contest [TR_ID_MAX + 1];           /*  the unit's contest, or the    */
+                                            /*  called one; "" = the unit's   */
 } tr_declaration_t;
 
 typedef struct {
@@ -168,7 +182,45 @@ typedef struct {
                                             /*  Library reports it            */
     size_t candidate_count;
     tr_result_candidate_t candidates [TR_CANDIDATES_MAX];  /*  by votes, desc */
+    char contest [TR_ID_MAX + 1];           /*  contests night: the unit's    */
+    uint32_t reporting;                     /*  per mille in (1000 = final)   */
 } tr_result_t;
+
+/*  Reporting is per mille: 1000 is the whole unit.                         */
+#define TR_REPORTING_ALL    1000
+
+/*  A contest's running state (a contests night, issue 12).                 */
+#define TR_CONTEST_PARTIES_MAX  TR_CANDIDATES_MAX
+typedef enum {
+    TR_CONTEST_WAITING = 0,                 /*  "waiting": nothing in yet     */
+    TR_CONTEST_COUNTING,                    /*  "counting"                    */
+    TR_CONTEST_CALLED,                      /*  "called": a desk's call, not  */
+                                            /*  every unit final              */
+    TR_CONTEST_FINAL                        /*  "final": every unit final     */
+} tr_contest_status_t;
+
+typedef struct {
+    char party [TR_PARTY_MAX + 1];
+    uint64_t votes;
+} tr_contest_party_t;
+
+typedef struct {
+    uint64_t seq;
+    char contest [TR_ID_MAX + 1];
+    char name [TR_NAME_MAX + 1];
+    char region [TR_NAME_MAX + 1];
+    uint32_t weight;
+    tr_contest_status_t status;
+    char leader [TR_PARTY_MAX + 1];         /*  most votes so far, "" if none */
+    uint64_t margin;                        /*  votes between first, second   */
+    uint32_t reporting;                     /*  per mille, mean of its units  */
+    uint32_t units;
+    uint32_t units_final;
+    char winner [TR_PARTY_MAX + 1];         /*  credited in the headline      */
+    char called [TR_PARTY_MAX + 1];         /*  the standing call, "" if none */
+    size_t party_count;
+    tr_contest_party_t parties [TR_CONTEST_PARTIES_MAX];   /*  votes, desc    */
+} tr_contest_state_t;
 
 typedef struct {
     char party [TR_PARTY_MAX + 1];
@@ -228,6 +280,8 @@ typedef struct {
     tr_totals_t totals;
     size_t result_count;
     tr_result_t *results;
+    size_t contest_count;                   /*  a contests night's, in config */
+    tr_contest_state_t *contests;           /*  order; heap as results        */
 } tr_snapshot_reply_t;
 
 /*  The tally asks ingest for the declarations after the last one it has:
@@ -260,6 +314,7 @@ typedef struct {
         tr_snapshot_reply_t snapshot_reply;
         tr_records_request_t records_request;
         tr_records_reply_t records_reply;
+        tr_contest_state_t contest;
     } u;
 } tr_msg_t;
 
@@ -295,6 +350,7 @@ const char *tr_msg_err_name (tr_msg_err_t err);
 const char *tr_kind_name (tr_kind_t kind);
 const char *tr_outcome_name (tr_outcome_t outcome);
 const char *tr_alert_kind_name (tr_alert_kind_t kind);
+const char *tr_contest_status_name (tr_contest_status_t status);
 
 //  Parses a wire name back; return false if it is not one.
 bool tr_kind_parse (const char *name, tr_kind_t *kind);

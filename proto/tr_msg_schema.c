@@ -18,13 +18,18 @@
 const char *const tr_msg_type_names [] = {
     "", "declaration", "ack", "nack", "result", "totals", "alert",
     "heartbeat", "snapshot_request", "snapshot_reply", "records_request",
-    "records_reply"
+    "records_reply", "contest"
 };
-const char *const tr_msg_kind_names [] = { "first", "correction", "recount" };
+const char *const tr_msg_kind_names [] = {
+    "first", "correction", "recount", "partial", "call", "withdraw"
+};
+const char *const tr_msg_contest_status_names [] = {
+    "waiting", "counting", "called", "final"
+};
 const char *const tr_msg_outcome_names [] = { "hold", "gain", "win" };
 const char *const tr_msg_alert_kind_names [] = {
     "first", "gain", "hold", "win", "majority", "defeat", "recount",
-    "correction", "last"
+    "correction", "last", "lead", "call", "withdrawn"
 };
 
 _Static_assert (sizeof (tr_msg_type_names) / sizeof (char *) == TR_MSG_TYPE_COUNT,
@@ -55,6 +60,9 @@ _Static_assert (sizeof (tr_msg_alert_kind_names) / sizeof (char *)
 #define F_NUM_OMIT_ZERO(type, field, field_kind) \
     { .name = #field, .kind = field_kind, .required = false, .omit_zero = true, \
       .offset = offsetof (type, field) }
+#define F_STR_OMIT_EMPTY(type, field, max) \
+    { .name = #field, .kind = TR_FIELD_STR, .required = false, .omit_zero = true, \
+      .offset = offsetof (type, field), .bound = max }
 #define F_END { .name = NULL }
 
 static const tr_field_t s_candidate_fields [] = {
@@ -80,6 +88,8 @@ static const tr_field_t s_declaration_fields [] = {
     F_NUM (tr_declaration_t, seq, TR_FIELD_U64, OPTIONAL),
     F_NUM (tr_declaration_t, accepted_at, TR_FIELD_I64, OPTIONAL),
     F_STR (tr_declaration_t, centre, TR_CODE_MAX, OPTIONAL),
+    F_NUM_OMIT_ZERO (tr_declaration_t, reporting, TR_FIELD_U32),
+    F_STR_OMIT_EMPTY (tr_declaration_t, contest, TR_ID_MAX),
     F_END
 };
 static const tr_record_t s_declaration = {
@@ -138,6 +148,8 @@ static const tr_field_t s_result_fields [] = {
     F_NUM (tr_result_t, turnout, TR_FIELD_DOUBLE, REQUIRED),
     F_LIST (tr_result_t, candidates, TR_FIELD_LIST, candidate_count,
             TR_CANDIDATES_MAX, &s_result_candidate, REQUIRED),
+    F_STR_OMIT_EMPTY (tr_result_t, contest, TR_ID_MAX),
+    F_NUM_OMIT_ZERO (tr_result_t, reporting, TR_FIELD_U32),
     F_END
 };
 static const tr_record_t s_result = {
@@ -185,6 +197,38 @@ static const tr_field_t s_alert_fields [] = {
     F_END
 };
 
+static const tr_field_t s_contest_party_fields [] = {
+    F_STR (tr_contest_party_t, party, TR_PARTY_MAX, REQUIRED),
+    F_NUM (tr_contest_party_t, votes, TR_FIELD_U64, REQUIRED),
+    F_END
+};
+static const tr_record_t s_contest_party = {
+    "contest party", sizeof (tr_contest_party_t), s_contest_party_fields
+};
+
+static const tr_field_t s_contest_fields [] = {
+    F_NUM (tr_contest_state_t, seq, TR_FIELD_U64, REQUIRED),
+    F_STR (tr_contest_state_t, contest, TR_ID_MAX, REQUIRED),
+    F_STR (tr_contest_state_t, name, TR_NAME_MAX, REQUIRED),
+    F_STR (tr_contest_state_t, region, TR_NAME_MAX, OPTIONAL),
+    F_NUM (tr_contest_state_t, weight, TR_FIELD_U32, REQUIRED),
+    F_ENUM (tr_contest_state_t, status, tr_msg_contest_status_names,
+            TR_MSG_CONTEST_STATUS_COUNT, REQUIRED),
+    F_STR (tr_contest_state_t, leader, TR_PARTY_MAX, OPTIONAL),
+    F_NUM (tr_contest_state_t, margin, TR_FIELD_U64, OPTIONAL),
+    F_NUM (tr_contest_state_t, reporting, TR_FIELD_U32, OPTIONAL),
+    F_NUM (tr_contest_state_t, units, TR_FIELD_U32, REQUIRED),
+    F_NUM (tr_contest_state_t, units_final, TR_FIELD_U32, OPTIONAL),
+    F_STR (tr_contest_state_t, winner, TR_PARTY_MAX, OPTIONAL),
+    F_STR (tr_contest_state_t, called, TR_PARTY_MAX, OPTIONAL),
+    F_LIST (tr_contest_state_t, parties, TR_FIELD_LIST, party_count,
+            TR_CONTEST_PARTIES_MAX, &s_contest_party, REQUIRED),
+    F_END
+};
+static const tr_record_t s_contest = {
+    "contest", sizeof (tr_contest_state_t), s_contest_fields
+};
+
 static const tr_field_t s_heartbeat_fields [] = {
     F_NUM (tr_heartbeat_t, seq, TR_FIELD_U64, REQUIRED),
     F_NUM (tr_heartbeat_t, sent_at, TR_FIELD_I64, REQUIRED),
@@ -209,6 +253,10 @@ static const tr_field_t s_snapshot_reply_fields [] = {
     F_RECORD (tr_snapshot_reply_t, totals, &s_totals, REQUIRED),
     F_LIST (tr_snapshot_reply_t, results, TR_FIELD_HEAP_LIST, result_count,
             TR_SEATS_MAX, &s_result, REQUIRED),
+    { .name = "contests", .kind = TR_FIELD_HEAP_LIST, .required = false,
+      .omit_zero = true, .offset = offsetof (tr_snapshot_reply_t, contests),
+      .bound = TR_CONTESTS_MAX, .record = &s_contest,
+      .count_offset = offsetof (tr_snapshot_reply_t, contest_count) },
     F_END
 };
 
@@ -245,7 +293,8 @@ static const tr_record_t s_messages [TR_MSG_TYPE_COUNT] = {
     [TR_MSG_RECORDS_REQUEST] = { "records_request", sizeof (tr_records_request_t),
                                  s_records_request_fields },
     [TR_MSG_RECORDS_REPLY] = { "records_reply", sizeof (tr_records_reply_t),
-                               s_records_reply_fields }
+                               s_records_reply_fields },
+    [TR_MSG_CONTEST] = { "contest", sizeof (tr_contest_state_t), s_contest_fields }
 };
 
 const tr_record_t *

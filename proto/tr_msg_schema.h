@@ -59,8 +59,10 @@ extern const char *const tr_msg_type_names [];      /*  [0] is unused      */
 extern const char *const tr_msg_kind_names [];
 extern const char *const tr_msg_outcome_names [];
 extern const char *const tr_msg_alert_kind_names [];
-#define TR_MSG_TYPE_COUNT       12  /*  one past TR_MSG_RECORDS_REPLY          */
-#define TR_MSG_KIND_COUNT       3
+extern const char *const tr_msg_contest_status_names [];
+#define TR_MSG_TYPE_COUNT       13  /*  one past TR_MSG_CONTEST                */
+#define TR_MSG_KIND_COUNT       6
+#define TR_MSG_CONTEST_STATUS_COUNT 4
 #define TR_MSG_OUTCOME_COUNT    3
 
 //  The record a message type is encoded as, or NULL if type is not one.
