@@ -459,9 +459,11 @@ function percentIn(contest) {
     return (100 * (contest.reporting || 0)).toFixed(1) + "% in";
 }
 
-// A contest in a line, as `tallyroom watch` prints it.
-function contestLine(contest) {
-    const name = contest.name + " (" + contest.weight + ")";
+// A contest in a line, as `tallyroom watch` prints it (a card, whose
+// heading names the contest, leaves the name out).
+function contestLine(contest, named = true) {
+    const name = named ? contest.name + " (" + contest.weight + ")" : contest.weight
+        + " electoral vote" + (contest.weight === 1 ? "" : "s");
     switch (contest.status) {
     case "final":
         return name + ": " + partyName(contest.winner) + " wins, " + percentIn(contest);
@@ -557,7 +559,7 @@ function drawContestCards() {
         const card = el("div", { class: "result", "data-id": id,
                                  "data-status": contest.status });
         card.appendChild(el("h3", {}, contest.name));
-        card.appendChild(el("div", { class: "outcome" }, contestLine(contest)));
+        card.appendChild(el("div", { class: "outcome" }, contestLine(contest, false)));
         const table = el("table");
         for (const party of (contest.parties || []).slice(0, CANDIDATES_MAX)) {
             const row = el("tr");
