@@ -12,6 +12,7 @@ int tr_cmd_snapshot (int argc, char **argv);
 int tr_cmd_status (int argc, char **argv);
 int tr_cmd_import_hoc (int argc, char **argv);
 int tr_cmd_import_eu (int argc, char **argv);
+int tr_cmd_import_us (int argc, char **argv);
 int tr_cmd_keygen (int argc, char **argv);
 
 #endif

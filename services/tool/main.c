@@ -20,6 +20,7 @@ static const command_t s_commands [] = {
     { "status", tr_cmd_status, "whether the three daemons answer and are linked" },
     { "import-hoc", tr_cmd_import_hoc, "build a config and a night from House of Commons Library CSVs" },
     { "import-eu-referendum", tr_cmd_import_eu, "build a referendum config and night from the Electoral Commission's CSV" },
+    { "import-us-president", tr_cmd_import_us, "build a contests config and a night of partial counts from US county results" },
     { "keygen", tr_cmd_keygen, "write a new CurveZMQ key pair NAME.cert / NAME.cert_secret" },
 };
 
