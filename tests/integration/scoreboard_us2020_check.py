@@ -1,7 +1,7 @@
 """scoreboard_us2020_check.py — the scoreboard's electoral-votes headline in
 headless Chromium, for test_scoreboard_us2020.sh.
 
-    scoreboard_us2020_check.py BASE WORKDIR GATEWAY_LOG GATEWAY_COMMAND... -- REPLAY_COMMAND...
+    scoreboard_us2020_check.py BASE WORKDIR GATEWAY_LOG INGEST GATEWAY_COMMAND... -- REPLAY_COMMAND...
 
 Starts the gateway on a stack whose config's headline is electoral votes
 (config/us2020.yaml), opens the scoreboard (scoreboard_check.Browser) and
@@ -15,14 +15,16 @@ go, the winner's line once a party has 270, and a tile a contest at its
 place on the US grid, coloured by the contest's status (grey waiting, the
 leader's tint counting, hatched called, solid final) with its % in. The
 electoral votes are also added up here from the snapshot's contests (each
-decided contest's weight to its winner) and must be the headline's. A
-called state is checked to be shown as called: the night's own calls, or
-the one CALL_COMMAND (the environment's SCOREBOARD_CALL, a shell command
-given the contest id and party as $1 $2) sends. The contest stream must
-hold exactly the reference's events about GA. Screenshots go into WORKDIR
-(scoreboard-us2020-1-mid-night.png, -2-final.png); their paths are
+decided contest's weight to its winner) and must be the headline's.
+Partway, the desk (its key, curve_client.py) calls a state still counting
+for its leader, over ingest's door (INGEST): the tile must turn hatched and
+the state's electoral votes move to the party at once; the call is then
+withdrawn and the tile and the votes go back. The contest stream must hold
+exactly the reference's events about GA. Screenshots go into WORKDIR
+(scoreboard-us2020-1-mid-night.png, -2-called.png, -3-final.png); their paths are
 printed. Exits 1 on a failure.
 """
+import csv
 import json
 import os
 import signal
@@ -30,6 +32,11 @@ import subprocess
 import sys
 import time
 
+import msgpack
+import zmq
+
+import gateway_check
+from curve_client import secure
 from scoreboard_check import Browser, get, start_gateway, wait_until, metric
 
 WAITING = "rgb(58, 66, 75)"     # UNDECLARED in scoreboard.js
@@ -168,6 +175,52 @@ def compare(shown, snapshot, election, grid, failures, when):
                                                    + (wrong[0] if wrong else ("-", "", ""))))
 
 
+def counted_from_source(path, snapshot, group_of):
+    """The final electoral votes computed here from the county file (each
+    state to the candidate with most votes over its counties, its weight
+    from the snapshot's contests) by headline group."""
+    by_state = {}
+    with open(path, newline="") as file:
+        for row in csv.DictReader(file):
+            state = by_state.setdefault(row["state_name"], {"Dem": 0, "Rep": 0})
+            state["Dem"] += int(row["votes_dem"])
+            state["Rep"] += int(row["votes_gop"])
+    weights = {c["name"]: c["weight"] for c in snapshot["contests"]}
+    votes = {}
+    for name, state in by_state.items():
+        winner = max(state, key=state.get)
+        votes[group_of[winner]] = votes.get(group_of[winner], 0) + weights[name]
+    return votes
+
+
+def desk(ingest, kind, contest, party):
+    """A desk's call (or withdrawal) of a contest, sent to ingest with the
+    desk's key; returns ingest's answer."""
+    context = zmq.Context()
+    socket = secure(context.socket(zmq.DEALER))
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.setsockopt(zmq.RCVTIMEO, 10000)
+    socket.connect(ingest)
+    try:
+        socket.send(msgpack.packb({
+            "v": 1, "type": "declaration", "kind": kind,
+            "submission_id": "scoreboard-%s-%s" % (kind, contest),
+            "constituency": "", "contest": contest, "elected": party,
+            "electorate": 0, "candidates": [], "declared_at": int(time.time() * 1000)}))
+        return msgpack.unpackb(socket.recv(), raw=False)
+    finally:
+        socket.close()
+        context.term()
+
+
+def contest_in(snapshot, contest_id):
+    return next(c for c in snapshot["contests"] if c["id"] == contest_id)
+
+
+def headline_of(snapshot, group):
+    return next(g for g in snapshot["headline"] if g["party"] == group)["seats"]
+
+
 def counts(snapshot):
     statuses = {}
     for contest in snapshot["contests"]:
@@ -216,11 +269,11 @@ def summary(shown):
 
 
 def main():
-    base, work, gateway_log = sys.argv[1:4]
+    base, work, gateway_log, ingest = sys.argv[1:5]
     separator = sys.argv.index("--")
-    gateway_command = sys.argv[4:separator]
+    gateway_command = sys.argv[5:separator]
     replay_command = sys.argv[separator + 1:]
-    call_command = os.environ.get("SCOREBOARD_CALL")
+    gateway_check.WAIT_S = 900      # the streams read the whole night
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     failures = []
     gateway = browser = replay = None
@@ -260,32 +313,53 @@ def main():
         replay.send_signal(signal.SIGSTOP)
         time.sleep(0.5)         # what was in flight lands
         shown, snapshot = settled(browser, base)
-        statuses = counts(snapshot)
-        if not any(c["status"] == "called" for c in snapshot["contests"]) and call_command:
-            # No call of the night's own yet: the desk calls a state that is
-            # counting, for its leader.
-            target = next(c for c in snapshot["contests"]
-                          if c["status"] == "counting" and c["leader"])
-            subprocess.run(["/bin/sh", "-c", call_command, "call", target["id"],
-                            target["leader"]], check=True)
-            wait_until("the call in /snapshot", lambda: next(
-                c for c in json.loads(get(base, "/snapshot")[1])["contests"]
-                if c["id"] == target["id"])["status"] == "called")
-            shown, snapshot = settled(browser, base)
-            statuses = counts(snapshot)
         browser.screenshot(os.path.join(work, "scoreboard-us2020-1-mid-night.png"))
         compare(shown, snapshot, election, grid, failures, "partway")
-        called = [c["id"] for c in snapshot["contests"] if c["status"] == "called"]
-        if not called:
-            failures.append("partway: no called state to see drawn as called")
-        for contest_id in called:
-            tile = shown["tiles"][contest_id]
-            if tile["look"] != "hatched" or "repeating-linear-gradient" not in tile["image"]:
-                failures.append("partway: called %s is drawn %s" % (contest_id, tile))
-        if not statuses.get("final") and not called:
-            failures.append("partway: nothing decided: %s" % statuses)
-        print("scoreboard us2020 partway: %s; contests %s; called %s"
-              % (summary(shown), statuses, called), flush=True)
+        statuses = counts(snapshot)
+        if not statuses.get("final"):
+            failures.append("partway: no state final: %s" % statuses)
+        print("scoreboard us2020 partway: %s; contests %s"
+              % (summary(shown), statuses), flush=True)
+
+        # The desk calls a state still counting for its leader: hatched, and
+        # its electoral votes to the party at once; withdrawn: back again.
+        group_of = {party["party"]: party["group"] for party in election["parties"]}
+        target = max((c for c in snapshot["contests"]
+                      if c["status"] == "counting" and c["leader"]),
+                     key=lambda c: c["weight"])
+        party = target["leader"]
+        before = headline_of(snapshot, group_of[party])
+        answer = desk(ingest, "call", target["id"], party)
+        if answer.get("type") != "ack":
+            failures.append("the desk's call of %s was refused: %s" % (target["id"], answer))
+        wait_until("the call of %s in /snapshot" % target["id"], lambda: contest_in(
+            json.loads(get(base, "/snapshot")[1]), target["id"])["status"] == "called")
+        shown, snapshot = settled(browser, base)
+        browser.screenshot(os.path.join(work, "scoreboard-us2020-2-called.png"))
+        compare(shown, snapshot, election, grid, failures, "called")
+        tile = shown["tiles"][target["id"]]
+        after = headline_of(snapshot, group_of[party])
+        if (tile["look"], tile["party"]) != ("hatched", party) or after != before + target["weight"]:
+            failures.append("called %s for %s: its tile is %s %s, %s's electoral votes %d -> %d"
+                            % (target["id"], party, tile["look"], tile["party"], party,
+                               before, after))
+        print("scoreboard us2020 called: %s for %s: tile %s, %s %d -> %d electoral votes"
+              % (target["id"], party, tile["look"], party, before, after), flush=True)
+        answer = desk(ingest, "withdraw", target["id"], "")
+        if answer.get("type") != "ack":
+            failures.append("the desk's withdrawal of %s was refused: %s" % (target["id"], answer))
+        wait_until("the withdrawal of %s in /snapshot" % target["id"], lambda: contest_in(
+            json.loads(get(base, "/snapshot")[1]), target["id"])["status"] != "called")
+        shown, snapshot = settled(browser, base)
+        compare(shown, snapshot, election, grid, failures, "withdrawn")
+        tile = shown["tiles"][target["id"]]
+        if tile["look"] == "hatched" or headline_of(snapshot, group_of[party]) != before:
+            failures.append("withdrawn %s: its tile is %s, %s's electoral votes %d (before %d)"
+                            % (target["id"], tile["look"], party,
+                               headline_of(snapshot, group_of[party]), before))
+        print("scoreboard us2020 withdrawn: %s: tile %s, %s %d electoral votes"
+              % (target["id"], tile["look"], party, headline_of(snapshot, group_of[party])),
+              flush=True)
 
         replay.send_signal(signal.SIGCONT)
         if replay.wait(600) != 0:
@@ -295,8 +369,17 @@ def main():
                           == metric(base, 'tallyroom_seq{service="tally"}')
                           and int(metric(base, 'tallyroom_seq{service="gateway"}')))
         shown, snapshot = settled(browser, base)
-        browser.screenshot(os.path.join(work, "scoreboard-us2020-2-final.png"))
+        browser.screenshot(os.path.join(work, "scoreboard-us2020-3-final.png"))
         compare(shown, snapshot, election, grid, failures, "final")
+        source = os.environ.get("US2020_CSV")
+        if source:
+            wanted = counted_from_source(source, snapshot, group_of)
+            got = {g["party"]: g["seats"] for g in snapshot["headline"] if g["seats"]}
+            if got != wanted:
+                failures.append("final: the headline is %s, the county file gives %s"
+                                % (got, wanted))
+            else:
+                print("final: electoral votes %s, as the county file gives them" % got)
         print("scoreboard us2020 final: %s; contests %s" % (summary(shown), counts(snapshot)),
               flush=True)
 
