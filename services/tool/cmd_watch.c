@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "tables.h"
 #include "services/lib/tr_curve.h"
+#include "services/lib/tr_figures.h"
 #include "services/lib/tr_follower.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
@@ -53,7 +54,9 @@ s_usage (FILE *stream)
         "A live ticker of the night from the publisher: breaking alerts as\n"
         "headlines and the parties' seats after each result. Starts from a\n"
         "snapshot and recovers by itself from gaps and silences. When nothing\n"
-        "has been shown for 10 s, a line says how many seats are still to come.\n\n"
+        "has been shown for 10 s, a line says how many seats are still to come.\n"
+        "On a night of contests (config contests:) each contest's update is a\n"
+        "line: \"CONTEST   Georgia: Biden leads by 12,345, 63.4% in\".\n\n"
         "Options:\n"
         "  -j, --json               one JSON object a message (a snapshot is an\n"
         "                           object with \"type\": \"snapshot\")\n"
@@ -138,6 +141,32 @@ s_show_progress (watch_t *self)
     self->shown_at = zclock_mono ();
 }
 
+//  A party as the desk says it (its headline name: "Biden"), or its code.
+static const char *
+s_party_name (const tr_config_t *config, const char *code)
+{
+    const tr_party_t *party = tr_config_party (config, code);
+    return party ? party->headline_name : code;
+}
+
+//  A contest's update in a line: "Georgia: Biden leads by 12,345, 63.4%
+//  in", "called for Biden", "Biden wins" once every unit is final.
+static void
+s_print_contest (const tr_config_t *config, const tr_contest_state_t *contest)
+{
+    char margin [32];
+    tr_thousands (contest->margin, margin, sizeof margin);
+    printf ("%-9s %s: ", "CONTEST", contest->name);
+    if (contest->status == TR_CONTEST_FINAL)
+        printf ("%s wins, ", s_party_name (config, contest->winner));
+    else
+    if (contest->status == TR_CONTEST_CALLED)
+        printf ("called for %s, ", s_party_name (config, contest->called));
+    if (contest->status != TR_CONTEST_FINAL && *contest->leader)
+        printf ("%s leads by %s, ", s_party_name (config, contest->leader), margin);
+    printf ("%.1f%% in\n", contest->reporting / 10.0);
+}
+
 static void
 s_show (watch_t *self, const tr_msg_t *msg)
 {
@@ -158,6 +187,11 @@ s_show (watch_t *self, const tr_msg_t *msg)
     else
     if (msg->type == TR_MSG_TOTALS)
         self->strip_due = true;
+    else
+    if (msg->type == TR_MSG_CONTEST) {
+        s_print_contest (self->config, &msg->u.contest);
+        self->shown_at = zclock_mono ();
+    }
     else
     if (msg->type == TR_MSG_RESULT && self->filtered) {
         printf ("%-9s %s: %s %s, majority %u\n", "RESULT", msg->u.result.name,
@@ -230,7 +264,8 @@ s_handle_filtered (zloop_t *loop, zsock_t *sub, void *arg)
         //  skipped (heartbeats are not numbered messages: each is shown).
         uint64_t seq = msg.type == TR_MSG_RESULT ? msg.u.result.seq
                      : msg.type == TR_MSG_TOTALS ? msg.u.totals.seq
-                     : msg.type == TR_MSG_ALERT ? msg.u.alert.seq : 0;
+                     : msg.type == TR_MSG_ALERT ? msg.u.alert.seq
+                     : msg.type == TR_MSG_CONTEST ? msg.u.contest.seq : 0;
         if (!self->publishers || !seq || seq > self->shown_seq) {
             self->shown_seq = seq > self->shown_seq ? seq : self->shown_seq;
             s_show (self, &msg);
