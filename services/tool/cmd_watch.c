@@ -56,7 +56,7 @@ s_usage (FILE *stream)
         "snapshot and recovers by itself from gaps and silences. When nothing\n"
         "has been shown for 10 s, a line says how many seats are still to come.\n"
         "On a night of contests (config contests:) each contest's update is a\n"
-        "line: \"CONTEST   Georgia: Biden leads by 12,345, 63.4% in\".\n\n"
+        "line: \"CONTEST   Georgia: Biden leads by 12,345, 63.4%% in\".\n\n"
         "Options:\n"
         "  -j, --json               one JSON object a message (a snapshot is an\n"
         "                           object with \"type\": \"snapshot\")\n"
