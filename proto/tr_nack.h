@@ -23,11 +23,24 @@
 #define TR_NACK_NO_VOTES              "no_votes"
 #define TR_NACK_ELECTED_NOT_TOP       "elected_not_top"
 #define TR_NACK_TIE_UNRESOLVED        "tie_unresolved"
+//  Contests, partial counts and calls against the config (issue 12)
+#define TR_NACK_NO_CONTESTS           "no_contests"
+#define TR_NACK_UNKNOWN_CONTEST       "unknown_contest"
+#define TR_NACK_WRONG_CONTEST         "wrong_contest"
+#define TR_NACK_BAD_REPORTING         "bad_reporting"
+#define TR_NACK_OPTIONS_FOR_CANDIDATES "options_for_candidates"
+#define TR_NACK_UNKNOWN_PARTY         "unknown_party"
 //  The declaration against the night so far (tr_validate.h)
 #define TR_NACK_ALREADY_DECLARED      "already_declared"
 #define TR_NACK_NOT_DECLARED          "not_declared"
+#define TR_NACK_COUNT_WENT_DOWN       "count_went_down"
+#define TR_NACK_UNIT_FINISHED         "unit_finished"
+#define TR_NACK_NO_CALL               "no_call"
+#define TR_NACK_ALREADY_CALLED        "already_called"
+#define TR_NACK_CONTEST_FINAL         "contest_final"
 //  The sender (tr_authorise.h) and its submission ids (ingest)
 #define TR_NACK_NOT_YOUR_SEAT         "not_your_seat"
+#define TR_NACK_NOT_A_DESK            "not_a_desk"
 #define TR_NACK_SUBMISSION_CONFLICT   "submission_conflict"
 //  The message, and ingest itself
 #define TR_NACK_NOT_A_DECLARATION     "not_a_declaration"

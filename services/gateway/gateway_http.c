@@ -94,6 +94,21 @@ s_election_json (const tr_config_t *config, size_t *size)
         "headline", tr_headline_kind_name (config->headline_kind),
         "seats", (json_int_t) config->seats, "majority", (json_int_t) config->majority,
         "groups", groups, "parties", parties);
+    //  A contests night's: what the headline counts and the contests, for
+    //  the scoreboard's tiles (a night without contests is as it was).
+    if (config->contest_count) {
+        json_object_set_new (document, "headline",
+                             json_string (tr_headline_kind_name (config->headline_kind)));
+        json_t *contests = json_array ();
+        for (size_t index = 0; index < config->contest_count; index++) {
+            const tr_contest_t *contest = &config->contests [index];
+            json_array_append_new (contests, json_pack ("{s:s, s:s, s:s, s:I, s:I}",
+                "id", contest->id, "name", contest->name, "region", contest->region,
+                "weight", (json_int_t) contest->weight,
+                "units", (json_int_t) contest->unit_count));
+        }
+        json_object_set_new (document, "contests", contests);
+    }
     char *text = json_dumps (document, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref (document);
     assert (text);

@@ -31,6 +31,7 @@
 #include "ingest_server.h"
 #include "ingest_pair.h"
 #include "ingest_records.h"
+#include "services/lib/tr_night_rules.h"
 #include "services/lib/tr_door_guard.h"
 #include "ingest_refusals.h"
 #include "proto/tr_nightlog.h"
@@ -91,7 +92,7 @@ struct _ingest_server_t {
     uint64_t synced_seq;        //  last sequence number known on disk
     zhashx_t *submissions;      //  s_key (centre, id) -> ingest_submission_t *
     ingest_refusals_t *refusals;    //  what the log says of them
-    bool *declared;             //  per constituency (config order)
+    tr_night_rules_t *night;      //  the night so far, for the rules
     uint64_t accepted;          //  declarations accepted since start (a
                                 //  resubmission is not counted again)
     uint64_t refused;           //  nacks sent since start
@@ -172,9 +173,11 @@ s_key (char *key, const char *centre, const char *submission_id)
 }
 
 //  Records what the night now holds: the id (scoped by the centre that
-//  sent it), the seat declared, the last number given.
+//  sent it), the seat counted or contest called (target; from the log,
+//  resolved here), the last number given.
 static void
-s_remember (ingest_server_t *self, const tr_declaration_t *declaration, int seat)
+s_remember (ingest_server_t *self, const tr_declaration_t *declaration,
+            const size_t *target)
 {
     ingest_submission_t *submission =
         (ingest_submission_t *) malloc (sizeof (ingest_submission_t));
@@ -184,8 +187,13 @@ s_remember (ingest_server_t *self, const tr_declaration_t *declaration, int seat
     char key [INGEST_KEY_MAX];
     s_key (key, declaration->centre, declaration->submission_id);
     zhashx_update (self->submissions, key, submission);
-    if (seat >= 0)
-        self->declared [seat] = true;
+    size_t resolved;
+    tr_nack_t nack;
+    if (target)
+        tr_night_rules_apply (self->night, declaration, *target);
+    else
+    if (tr_night_rules_target (self->config, declaration, &resolved, &nack))
+        tr_night_rules_apply (self->night, declaration, resolved);
     if (declaration->seq > self->seq)
         self->seq = declaration->seq;
 }
@@ -219,8 +227,7 @@ s_open_log (ingest_server_t *self, const char *log_path)
     while (rc > 0
        && (rc = ingest_records_next (self->records, &declaration, error,
                                      sizeof error)) > 0) {
-        s_remember (self, &declaration, tr_config_constituency_index (
-                                            self->config, declaration.constituency));
+        s_remember (self, &declaration, NULL);
     }
     if (rc < 0) {
         zsys_error ("ingest: cannot read night log back: %s", error);
@@ -296,8 +303,7 @@ ingest_server_new (const tr_config_t *config, const char *log_path, bool verbose
     self->refusals = ingest_refusals_new ();
     self->waiting = zlistx_new ();
     assert (self->waiting);
-    self->declared = (bool *) calloc (config->constituency_count, sizeof (bool));
-    assert (self->declared);
+    self->night = tr_night_rules_new (config);
     s_copy (self->log_path, sizeof self->log_path, log_path);
     if (s_open_log (self, log_path) != 0 || s_open_doors (self) != 0) {
         ingest_server_destroy (&self);
@@ -333,7 +339,7 @@ ingest_server_destroy (ingest_server_t **self_p)
         tr_nightlog_destroy (&self->log);
         zhashx_destroy (&self->submissions);
         ingest_refusals_destroy (&self->refusals);
-        free (self->declared);
+        tr_night_rules_destroy (&self->night);
         free (self);
         *self_p = NULL;
     }
@@ -785,8 +791,7 @@ s_take_record (ingest_server_t *self, tr_peer_msg_t *msg)
         tr_msg_clear (&decoded);
         return false;
     }
-    s_remember (self, declaration, tr_config_constituency_index (
-                                       self->config, declaration->constituency));
+    s_remember (self, declaration, NULL);
     tr_msg_clear (&decoded);
     return true;
 }
@@ -879,7 +884,7 @@ s_cut_log (ingest_server_t *self, uint64_t keep)
         return -1;
     }
     zhashx_purge (self->submissions);
-    memset (self->declared, 0, self->config->constituency_count * sizeof (bool));
+    tr_night_rules_reset (self->night);
     self->seq = 0;
     return s_open_log (self, self->log_path);
 }
@@ -1030,19 +1035,30 @@ ingest_server_pair (ingest_server_t *self, bool primary, const char *peer_endpoi
     return 0;
 }
 
-//  With Curve on, a centre declares only its own seats (tr_authorise.h).
-//  Checked before anything that depends on the night, so a refused centre
-//  learns nothing of it; the attempt is logged as a warning with the
-//  centre's name and the seat's own centre (for the desk, not the sender).
+//  With Curve on, a centre declares only its own seats (tr_authorise.h),
+//  and only a desk calls a contest. Checked before anything that depends
+//  on the night, so a refused centre learns nothing of it; the attempt is
+//  logged as a warning with the centre's name and the seat's own centre
+//  (for the desk, not the sender).
 static bool
 s_authorised (ingest_server_t *self, zframe_t *identity,
-              const tr_declaration_t *declaration, size_t seat)
+              const tr_declaration_t *declaration, size_t target)
 {
     char reason [TR_REASON_MAX + 1];
+    tr_nack_t nack;
+    if (tr_validate_is_call (declaration)) {
+        if (!self->curve || tr_authorise_is_desk (self->config, self->centre))
+            return true;
+        tr_nack_fill (&nack, declaration->submission_id, TR_NACK_NOT_A_DESK,
+                      "kind: %s: only a desk may call a contest, and '%s' is not one",
+                      tr_kind_name (declaration->kind), self->centre);
+        s_send_nack (self, identity, &nack, "call by a centre");
+        return false;
+    }
+    size_t seat = target;
     if (!self->curve
     ||  tr_authorise_seat (self->config, self->centre, seat, reason, sizeof reason))
         return true;
-    tr_nack_t nack;
     tr_nack_fill (&nack, declaration->submission_id, TR_NACK_NOT_YOUR_SEAT, "%s",
                   reason);
     char detail [TR_ID_MAX + TR_CODE_MAX + 64];
@@ -1061,16 +1077,15 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
                     tr_declaration_t *declaration)
 {
     tr_nack_t nack;
-    size_t seat;
-    if (!tr_validate_seat (self->config, declaration, &seat, &nack)) {
+    size_t target;
+    if (!tr_night_rules_target (self->config, declaration, &target, &nack)) {
         s_send_nack (self, identity, &nack, NULL);
         return;
     }
-    if (!s_authorised (self, identity, declaration, seat)
+    if (!s_authorised (self, identity, declaration, target)
     ||  s_is_resubmission (self, declaration, identity))
         return;
-    if (!tr_validate_night (self->config, seat, self->declared [seat], declaration,
-                            &nack)) {
+    if (!tr_night_rules_check (self->night, declaration, target, &nack)) {
         s_send_nack (self, identity, &nack, NULL);
         return;
     }
@@ -1098,7 +1113,7 @@ s_take_declaration (ingest_server_t *self, zframe_t *identity,
         s_send_nack (self, identity, &nack, NULL);
         return;
     }
-    s_remember (self, declaration, (int) seat);
+    s_remember (self, declaration, &target);
     s_replicate_live (self, declaration->seq, body, body_size);
     free (body);
     s_hold_for_sync (self, identity, declaration, declaration->seq, false);

@@ -402,6 +402,7 @@ s_process (tr_follower_t *self, zmsg_t **message_p)
         update.seq = msg->type == TR_MSG_RESULT ? msg->u.result.seq
                    : msg->type == TR_MSG_TOTALS ? msg->u.totals.seq
                    : msg->type == TR_MSG_ALERT ? msg->u.alert.seq
+                   : msg->type == TR_MSG_CONTEST ? msg->u.contest.seq
                    : msg->type == TR_MSG_HEARTBEAT ? msg->u.heartbeat.seq : 0;
         update.msg = msg;
     }
@@ -415,7 +416,7 @@ s_process (tr_follower_t *self, zmsg_t **message_p)
         s_heartbeat (self, message_p, update.seq, &update);
     else
     if (update.type != TR_MSG_RESULT && update.type != TR_MSG_TOTALS
-    &&  update.type != TR_MSG_ALERT)
+    &&  update.type != TR_MSG_ALERT && update.type != TR_MSG_CONTEST)
         s_log (self, true, "a %s is no published message: ignored",
                tr_msg_type_name (update.type));
     else

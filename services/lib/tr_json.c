@@ -21,6 +21,18 @@ s_result_candidates (const tr_result_t *result)
     return candidates;
 }
 
+//  A contests night's unit says its contest and how much of it is in
+//  (a fraction, 0..1); a seat of a night without contests says neither.
+static void
+s_unit_fields (json_t *object, const tr_result_t *result)
+{
+    if (!*result->contest)
+        return;
+    json_object_set_new (object, "contest", json_string (result->contest));
+    json_object_set_new (object, "reporting",
+                         json_real (result->reporting / (double) TR_REPORTING_ALL));
+}
+
 static json_t *
 s_result (const tr_result_t *result)
 {
@@ -42,7 +54,39 @@ s_result (const tr_result_t *result)
         "invalid_votes", (json_int_t) result->invalid_votes,
         "turnout", result->turnout));
     json_object_set_new (object, "candidates", s_result_candidates (result));
+    s_unit_fields (object, result);
     return object;
+}
+
+//  A contest's running state: the same object in a snapshot's "contests"
+//  and as a "contest" event. reporting is a fraction (0..1) here.
+static json_t *
+s_contest (const tr_contest_state_t *contest)
+{
+    json_t *parties = json_array ();
+    uint64_t total = 0;
+    for (size_t index = 0; index < contest->party_count; index++)
+        total += contest->parties [index].votes;
+    for (size_t index = 0; index < contest->party_count; index++) {
+        const tr_contest_party_t *party = &contest->parties [index];
+        json_array_append_new (parties, json_pack ("{s:s, s:I, s:f}",
+            "party", party->party, "votes", (json_int_t) party->votes,
+            "share", total ? (double) party->votes / (double) total : 0.0));
+    }
+    return json_pack ("{s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:I, s:f, s:I, s:I, "
+                      "s:s?, s:s?, s:o}",
+        "type", "contest", "seq", (json_int_t) contest->seq,
+        "id", contest->contest, "name", contest->name, "region", contest->region,
+        "weight", (json_int_t) contest->weight,
+        "status", tr_contest_status_name (contest->status),
+        "leader", *contest->leader ? contest->leader : NULL,
+        "margin", (json_int_t) contest->margin,
+        "reporting", contest->reporting / (double) TR_REPORTING_ALL,
+        "units", (json_int_t) contest->units,
+        "units_final", (json_int_t) contest->units_final,
+        "winner", *contest->winner ? contest->winner : NULL,
+        "called", *contest->called ? contest->called : NULL,
+        "parties", parties);
 }
 
 static json_t *
@@ -111,6 +155,8 @@ tr_json_message (const tr_msg_t *msg)
                 "constituency", alert->constituency, "party", alert->party,
                 "text", alert->text);
         }
+        case TR_MSG_CONTEST:
+            return s_contest (&msg->u.contest);
         case TR_MSG_HEARTBEAT:
             return json_pack ("{s:s, s:I, s:I, s:s}", "type", "heartbeat",
                 "seq", (json_int_t) msg->u.heartbeat.seq,
@@ -150,14 +196,6 @@ s_headline (const tr_config_t *config, const tr_totals_t *totals)
     return headline;
 }
 
-static const tr_result_t *
-s_find_result (const tr_snapshot_reply_t *snapshot, const char *id)
-{
-    for (size_t index = 0; index < snapshot->result_count; index++)
-        if (streq (snapshot->results [index].constituency, id))
-            return &snapshot->results [index];
-    return NULL;
-}
 
 static json_t *
 s_constituency (const tr_constituency_t *seat, const tr_result_t *result)
@@ -173,6 +211,7 @@ s_constituency (const tr_constituency_t *seat, const tr_result_t *result)
             "majority", (json_int_t) result->majority, "turnout", result->turnout,
             "ingest_seq", (json_int_t) result->ingest_seq));
         json_object_set_new (object, "candidates", s_result_candidates (result));
+        s_unit_fields (object, result);
     }
     else
         json_object_update_new (object, json_pack ("{s:n, s:n, s:n, s:n}",
@@ -284,9 +323,15 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
     json_decref (totals_json);
     json_t *constituencies = json_array ();
     json_t *regions = json_array ();
+    //  Results by id, so the document costs a lookup a seat, not a search.
+    zhashx_t *results = zhashx_new ();
+    assert (results);
+    for (size_t index = 0; index < snapshot->result_count; index++)
+        zhashx_insert (results, snapshot->results [index].constituency,
+                       &snapshot->results [index]);
     for (size_t index = 0; index < config->constituency_count; index++) {
         const tr_constituency_t *seat = &config->constituencies [index];
-        const tr_result_t *result = s_find_result (snapshot, seat->id);
+        const tr_result_t *result = (const tr_result_t *) zhashx_lookup (results, seat->id);
         json_array_append_new (constituencies, s_constituency (seat, result));
         s_count (s_area (regions, "region", seat->region), result);
         if (!streq (seat->region, seat->nation))
@@ -296,8 +341,21 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
     json_t *area;
     json_array_foreach (regions, index, area)
         s_finish_area (area);
+    zhashx_destroy (&results);
     json_object_set_new (document, "constituencies", constituencies);
     json_object_set_new (document, "regions", regions);
+    //  A contests night's headline kind and its contests (only then).
+    if (config->contest_count) {
+        json_object_set_new (document, "headline_kind",
+                             json_string (tr_headline_kind_name (config->headline_kind)));
+        json_t *contests = json_array ();
+        for (size_t index = 0; index < snapshot->contest_count; index++) {
+            json_t *contest = s_contest (&snapshot->contests [index]);
+            json_object_del (contest, "type");
+            json_array_append_new (contests, contest);
+        }
+        json_object_set_new (document, "contests", contests);
+    }
     //  A referendum's headline (only then: a 2024 document is as it was).
     json_t *referendum = tr_referendum_json (config, snapshot);
     if (referendum)

@@ -22,6 +22,7 @@
 
 #include "tr_tally.h"
 #include "tr_tally_alerts.h"
+#include "tr_tally_contests.h"
 #include "tr_referendum.h"
 #include "tr_validate.h"
 #include <math.h>
@@ -39,6 +40,8 @@ typedef struct {
     tr_kind_t kind;
     uint8_t elected;                //  nominee index of the elected one
     uint16_t winner;                //  party index of the result's winner
+    uint32_t reporting;             //  per mille in; a final count's 1000
+    bool final;                     //  not a partial count
     uint32_t votes [];              //  per nominee, config order
 } s_seat_t;
 
@@ -66,6 +69,8 @@ struct _tr_tally_t {
     bool last_announced;            //  so does the last-seat alert
     uint64_t remaining;             //  a referendum's: the electorate of
                                     //  the areas still to declare
+    tr_tally_contests_t *contests;  //  a contests night's, else NULL
+    uint32_t decided;               //  contests night: the weight decided
 };
 
 static void s_sort_parties (tr_tally_t *self);
@@ -92,6 +97,8 @@ tr_tally_new (const tr_config_t *config)
         self->order [index] = (uint16_t) index;
     for (size_t seat = 0; seat < config->constituency_count; seat++)
         self->remaining += config->constituencies [seat].electorate;
+    if (config->contest_count)
+        self->contests = tr_tally_contests_new (config);
     s_sort_parties (self);              //  nothing declared: by code
     return self;
 }
@@ -109,6 +116,7 @@ tr_tally_destroy (tr_tally_t **self_p)
         free (self->sums);
         free (self->order);
         free (self->touched);
+        tr_tally_contests_destroy (&self->contests);
         free (self);
         *self_p = NULL;
     }
@@ -169,12 +177,14 @@ s_result_order (const s_seat_t *stored, const tr_constituency_t *seat,
 //  is valid votes over the electorate, as the House of Commons Library
 //  reports it.
 static void
-s_build_result (const tr_constituency_t *seat, const s_seat_t *stored,
-                tr_result_t *result)
+s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
+                const s_seat_t *stored, tr_result_t *result)
 {
     uint8_t order [TR_CANDIDATES_MAX];
     s_result_order (stored, seat, order);
     memset (result, 0, offsetof (tr_result_t, candidates));
+    result->contest [0] = 0;
+    result->reporting = 0;
     result->seq = stored->seq;
     result->ingest_seq = stored->ingest_seq;
     S_COPY (result->constituency, seat->id);
@@ -215,7 +225,13 @@ s_build_result (const tr_constituency_t *seat, const s_seat_t *stored,
     }
     else
         result->majority = winner->votes;
-    result->turnout = (double) result->valid_votes / (double) result->electorate;
+    //  A unit whose electorate is not known (a county) has no turnout.
+    result->turnout = result->electorate
+                    ? (double) result->valid_votes / (double) result->electorate : 0;
+    if (config->contest_count) {
+        S_COPY (result->contest, config->contests [seat->contest].id);
+        result->reporting = stored->final ? TR_REPORTING_ALL : stored->reporting;
+    }
     if (!*seat->previous)           //  a referendum's area: nothing to hold
         result->outcome = TR_OUTCOME_WIN;
     else
@@ -230,6 +246,19 @@ static void
 s_count (tr_tally_t *self, const tr_constituency_t *seat,
          const s_seat_t *stored, int sign)
 {
+    if (self->contests) {
+        //  A unit wins nothing itself: its votes go to its contest, and
+        //  the contest's winner is credited when it is settled.
+        tr_tally_contests_count (self->contests, seat, stored->votes,
+                                 stored->reporting, stored->final, sign);
+        for (size_t index = 0; index < seat->nominee_count; index++) {
+            size_t party = seat->nominees [index].party_index;
+            self->sums [party].votes += (uint64_t) (int64_t) sign * stored->votes [index];
+            self->touched [party] = true;
+        }
+        self->valid_votes += (uint64_t) (int64_t) sign * stored->valid_votes;
+        return;
+    }
     s_sums_t *winner = &self->sums [stored->winner];
     winner->seats += (uint32_t) sign;
     self->touched [stored->winner] = true;
@@ -257,6 +286,8 @@ s_store (const tr_constituency_t *seat, const tr_declaration_t *declaration,
     stored->electorate = declaration->electorate;
     stored->invalid_votes = declaration->invalid_votes;
     stored->kind = declaration->kind;
+    stored->final = declaration->kind != TR_KIND_PARTIAL;
+    stored->reporting = stored->final ? TR_REPORTING_ALL : declaration->reporting;
     size_t elected = tr_validate_elected (declaration);
     stored->valid_votes = 0;
     //  Validation said the candidates are the nominees, each once.
@@ -312,8 +343,8 @@ tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals)
     totals->seq = self->seq;
     totals->seats = config->seats;
     totals->majority = config->majority;
-    totals->declared = self->declared;
-    totals->to_go = config->seats - self->declared;
+    totals->declared = self->contests ? self->decided : self->declared;
+    totals->to_go = config->seats - totals->declared;
     totals->party_count = self->party_count;
     if (config->kind == TR_CONTEST_REFERENDUM) {
         //  The option past the winning post beyond recall (tr_referendum.h).
@@ -414,11 +445,138 @@ s_decide_alerts (tr_tally_t *self, const tr_result_t *result,
         update->alerts [index].seq = ++self->seq;
 }
 
+//  Moves a contest's weight in the headline from the party it credited to
+//  the one it credits now.
+static void
+s_credit (tr_tally_t *self, size_t contest, const tr_contest_change_t *change)
+{
+    if (change->winner == change->winner_before)
+        return;
+    uint32_t weight = self->config->contests [contest].weight;
+    if (change->winner_before >= 0) {
+        self->sums [change->winner_before].seats -= weight;
+        self->touched [change->winner_before] = true;
+        self->decided -= weight;
+    }
+    if (change->winner >= 0) {
+        self->sums [change->winner].seats += weight;
+        self->touched [change->winner] = true;
+        self->decided += weight;
+    }
+}
+
+static const char *
+s_code (const tr_tally_t *self, int party)
+{
+    return party >= 0 ? self->config->parties [party].code : "";
+}
+
+//  A contests night's alerts, after a unit's count or a call: the
+//  contest's news (its leader, its winner), then the night's.
+static void
+s_decide_contest_alerts (tr_tally_t *self, size_t contest_index,
+                         const tr_contest_change_t *change,
+                         const tr_declaration_t *declaration,
+                         tr_tally_update_t *update)
+{
+    const tr_contest_t *contest = &self->config->contests [contest_index];
+    tr_alert_writer_t writer = { self->config, update->alerts, 0 };
+    if (update->has_result) {
+        if (update->result.kind == TR_KIND_CORRECTION)
+            tr_alert_correction (&writer, &update->result);
+        else
+        if (update->result.kind == TR_KIND_RECOUNT)
+            tr_alert_recount (&writer, &update->result);
+    }
+    if (change->leader != change->leader_before && change->leader >= 0
+    &&  !change->by_count)
+        tr_alert_lead (&writer, contest, s_code (self, change->leader),
+                       change->leader_before >= 0);
+    if (declaration->kind == TR_KIND_CALL)
+        tr_alert_contest_called (&writer, contest, declaration->elected);
+    else
+    if (declaration->kind == TR_KIND_WITHDRAW)
+        tr_alert_call_withdrawn (&writer, contest, s_code (self, change->winner_before));
+    else
+    if (change->by_count && change->winner >= 0 && change->winner != change->winner_before)
+        tr_alert_contest_won (&writer, contest, s_code (self, change->winner));
+    const tr_totals_t *totals = &update->totals;
+    if (*totals->majority_party && !self->majority_announced) {
+        self->majority_announced = true;
+        tr_alert_contest_majority (&writer, contest, totals->majority_party);
+    }
+    if (totals->to_go == 0 && !self->last_announced) {
+        self->last_announced = true;
+        tr_alert_contests_last (&writer, contest, s_code (self, change->winner));
+    }
+    update->alert_count = writer.count;
+    for (size_t index = 0; index < update->alert_count; index++)
+        update->alerts [index].seq = ++self->seq;
+}
+
+//  Settles the contest a count or a call moved, credits its winner and
+//  writes what follows the result (if any): the contest, the totals, the
+//  alerts, each with the next seq.
+static void
+s_settle_contest (tr_tally_t *self, size_t contest,
+                  const tr_declaration_t *declaration, tr_tally_update_t *update)
+{
+    tr_contest_change_t change;
+    tr_tally_contests_settle (self->contests, contest, &change);
+    s_credit (self, contest, &change);
+    s_sort_parties (self);
+    tr_tally_contests_stamp (self->contests, contest, ++self->seq);
+    update->has_contest = true;
+    tr_tally_contests_state (self->contests, contest, &update->contest);
+    if (declaration->seq > self->ingest_seq)
+        self->ingest_seq = declaration->seq;
+    self->seq++;
+    tr_tally_totals (self, &update->totals);
+    update->valid_votes = self->valid_votes;
+    update->changed_count = 0;
+    for (size_t index = 0; index < self->party_count; index++)
+        if (self->touched [self->order [index]]) {
+            self->touched [self->order [index]] = false;
+            if (update->changed_count < sizeof update->changed / sizeof update->changed [0])
+                update->changed [update->changed_count++] = (uint16_t) index;
+        }
+    s_decide_contest_alerts (self, contest, &change, declaration, update);
+}
+
+//  A desk's call or its withdrawal: the contest's weight moves at once.
+static bool
+s_apply_call (tr_tally_t *self, const tr_declaration_t *declaration,
+              tr_tally_update_t *update, tr_nack_t *nack)
+{
+    size_t contest;
+    if (!tr_validate_call (self->config, declaration, &contest, nack)
+    ||  !tr_validate_call_night (self->config, contest,
+                                 tr_tally_contests_called (self->contests, contest),
+                                 tr_tally_contests_final (self->contests, contest),
+                                 declaration, nack))
+        return false;
+    tr_tally_contests_call (self->contests, contest,
+        declaration->kind == TR_KIND_CALL
+            ? tr_config_party_index (self->config, declaration->elected) : -1);
+    update->has_result = false;
+    s_settle_contest (self, contest, declaration, update);
+    return true;
+}
+
 bool
 tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
                 tr_tally_update_t *update, tr_nack_t *nack)
 {
     assert (self && declaration && update && nack);
+    update->has_contest = false;
+    update->alert_count = 0;
+    if (tr_validate_is_call (declaration)) {
+        if (!self->contests) {
+            size_t contest;     //  refused: the nack says why
+            return tr_validate_call (self->config, declaration, &contest, nack);
+        }
+        return s_apply_call (self, declaration, update, nack);
+    }
     //  The rules are tr_validate's, ingest's too. A first declaration of a
     //  seat already declared is applied as a replacement, as it always was
     //  (ingest never logs one), so of the night's rules only a correction's
@@ -444,9 +602,16 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
         s_count (self, seat, stored, -1);
     s_store (seat, declaration, stored);
     s_count (self, seat, stored, 1);
+    update->has_result = true;
+    if (self->contests) {
+        stored->seq = ++self->seq;
+        s_build_result (self->config, seat, stored, &update->result);
+        s_settle_contest (self, seat->contest, declaration, update);
+        return true;
+    }
     s_sort_parties (self);
     stored->seq = ++self->seq;
-    s_build_result (seat, stored, &update->result);
+    s_build_result (self->config, seat, stored, &update->result);
     if (declaration->seq > self->ingest_seq)
         self->ingest_seq = declaration->seq;
     self->seq++;
@@ -494,8 +659,16 @@ tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply)
     const tr_config_t *config = self->config;
     for (size_t seat = 0; seat < config->constituency_count; seat++)
         if (self->seats [seat])
-            s_build_result (&config->constituencies [seat], self->seats [seat],
+            s_build_result (config, &config->constituencies [seat], self->seats [seat],
                             &reply->results [reply->result_count++]);
+    if (self->contests) {
+        reply->contests = (tr_contest_state_t *) calloc (config->contest_count,
+                                                          sizeof (tr_contest_state_t));
+        assert (reply->contests);
+        for (size_t contest = 0; contest < config->contest_count; contest++)
+            tr_tally_contests_state (self->contests, contest,
+                                     &reply->contests [reply->contest_count++]);
+    }
 }
 
 uint64_t

@@ -19,7 +19,10 @@ typedef struct _tr_tally_t tr_tally_t;
 
 /*  What one declaration changed, ready to publish in this order.            */
 typedef struct {
+    bool has_result;                //  false for a desk's call: no unit moved
     tr_result_t result;
+    bool has_contest;               //  a contests night's: the unit's or the
+    tr_contest_state_t contest;     //  called contest, after the result
     tr_totals_t totals;             //  every party, as tr_tally_totals
     uint64_t valid_votes;           //  of the night, shares' denominator
     size_t changed_count;           //  parties a declaration moved (its

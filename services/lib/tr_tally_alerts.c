@@ -144,3 +144,84 @@ tr_alert_last (tr_alert_writer_t *writer, const tr_result_t *result)
              "Last seat declared, all %u seats in: %s",
              writer->config->seats, outcome);
 }
+
+//  --------------------------------------------------------------------------
+//  A contests night's (issue 12): the contest's id is the alert's
+//  constituency, so a subscriber filters them as it does a seat's.
+
+//  ": 20 electoral votes" on an electoral-votes night, else nothing.
+static void
+s_weight_text (const tr_config_t *config, const tr_contest_t *contest,
+               char *buffer, size_t size)
+{
+    if (config->headline_kind == TR_HEADLINE_ELECTORAL_VOTES)
+        s_print (buffer, size, ": %u electoral vote%s", contest->weight,
+                 contest->weight == 1 ? "" : "s");
+    else
+        *buffer = 0;
+}
+
+void
+tr_alert_lead (tr_alert_writer_t *writer, const tr_contest_t *contest,
+               const char *party, bool takes)
+{
+    const char *name = s_headline_name (writer->config, party);
+    if (takes)
+        s_write (writer, TR_ALERT_LEAD, contest->id, party,
+                 "%s takes the lead in %s", name, contest->name);
+    else
+        s_write (writer, TR_ALERT_LEAD, contest->id, party,
+                 "%s leads in %s", name, contest->name);
+}
+
+void
+tr_alert_contest_won (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                      const char *party)
+{
+    char weight [64];
+    s_weight_text (writer->config, contest, weight, sizeof weight);
+    s_write (writer, TR_ALERT_WIN, contest->id, party, "%s wins %s%s",
+             s_headline_name (writer->config, party), contest->name, weight);
+}
+
+void
+tr_alert_contest_called (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                         const char *party)
+{
+    char weight [64];
+    s_weight_text (writer->config, contest, weight, sizeof weight);
+    s_write (writer, TR_ALERT_CALL, contest->id, party, "Desk calls %s for %s%s",
+             contest->name, s_headline_name (writer->config, party), weight);
+}
+
+void
+tr_alert_call_withdrawn (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                         const char *party)
+{
+    s_write (writer, TR_ALERT_WITHDRAWN, contest->id, party,
+             "Call withdrawn: %s is no longer called for %s", contest->name,
+             s_headline_name (writer->config, party));
+}
+
+void
+tr_alert_contest_majority (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                           const char *party)
+{
+    const char *name = s_headline_name (writer->config, party);
+    if (writer->config->headline_kind == TR_HEADLINE_ELECTORAL_VOTES)
+        s_write (writer, TR_ALERT_MAJORITY, contest->id, party,
+                 "%s wins the presidency", name);
+    else
+        s_write (writer, TR_ALERT_MAJORITY, contest->id, party, "%s wins a majority",
+                 name);
+}
+
+void
+tr_alert_contests_last (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                        const char *party)
+{
+    s_write (writer, TR_ALERT_LAST, contest->id, party,
+             "Last contest decided, all %zu in: %s, the last, to %s",
+             writer->config->contest_count, contest->name,
+             s_headline_name (writer->config, party));
+}

@@ -32,4 +32,25 @@ void tr_alert_correction (tr_alert_writer_t *writer, const tr_result_t *result);
 //  "Last seat declared: …"
 void tr_alert_last (tr_alert_writer_t *writer, const tr_result_t *result);
 
+//  A contests night's (issue 12), each about one contest:
+//  "Trump takes the lead in Georgia" (takes) or "Biden leads in Georgia"
+//  (its first leader)
+void tr_alert_lead (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                    const char *party, bool takes);
+//  "Biden wins Pennsylvania: 20 electoral votes", every unit in
+void tr_alert_contest_won (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                           const char *party);
+//  "Desk calls Pennsylvania for Biden: 20 electoral votes"
+void tr_alert_contest_called (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                              const char *party);
+//  "Call withdrawn: Pennsylvania is no longer called for Biden"
+void tr_alert_call_withdrawn (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                              const char *party);
+//  "Biden wins the presidency" (electoral votes) or "… wins a majority"
+void tr_alert_contest_majority (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                                const char *party);
+//  "Last contest decided, all 51 in: Alaska, the last, to Trump"
+void tr_alert_contests_last (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                             const char *party);
+
 #endif

@@ -39,6 +39,43 @@ bool
     tr_validate_night (const tr_config_t *config, size_t seat, bool declared,
                        const tr_declaration_t *declaration, tr_nack_t *nack);
 
+//  What the night holds of a unit, for the rules of its next count.
+typedef struct {
+    bool counted;                   //  a count was accepted, partial or not
+    bool final;                     //  a whole count (first, recount,
+                                    //  correction) was accepted
+    const uint32_t *votes;          //  its last count, per nominee in config
+                                    //  order; NULL if not kept
+} tr_unit_prior_t;
+
+//  The night's rules for a count of seat, knowing its last one: a partial
+//  count after the final (unit_finished), votes going down from the last
+//  count (count_went_down), then tr_validate_night's.
+bool
+    tr_validate_unit_night (const tr_config_t *config, size_t seat,
+                            const tr_unit_prior_t *prior,
+                            const tr_declaration_t *declaration, tr_nack_t *nack);
+
+//  A desk's call or withdrawal (kind call or withdraw) rather than a count.
+bool
+    tr_validate_is_call (const tr_declaration_t *declaration);
+
+//  The config's rules for a call: a contests night (no_contests), a known
+//  contest (unknown_contest), no votes, elected a party code for a call
+//  (unknown_party) and "" for a withdrawal. True with *contest its index.
+bool
+    tr_validate_call (const tr_config_t *config, const tr_declaration_t *declaration,
+                      size_t *contest, tr_nack_t *nack);
+
+//  The night's rules for a call of contest: called is the standing call's
+//  party index or -1, final whether every unit is in. A decided count is
+//  not called (contest_final); a withdrawal needs a call (no_call), a call
+//  needs none standing (already_called).
+bool
+    tr_validate_call_night (const tr_config_t *config, size_t contest, int called,
+                            bool final, const tr_declaration_t *declaration,
+                            tr_nack_t *nack);
+
 //  Every rule: the config's, then the night's, where declared holds one
 //  flag per seat in config order (has the seat a declaration already?).
 //  True with *seat the seat's index; otherwise false with nack filled.

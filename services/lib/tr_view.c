@@ -34,10 +34,11 @@ typedef struct {
     uint8_t outcome;
     bool new_seat;
     uint8_t candidate_count;
+    uint16_t reporting;             //  per mille, a contests night's
     s_candidate_t candidates [];
 } s_packed_t;
 
-#define S_RESULT_STRINGS 8          //  then a name and a party a candidate
+#define S_RESULT_STRINGS 9          //  then a name and a party a candidate
 
 struct _tr_view_t {
     uint64_t seq;           //  latest sequence number reflected
@@ -45,6 +46,8 @@ struct _tr_view_t {
     uint64_t ingest_seq;    //  latest declaration reflected
     tr_totals_t totals;     //  as of the latest totals message
     zhashx_t *results;      //  constituency code -> s_packed_t *, owned
+    zhashx_t *contests;     //  contest id -> tr_contest_state_t *, owned
+                            //  (a contests night's)
     tr_result_t *unpacked;  //  what tr_view_result last returned
     tr_msg_t *merged;       //  what tr_view_merged last returned
 };
@@ -64,6 +67,7 @@ s_strings (tr_result_t *result, char **strings, size_t *sizes)
     S_STRING (result->winner_name);
     S_STRING (result->runner_up);
     S_STRING (result->previous);
+    S_STRING (result->contest);
     for (size_t index = 0; index < result->candidate_count
                         && index < TR_CANDIDATES_MAX; index++) {
         S_STRING (result->candidates [index].name);
@@ -101,6 +105,7 @@ s_pack (const tr_result_t *result)
     packed->outcome = (uint8_t) result->outcome;
     packed->new_seat = result->new_seat;
     packed->candidate_count = (uint8_t) candidates;
+    packed->reporting = (uint16_t) result->reporting;
     for (size_t index = 0; index < candidates; index++) {
         const tr_result_candidate_t *from = &result->candidates [index];
         s_candidate_t *to = &packed->candidates [index];
@@ -136,6 +141,7 @@ s_unpack (const s_packed_t *packed, tr_result_t *result)
     result->outcome = (tr_outcome_t) packed->outcome;
     result->new_seat = packed->new_seat;
     result->candidate_count = packed->candidate_count;
+    result->reporting = packed->reporting;
     for (size_t index = 0; index < packed->candidate_count; index++) {
         const s_candidate_t *from = &packed->candidates [index];
         tr_result_candidate_t *to = &result->candidates [index];
@@ -165,6 +171,16 @@ s_free_result (void **item)
     *item = NULL;
 }
 
+//  The view's own copy of a contest's state (zhashx's duplicator).
+static void *
+s_copy_contest (const void *item)
+{
+    tr_contest_state_t *copy = (tr_contest_state_t *) malloc (sizeof (tr_contest_state_t));
+    assert (copy);
+    memcpy (copy, item, sizeof (tr_contest_state_t));
+    return copy;
+}
+
 tr_view_t *
 tr_view_new (void)
 {
@@ -177,6 +193,10 @@ tr_view_new (void)
         return NULL;
     }
     zhashx_set_destructor (self->results, s_free_result);
+    self->contests = zhashx_new ();
+    assert (self->contests);
+    zhashx_set_destructor (self->contests, s_free_result);
+    zhashx_set_duplicator (self->contests, s_copy_contest);
     self->unpacked = (tr_result_t *) malloc (sizeof (tr_result_t));
     self->merged = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
     if (!self->unpacked || !self->merged) {
@@ -196,6 +216,7 @@ tr_view_destroy (tr_view_t **self_p)
     if (*self_p) {
         tr_view_t *self = *self_p;
         zhashx_destroy (&self->results);
+        zhashx_destroy (&self->contests);
         free (self->unpacked);
         free (self->merged);
         free (self);
@@ -215,6 +236,10 @@ void
 tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
 {
     zhashx_purge (self->results);
+    zhashx_purge (self->contests);
+    for (size_t index = 0; index < reply->contest_count; index++)
+        zhashx_update (self->contests, reply->contests [index].contest,
+                       &reply->contests [index]);
     self->seq = reply->seq;
     self->ingest_seq = reply->ingest_seq;
     self->totals = reply->totals;
@@ -277,6 +302,7 @@ s_message_seq (const tr_msg_t *msg)
         case TR_MSG_RESULT:    return msg->u.result.seq;
         case TR_MSG_TOTALS:    return msg->u.totals.seq;
         case TR_MSG_ALERT:     return msg->u.alert.seq;
+        case TR_MSG_CONTEST:   return msg->u.contest.seq;
         case TR_MSG_HEARTBEAT: return msg->u.heartbeat.seq;
         default:               return 0;
     }
@@ -297,6 +323,9 @@ tr_view_apply (tr_view_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_RESULT)
         s_store_result (self, &msg->u.result);
     else
+    if (msg->type == TR_MSG_CONTEST)
+        zhashx_update (self->contests, msg->u.contest.contest, (void *) &msg->u.contest);
+    else
     if (msg->type == TR_MSG_TOTALS && msg->u.totals.changed_only)
         s_merge_totals (self, &msg->u.totals);
     else
@@ -311,6 +340,13 @@ s_compare_results (const void *left, const void *right)
 {
     return strcmp (((const tr_result_t *) left)->constituency,
                    ((const tr_result_t *) right)->constituency);
+}
+
+static int
+s_compare_contests (const void *left, const void *right)
+{
+    return strcmp (((const tr_contest_state_t *) left)->contest,
+                   ((const tr_contest_state_t *) right)->contest);
 }
 
 void
@@ -331,6 +367,19 @@ tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply)
     }
     qsort (reply->results, reply->result_count, sizeof (tr_result_t),
            s_compare_results);
+    count = zhashx_size (self->contests);
+    if (count) {
+        reply->contests = (tr_contest_state_t *) calloc (count, sizeof (tr_contest_state_t));
+        assert (reply->contests);
+        const tr_contest_state_t *contest =
+            (const tr_contest_state_t *) zhashx_first (self->contests);
+        while (contest) {
+            reply->contests [reply->contest_count++] = *contest;
+            contest = (const tr_contest_state_t *) zhashx_next (self->contests);
+        }
+        qsort (reply->contests, reply->contest_count, sizeof (tr_contest_state_t),
+               s_compare_contests);
+    }
 }
 
 uint64_t

@@ -10,6 +10,9 @@ tr_wire_topic (const tr_msg_t *msg, char *topic, size_t size)
         case TR_MSG_RESULT:
             snprintf (topic, size, "result.%.*s", TR_ID_MAX, msg->u.result.constituency);
             break;
+        case TR_MSG_CONTEST:
+            snprintf (topic, size, "contest.%.*s", TR_ID_MAX, msg->u.contest.contest);
+            break;
         case TR_MSG_ALERT:
             snprintf (topic, size, "alert.%s.%s",
                       msg->u.alert.breaking ? "breaking" : "other",

@@ -214,8 +214,15 @@ static void
 s_publish_update (tally_server_t *self)
 {
     tr_msg_t msg = { .type = TR_MSG_RESULT };
-    msg.u.result = self->update.result;
-    tr_wire_publish (self->pub, &msg);
+    if (self->update.has_result) {
+        msg.u.result = self->update.result;
+        tr_wire_publish (self->pub, &msg);
+    }
+    if (self->update.has_contest) {
+        msg.type = TR_MSG_CONTEST;
+        msg.u.contest = self->update.contest;
+        tr_wire_publish (self->pub, &msg);
+    }
     msg.type = TR_MSG_TOTALS;
     tr_tally_changed_totals (&self->update, &msg.u.totals);     //  the parties moved
     tr_wire_publish (self->pub, &msg);
@@ -245,7 +252,7 @@ s_apply_next (tally_server_t *self, const tr_declaration_t *declaration)
         return;
     }
     s_publish_update (self);
-    if (self->verbose)
+    if (self->verbose && self->update.has_result)
         zsys_info ("tally: result constituency=%s winner=%s outcome=%s seq=%llu",
                    self->update.result.constituency, self->update.result.winner,
                    tr_outcome_name (self->update.result.outcome),

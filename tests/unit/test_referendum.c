@@ -206,15 +206,16 @@ test_bad_declarations_get_their_own_nack (void **state)
     declaration = s_declaration (fixture, "A1", TR_KIND_FIRST, 40, 40, 0);
     assert_true (tr_validate_declaration (fixture->config, &declaration, &fixture->nack));
 
-    //  Options sent for a candidate contest: refused as not nominated
+    //  Options sent for a candidate contest: their own nack (issue 12)
     char error [512];
     tr_config_t *mini = tr_config_load ("tests/fixtures/mini.yaml", error, sizeof error);
     assert_non_null (mini);
     declaration = s_declaration (fixture, "E14000001", TR_KIND_FIRST, 10, 20, 0);
     declaration.electorate = 70000;
     assert_false (tr_validate_declaration (mini, &declaration, &fixture->nack));
-    assert_string_equal (fixture->nack.code, "not_nominated");
-    assert_non_null (strstr (fixture->nack.reason, "'Remain' is not a nominated candidate in Northtown"));
+    assert_string_equal (fixture->nack.code, "options_for_candidates");
+    assert_non_null (strstr (fixture->nack.reason,
+                             "'Remain' is given as a referendum option, but Northtown"));
     tr_config_destroy (&mini);
 }
 
