@@ -85,13 +85,11 @@ s_election_json (const tr_config_t *config, size_t *size)
             "headline_name", party->headline_name, "colour", party->colour,
             "group", config->groups [party->group].code));
     }
-    //  kind and headline: which headline the scoreboard draws (seats and a
-    //  majority line, a referendum's options and its winning post, or
-    //  electoral votes with the line at the majority and a tile a state).
-    json_t *document = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
+    //  kind: which headline the scoreboard draws (seats and a majority
+    //  line, or a referendum's options and its winning post).
+    json_t *document = json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}",
         "election", config->name, "title", config->title, "date", config->date,
         "kind", config->kind == TR_CONTEST_REFERENDUM ? "referendum" : "plurality",
-        "headline", tr_headline_kind_name (config->headline_kind),
         "seats", (json_int_t) config->seats, "majority", (json_int_t) config->majority,
         "groups", groups, "parties", parties);
     //  A contests night's: what the headline counts and the contests, for
