@@ -167,8 +167,29 @@ tr_import_us_steps (const tr_import_us_state_t *state, const char *fips,
         votes->dem = s_counted (final.dem, permille [step], -lean);
         votes->rep = s_counted (final.rep, permille [step], lean);
         votes->oth = s_counted (final.oth, permille [step], 0);
+        //  A count so far has some votes in it (a county of a handful of
+        //  voters would otherwise send none): one for its final leader,
+        //  kept in every count after.
+        if (step > 0) {
+            votes->dem = votes->dem > steps [step - 1].votes.dem ? votes->dem : steps [step - 1].votes.dem;
+            votes->rep = votes->rep > steps [step - 1].votes.rep ? votes->rep : steps [step - 1].votes.rep;
+            votes->oth = votes->oth > steps [step - 1].votes.oth ? votes->oth : steps [step - 1].votes.oth;
+        }
+        if (votes->dem + votes->rep + votes->oth == 0) {
+            if (final.dem >= final.rep && final.dem >= final.oth)
+                votes->dem = 1;
+            else
+            if (final.rep >= final.oth)
+                votes->rep = 1;
+            else
+                votes->oth = 1;
+        }
         uint64_t counted = (uint64_t) votes->dem + votes->rep + votes->oth;
+        //  Below the whole even when a tiny county's one vote is all of it:
+        //  only the final says the count is done.
         steps [step].reporting = total ? (uint32_t) (counted * 1000 / total) : 0;
+        if (steps [step].reporting > 999)
+            steps [step].reporting = 999;
     }
 }
 

@@ -160,9 +160,25 @@ s_units (tr_import_yaml_t *yaml, const tr_import_us_county_t *counties, size_t c
     tr_import_yaml_end_sequence (yaml);
 }
 
+//  The states that count mail votes first, by code: "AZ CA CO ...".
+static void
+s_mail_first (char *list, size_t size)
+{
+    size_t states;
+    const tr_import_us_state_t *state = tr_import_us_states (&states);
+    *list = 0;
+    for (size_t index = 0; index < states; index++)
+        if (state [index].mail_first) {
+            size_t used = strlen (list);
+            snprintf (list + used, size - used, "%s%s", used ? " " : "", state [index].code);
+        }
+}
+
 static void
 s_header (FILE *file, size_t count, size_t contests, uint32_t seats)
 {
+    char mail_first [256];
+    s_mail_first (mail_first, sizeof mail_first);
     fprintf (file,
         "# %s\n"
         "# The US presidential election of 3 November 2020, written by `tallyroom\n"
@@ -173,6 +189,10 @@ s_header (FILE *file, size_t count, size_t contests, uint32_t seats)
         "# election:       kind plurality, headline electoral_votes: each contest's\n"
         "#                 weight goes to its winner; seats %u (the weights' sum),\n"
         "#                 majority %u\n"
+        "# alerts.breaking: a state won, called or its call withdrawn, the presidency\n"
+        "# headline:       the groups of the electoral-votes bar: Biden, Trump, Others\n"
+        "# parties:        Dem, Rep, Oth: name, headline_name (\"Biden wins Georgia\"),\n"
+        "#                 colour, headline (its group)\n"
         "# contests:       %zu, the states and DC: id (postal code), name, region (census\n"
         "#                 region), weight (electoral votes, 2012-2020 apportionment;\n"
         "#                 Maine's and Nebraska's districts are not in the file: all\n"
@@ -184,17 +204,20 @@ s_header (FILE *file, size_t count, size_t contests, uint32_t seats)
         "#                 total_votes less the two, not broken down in the file)\n"
         "# security:       as the other nights: Curve on, keys in keys/, one desk\n"
         "#\n"
-        "# The night (NAME.night beside this file) is a model, not a record: the file\n"
+        "# The night (the .night beside this file) is a model, not a record: the file\n"
         "# has no times and no partial counts. Each county reports three cumulative\n"
-        "# partial counts (about 20-40%%, 45-70%% and 75-95%% of its votes) and then\n"
-        "# its final, the file's figures exactly. Where election-day votes were counted\n"
-        "# first, Trump's votes come in ahead of Biden's (a candidate's share of the\n"
-        "# count so far leans by 60%% of p(1-p)); in the eight states that counted mail\n"
-        "# and early votes first (AZ CO FL IA NC NV OH TX) Biden's do (40%%). A\n"
-        "# county's first count comes 10-90 minutes after its state's last polls close\n"
-        "# (19:00 EST for GA IN KY SC VT VA ... 01:00 for AK), the later ones hours\n"
-        "# after, spread by a hash of its FIPS code: no seed, the same every run.\n",
-        S_SOURCE, seats, seats / 2 + 1, contests, count);
+        "# partial counts (about 20-40%%, 45-70%% and 75-95%% of its votes) and then its\n"
+        "# final, the file's figures exactly. Where election-day votes were counted\n"
+        "# first, Trump's votes come in ahead of Biden's: with p the fraction counted,\n"
+        "# Trump has p + %d%% p(1-p) of his votes and Biden p - %d%% p(1-p). Where mail\n"
+        "# and early votes were counted first (%s)\n"
+        "# Biden's come first, by %d%%. Others come in at p. A county's first count\n"
+        "# comes 10-90 minutes after its state's last polls close (19:00 EST for GA IN\n"
+        "# KY SC VT VA ... 01:00 for AK), the later ones 45 minutes to 4 hours apart,\n"
+        "# spread by a hash of its FIPS code: no seed, the same every run.\n",
+        S_SOURCE, seats, seats / 2 + 1, contests, count,
+        TR_IMPORT_US_LEAN_IN_PERSON_FIRST / 10, TR_IMPORT_US_LEAN_IN_PERSON_FIRST / 10,
+        mail_first, -TR_IMPORT_US_LEAN_MAIL_FIRST / 10);
 }
 
 static bool
