@@ -40,6 +40,7 @@ from curve_client import secure
 from scoreboard_check import Browser, get, start_gateway, wait_until, metric
 
 WAITING = "rgb(58, 66, 75)"     # UNDECLARED in scoreboard.js
+TINT = 0.55                     # TINT in scoreboard.js
 FILTERED = "GA"                 # the contest the filtered stream asks for
 
 PAGE_STATE = """JSON.stringify((() => {
@@ -85,14 +86,14 @@ def page(browser):
     return json.loads(text) if text else {}
 
 
-def rgb(colour, opacity=None):
+def rgb(colour, lightness=0.0):
+    """A "#rrggbb" colour as the browser computes it, mixed with white by
+    lightness (the scoreboard's TINT for a contest still counting)."""
     colour = colour.lstrip("#")
     if len(colour) == 3:
         colour = "".join(digit * 2 for digit in colour)
     values = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
-    if opacity is None:
-        return "rgb(%d, %d, %d)" % values
-    return "rgba(%d, %d, %d, %s)" % (values + (opacity,))
+    return "rgb(%d, %d, %d)" % tuple(int(v + (255 - v) * lightness) for v in values)
 
 
 def tile_wanted(contest, colours):
@@ -104,9 +105,9 @@ def tile_wanted(contest, colours):
     if status == "final":
         return status, party, rgb(colours[party]), "none"
     if status == "called":
-        return status, party, rgb(colours[party], "0.35"), "repeating-linear-gradient"
+        return status, party, rgb(colours[party], TINT), "repeating-linear-gradient"
     if status == "counting" and party:
-        return status, party, rgb(colours[party], "0.35"), "none"
+        return status, party, rgb(colours[party], TINT), "none"
     return status, "", WAITING, "none"
 
 

@@ -15,16 +15,20 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium: run scripts/install-deps"
-config=$root/config/us2020.yaml
-night=$root/config/us2020.night
+# US2020_CONFIG, US2020_NIGHT and US2020_CSV may name another night built by
+# import-us-president (a smaller one, while developing); the default is the
+# shipped night and the county file it was built from.
+config=${US2020_CONFIG:-$root/config/us2020.yaml}
+night=${US2020_NIGHT:-$root/config/us2020.night}
 [ -f "$config" ] && [ -f "$night" ] || fail "no $config or $night"
 stack_start -c "$config"
 port=$(/usr/bin/python3 -c '
 import socket
 s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base=http://127.0.0.1:$port
-csv=$root/../shared/data/us2020/2020_US_County_Level_Presidential_Results.csv
+csv=${US2020_CSV:-$root/../shared/data/us2020/2020_US_County_Level_Presidential_Results.csv}
 [ -f "$csv" ] || csv=/work/shared/data/us2020/2020_US_County_Level_Presidential_Results.csv
+[ -f "$csv" ] || fail "no county file $csv (US2020_CSV)"
 
 US2020_CSV=$csv PYTHONPATH=$root/tests/integration /usr/bin/python3 \
     "$root/tests/integration/scoreboard_us2020_check.py" "$base" "$work" \

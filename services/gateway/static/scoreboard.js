@@ -36,6 +36,7 @@ const TICKER_MAX = 4;           // breaking alerts shown
 const RESULTS_MAX = 2;          // latest results shown
 const CANDIDATES_MAX = 4;       // candidates shown per result
 const UNDECLARED = "#3a424b";   // a seat not yet declared
+const TINT = 0.55;              // a counting contest: its leader's colour mixed with white
 // Used only if the config gives a group no party colour of its own.
 const FALLBACK_COLOURS = { Lab: "#E4003B", Con: "#0087DC", LD: "#FAA61A",
                            SNP: "#FDF38E", SF: "#326760", Oth: "#999999" };
@@ -446,13 +447,16 @@ function drawElectoralParties() {
     }
 }
 
-// A "#rrggbb" (or "#rgb") colour at some opacity: a tint on the dark page.
-function tint(hex, opacity) {
+// A "#rrggbb" (or "#rgb") colour mixed with white (lightness 0..1): the
+// light tint a contest's leader gets while it counts, far from the solid
+// colour of a decided contest and from the dark page.
+function tint(hex, lightness) {
     let digits = hex.replace("#", "");
     if (digits.length === 3)
         digits = digits.split("").map(digit => digit + digit).join("");
-    const [r, g, b] = [0, 2, 4].map(at => parseInt(digits.slice(at, at + 2), 16) || 0);
-    return "rgba(" + r + ", " + g + ", " + b + ", " + opacity + ")";
+    const [r, g, b] = [0, 2, 4].map(at => parseInt(digits.slice(at, at + 2), 16) || 0)
+        .map(value => Math.floor(value + (255 - value) * lightness));
+    return "rgb(" + r + ", " + g + ", " + b + ")";
 }
 
 function percentIn(contest) {
@@ -539,14 +543,14 @@ function drawStates() {
             tile.style.backgroundColor = fill;
         else
         if (look === "hatched") {
-            tile.style.backgroundColor = tint(fill, 0.35);
+            tile.style.backgroundColor = tint(fill, TINT);
             tile.style.backgroundImage = "repeating-linear-gradient(135deg, " + fill
                 + " 0 5px, transparent 5px 10px)";
             tile.style.borderColor = fill;
         }
         else
         if (look === "tint")
-            tile.style.backgroundColor = tint(fill, 0.35);
+            tile.style.backgroundColor = tint(fill, TINT);
         else
             tile.style.backgroundColor = UNDECLARED;
     }
