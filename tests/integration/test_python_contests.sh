@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The example Python subscriber (proto/examples/subscriber.py) and `tallyroom
+# watch` on a night of contests (issue 12), played through the real stack: a
+# US presidential night built by import-us-president from the county file
+# cut to its first 19 counties a state (51 contests, 867 units: within a
+# night of 1,000 units), each county in cumulative partial steps. Each
+# contest message is a CONTEST line in both; each state's last line says
+# who won it, as the tally's snapshot has it; the subscriber's final
+# headline is the snapshot's electoral votes and the party past 270; and a
+# subscriber started after the night prints the same final line from its
+# snapshot alone.
+. "$(dirname "$0")/lib.sh"
+
+example=$root/proto/examples/subscriber.py
+csv=${US2020_CSV:-$root/../shared/data/us2020/2020_US_County_Level_Presidential_Results.csv}
+[ -f "$csv" ] || csv=/work/shared/data/us2020/2020_US_County_Level_Presidential_Results.csv
+[ -f "$csv" ] || fail "no county file $csv (US2020_CSV)"
+/usr/bin/python3 - "$csv" "$work/counties.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+taken = {}
+with open(sys.argv[2], "w", newline="") as out:
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    for row in rows:
+        if taken.get(row["state_name"], 0) < 19:
+            taken[row["state_name"]] = taken.get(row["state_name"], 0) + 1
+            writer.writerow(row)
+PY
+"$bin/tallyroom" import-us-president --input "$work/counties.csv" --name us2020 \
+    --out "$work" --quiet || fail "import-us-president"
+stack_start -c "$work/us2020.yaml"
+pub=$(endpoint publisher_pub); snapshot=$(endpoint publisher_snapshot)
+
+/usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" --until-complete \
+    >"$work/early.out" 2>"$work/early.err" &
+background_pids+=($!)
+early_pid=$!
+"$bin/tallyroom" watch -c "$work/us2020.yaml" "${endpoints[@]}" --until-complete \
+    >"$work/watch.out" 2>"$work/watch.err" &
+background_pids+=($!)
+watch_pid=$!
+wait_for "$work/early.err" 10 "snapshot seq=0"
+wait_for "$work/watch.err" 10 "snapshot seq=0"
+"$bin/tallyroom" replay "${endpoints[@]}" --speed max "$work/us2020.night" \
+    2>"$work/replay.err" || { cat "$work/replay.err" >&2; fail "replay did not get its acks"; }
+wait "$early_pid" || fail "the subscriber exited $?: $(tail -n 5 "$work/early.err")"
+wait "$watch_pid" || fail "watch exited $?: $(tail -n 5 "$work/watch.err")"
+timeout 30 /usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" --until-complete \
+    >"$work/late.out" 2>"$work/late.err" || fail "a late subscriber exited $?: $(tail -n 5 "$work/late.err")"
+"$bin/tallyroom" snapshot --json "${endpoints[@]}" >"$work/tally.json"
+background_pids=()
+
+/usr/bin/python3 - "$work/tally.json" "$work/early.out" "$work/late.out" "$work/watch.out" \
+    "$work/us2020.yaml" <<'PY' || fail "the contest lines (above)"
+import json, re, sys
+snapshot = json.load(open(sys.argv[1]))
+early, late, watch = (open(path).read().splitlines() for path in sys.argv[2:5])
+names = dict(re.findall(r"\{code: (\w+), name: \w+, headline_name: (\w+)",
+                        open(sys.argv[5]).read()))
+contests = snapshot["contests"]
+assert len(contests) == 51 and all(c["status"] == "final" for c in contests), \
+    [c["status"] for c in contests]
+headline = {g["party"]: g["seats"] for g in snapshot["headline"] if g["seats"]}
+assert sum(headline.values()) == 538 and snapshot["majority_party"], headline
+
+
+def last_lines(lines, prefix):
+    last = {}
+    for line in lines:
+        if line.startswith(prefix):
+            name = line[len(prefix):].split(" (")[0].split(":")[0]
+            last[name] = line
+    return last
+
+
+example_last = last_lines(early, "CONTEST ")
+watch_last = last_lines(watch, "CONTEST   ")
+for contest in contests:
+    want = "CONTEST %s (%d): %s wins, 100.0%% in" % (contest["name"], contest["weight"],
+                                                     contest["winner"])
+    assert example_last.get(contest["name"]) == want, (example_last.get(contest["name"]), want)
+    want = "CONTEST   %s: %s wins, 100.0%% in" % (contest["name"], names[contest["winner"]])
+    assert watch_last.get(contest["name"]) == want, (watch_last.get(contest["name"]), want)
+updates = sum(line.startswith("CONTEST ") for line in early)
+assert updates == sum(line.startswith("CONTEST ") for line in watch) > 51, updates
+leads = [line for line in early if re.match(r"CONTEST .*: \w+ leads by [\d,]+, [\d.]+% in$", line)]
+assert leads, "no line with a lead"
+partials = [line for line in early if re.match(r"RESULT  .* \(\w\w\): .*, [\d.]+% in$", line)]
+assert len(partials) > 867, len(partials)
+final = "FINAL   " + "  ".join("%s %d" % (party, seats) for party, seats in
+                               sorted(headline.items(), key=lambda p: -p[1])) \
+    + " | 538/538 decided; %s wins" % snapshot["majority_party"]
+for name, lines in (("early", early), ("late", late)):
+    got = [line for line in lines if line.startswith("FINAL   ")]
+    assert got == [final], (name, got, final)
+print("python contests: %s; %d contest lines in the example and in watch, "
+      "each state's last as the snapshot has it (e.g. %r, %r); %d unit counts with their %% in; "
+      "the late subscriber the same" % (final, updates, example_last["Georgia"],
+                                        watch_last["Georgia"], len(partials)))
+PY
+stack_stop_and_check
+echo "ok: python contests"
