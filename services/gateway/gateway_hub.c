@@ -305,6 +305,7 @@ s_refresh_cache (gateway_hub_t *self)
     self->cache_seq = snapshot.seq;
     self->cache_epoch = epoch;
     free (snapshot.results);
+    free (snapshot.contests);   //  a contests night's (NULL otherwise)
 }
 
 char *

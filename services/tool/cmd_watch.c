@@ -320,6 +320,7 @@ s_write_final (watch_t *self, const char *path)
     tr_view_snapshot (self->view, &state);
     json_t *document = tr_json_snapshot (self->config, &state);
     free (state.results);
+    free (state.contests);
     int rc = json_dump_file (document, path, JSON_INDENT (1) | JSON_ENSURE_ASCII);
     json_decref (document);
     if (rc != 0)
