@@ -19,7 +19,7 @@
 
 static const char *const s_declaration_keys [] = {
     "constituency", "submission_id", "kind", "declared_at", "electorate",
-    "invalid_votes", "elected", "candidates", NULL
+    "invalid_votes", "elected", "candidates", "reporting", "contest", NULL
 };
 static const char *const s_candidate_keys [] = { "name", "party", "votes", NULL };
 
@@ -36,7 +36,8 @@ s_read_kind (const tr_yaml_map_t *map, tr_declaration_t *declaration)
         return false;
     if (!tr_kind_parse (name, &declaration->kind))
         return tr_yaml_fail (map->yaml, node,
-            "kind: unknown kind '%s'; expected first, correction or recount", name);
+            "kind: unknown kind '%s'; expected first, correction or recount (or, "
+            "on a contests night, partial, call or withdraw)", name);
     return true;
 }
 
@@ -101,18 +102,46 @@ s_check_elected (const tr_yaml_map_t *map, const tr_declaration_t *declaration)
                          declaration->elected);
 }
 
+//  A desk's call names a contest and a party, and counts nothing.
+static bool
+s_read_call (const tr_yaml_map_t *map, tr_declaration_t *declaration)
+{
+    static const char *const counted [] = {
+        "constituency", "electorate", "invalid_votes", "candidates", "reporting", NULL
+    };
+    for (const char *const *key = counted; *key; key++)
+        if (tr_yaml_map_value (map, *key))
+            return tr_yaml_fail (map->yaml, tr_yaml_map_value (map, *key),
+                "%s: a %s counts nothing: give contest and elected (a party code)",
+                *key, tr_kind_name (declaration->kind));
+    return tr_yaml_map_string (map, "contest", TR_YAML_REQUIRED,
+                               declaration->contest, TR_ID_MAX)
+        && tr_yaml_map_string (map, "elected", declaration->kind == TR_KIND_CALL
+                               ? TR_YAML_REQUIRED : TR_YAML_OPTIONAL,
+                               declaration->elected, TR_PARTY_MAX);
+}
+
 static bool
 s_read_declaration (tr_yaml_t *yaml, tr_declaration_t *declaration)
 {
     tr_yaml_map_t map;
-    return tr_yaml_map_open (yaml, tr_yaml_root (yaml), "", s_declaration_keys, &map)
-        && tr_yaml_map_string (&map, "constituency", TR_YAML_REQUIRED,
+    if (!tr_yaml_map_open (yaml, tr_yaml_root (yaml), "", s_declaration_keys, &map)
+    ||  !s_read_kind (&map, declaration)
+    ||  !tr_yaml_map_string (&map, "submission_id", TR_YAML_OPTIONAL,
+                             declaration->submission_id, TR_SUBMISSION_MAX)
+    ||  !s_read_declared_at (&map, declaration))
+        return false;
+    if (declaration->kind == TR_KIND_CALL || declaration->kind == TR_KIND_WITHDRAW)
+        return s_read_call (&map, declaration);
+    //  electorate may be left out for a unit whose electorate the config
+    //  does not know (a county); ingest refuses it for one it does.
+    return tr_yaml_map_string (&map, "constituency", TR_YAML_REQUIRED,
                                declaration->constituency, TR_ID_MAX)
-        && tr_yaml_map_string (&map, "submission_id", TR_YAML_OPTIONAL,
-                               declaration->submission_id, TR_SUBMISSION_MAX)
-        && s_read_kind (&map, declaration)
-        && s_read_declared_at (&map, declaration)
-        && tr_yaml_map_uint32 (&map, "electorate", TR_YAML_REQUIRED, 1,
+        && tr_yaml_map_string (&map, "contest", TR_YAML_OPTIONAL,
+                               declaration->contest, TR_ID_MAX)
+        && tr_yaml_map_uint32 (&map, "reporting", TR_YAML_OPTIONAL, 0,
+                               TR_REPORTING_ALL, &declaration->reporting)
+        && tr_yaml_map_uint32 (&map, "electorate", TR_YAML_OPTIONAL, 1,
                                TR_ELECTORATE_MAX, &declaration->electorate)
         && tr_yaml_map_uint32 (&map, "invalid_votes", TR_YAML_OPTIONAL, 0,
                                TR_ELECTORATE_MAX, &declaration->invalid_votes)

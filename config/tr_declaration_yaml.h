@@ -4,10 +4,15 @@
 
         constituency: E14001342          # required, ONS code
         submission_id: lough-2024-1      # optional, default: generated
-        kind: first                      # optional: first|correction|recount
+        kind: first                      # optional: first|correction|recount,
+                                         # or on a contests night partial (with
+                                         # reporting: per mille in, 0..999),
+                                         # call or withdraw (a desk's: contest
+                                         # and elected, a party code, only)
         declared_at: 2024-07-05T03:12:00Z   # optional: ISO 8601 UTC or Unix
                                          # seconds; default now
-        electorate: 76000                # required
+        electorate: 76000                # required where the config knows it
+        contest: GA                      # optional: the unit's contest
         invalid_votes: 120               # optional, default 0
         elected: Jeevun Sandher          # optional; required on a tie
         candidates:                      # required, 1..TR_CANDIDATES_MAX

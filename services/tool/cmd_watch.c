@@ -8,7 +8,6 @@
 #include "commands.h"
 #include "tables.h"
 #include "services/lib/tr_curve.h"
-#include "services/lib/tr_figures.h"
 #include "services/lib/tr_follower.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_options.h"
@@ -54,9 +53,7 @@ s_usage (FILE *stream)
         "A live ticker of the night from the publisher: breaking alerts as\n"
         "headlines and the parties' seats after each result. Starts from a\n"
         "snapshot and recovers by itself from gaps and silences. When nothing\n"
-        "has been shown for 10 s, a line says how many seats are still to come.\n"
-        "On a night of contests (config contests:) each contest's update is a\n"
-        "line: \"CONTEST   Georgia: Biden leads by 12,345, 63.4%% in\".\n\n"
+        "has been shown for 10 s, a line says how many seats are still to come.\n\n"
         "Options:\n"
         "  -j, --json               one JSON object a message (a snapshot is an\n"
         "                           object with \"type\": \"snapshot\")\n"
@@ -141,32 +138,6 @@ s_show_progress (watch_t *self)
     self->shown_at = zclock_mono ();
 }
 
-//  A party as the desk says it (its headline name: "Biden"), or its code.
-static const char *
-s_party_name (const tr_config_t *config, const char *code)
-{
-    const tr_party_t *party = tr_config_party (config, code);
-    return party ? party->headline_name : code;
-}
-
-//  A contest's update in a line: "Georgia: Biden leads by 12,345, 63.4%
-//  in", "called for Biden", "Biden wins" once every unit is final.
-static void
-s_print_contest (const tr_config_t *config, const tr_contest_state_t *contest)
-{
-    char margin [32];
-    tr_thousands (contest->margin, margin, sizeof margin);
-    printf ("%-9s %s: ", "CONTEST", contest->name);
-    if (contest->status == TR_CONTEST_FINAL)
-        printf ("%s wins, ", s_party_name (config, contest->winner));
-    else
-    if (contest->status == TR_CONTEST_CALLED)
-        printf ("called for %s, ", s_party_name (config, contest->called));
-    if (contest->status != TR_CONTEST_FINAL && *contest->leader)
-        printf ("%s leads by %s, ", s_party_name (config, contest->leader), margin);
-    printf ("%.1f%% in\n", contest->reporting / 10.0);
-}
-
 static void
 s_show (watch_t *self, const tr_msg_t *msg)
 {
@@ -188,8 +159,25 @@ s_show (watch_t *self, const tr_msg_t *msg)
     if (msg->type == TR_MSG_TOTALS)
         self->strip_due = true;
     else
-    if (msg->type == TR_MSG_CONTEST) {
-        s_print_contest (self->config, &msg->u.contest);
+    if (msg->type == TR_MSG_CONTEST && self->filtered) {
+        //  "North: Dem leads by 150, 50.0% in (2 of 2 final)"
+        const tr_contest_state_t *contest = &msg->u.contest;
+        printf ("%-9s %s: ", "CONTEST", contest->name);
+        if (contest->status == TR_CONTEST_FINAL)
+            printf ("%s wins, by %llu", contest->winner,
+                    (unsigned long long) contest->margin);
+        else
+        if (contest->status == TR_CONTEST_CALLED)
+            printf ("called for %s, %s leads by %llu", contest->called,
+                    contest->leader, (unsigned long long) contest->margin);
+        else
+        if (*contest->leader)
+            printf ("%s leads by %llu", contest->leader,
+                    (unsigned long long) contest->margin);
+        else
+            printf ("waiting");
+        printf (", %.1f%% in (%u of %u final)\n", contest->reporting / 10.0,
+                contest->units_final, contest->units);
         self->shown_at = zclock_mono ();
     }
     else
@@ -414,8 +402,10 @@ tr_cmd_watch (int argc, char **argv)
     int rc = 1;
     if (tr_request_connect (sub, config->endpoints.publisher_pub, error,
                             sizeof error) == 0) {
-        if (self.filtered)
-            self.sub = sub;
+        if (self.filtered) {
+            self.sub = sub;     //  ours to destroy, once (not sub's too)
+            sub = NULL;
+        }
         else {
             //  The follower tells of its snapshots through us (quiet): a
             //  reader of the ticker's stderr knows these lines.
