@@ -501,12 +501,14 @@ function tileLook(contest) {
 // One tile a contest, made the first time the contest is seen: at its
 // place on the US grid if its id is a state's postal code, else in the
 // order of the config after the grid (a synthetic night's contests).
+const tiles = new Map();        // contest id -> its tile, made once
+
 function stateTile(id, contest) {
-    const box = $("states");
-    let tile = box.querySelector('.state[data-id="' + CSS.escape(id) + '"]');
+    let tile = tiles.get(id);
     if (tile)
         return tile;
     tile = el("div", { class: "state", "data-id": id });
+    tiles.set(id, tile);
     tile.appendChild(el("span", { class: "code" }, id));
     tile.appendChild(el("span", { class: "weight" }, String(contest.weight)));
     tile.appendChild(el("span", { class: "in" }, ""));
@@ -514,7 +516,7 @@ function stateTile(id, contest) {
     if (place) {
         tile.style.gridRow = place.row + 1;
         tile.style.gridColumn = place.col + 1;
-        box.appendChild(tile);
+        $("states").appendChild(tile);
     }
     else
         $("contests-more").appendChild(tile);
