@@ -20,7 +20,8 @@ Partway, the desk (its key, curve_client.py) calls a state still counting
 for its leader, over ingest's door (INGEST): the tile must turn hatched and
 the state's electoral votes move to the party at once; the call is then
 withdrawn and the tile and the votes go back. The contest stream must hold
-exactly the reference's events about GA. Screenshots go into WORKDIR
+exactly the reference's events about GA, and /events?region=Pennsylvania
+its counties' and its contest's. Screenshots go into WORKDIR
 (scoreboard-us2020-1-mid-night.png, -2-called.png, -3-final.png); their paths are
 printed. Exits 1 on a failure.
 """
@@ -42,6 +43,7 @@ from scoreboard_check import Browser, get, start_gateway, wait_until, metric
 WAITING = "rgb(58, 66, 75)"     # UNDECLARED in scoreboard.js
 TINT = 0.55                     # TINT in scoreboard.js
 FILTERED = "GA"                 # the contest the filtered stream asks for
+REGION = "Pennsylvania"         # a region (the state's counties' region)
 
 PAGE_STATE = """JSON.stringify((() => {
     const bar = document.getElementById('bar').getBoundingClientRect();
@@ -263,6 +265,24 @@ def about(event, contest, contest_of):
     return False
 
 
+def in_region(event, region, contest_of, region_of):
+    """Whether an event passes /events?region= on a contests night: the
+    region's units' results and alerts, and the events and alerts of the
+    contests counted in them."""
+    _, kind, data = event
+    if kind in ("snapshot", "totals") or (kind == "alert"
+                                          and data["kind"] in ("majority", "last")):
+        return True
+    contests = {contest_of[unit] for unit, where in region_of.items() if where == region}
+    if kind == "contest":
+        return data["id"] in contests
+    if kind == "result":
+        return data["region"] == region
+    if kind == "alert":
+        return data["constituency"] in contests or region_of.get(data["constituency"]) == region
+    return False
+
+
 def summary(shown):
     return "%s; bar %s; %s" % (shown["to_go"], {k: v["seats"] for k, v in
                                                  shown["segments"].items()},
@@ -286,7 +306,8 @@ def main():
         grid = json.loads(get(base, "/us-states-tiles.json")[1])
         reference = Stream(base)
         filtered = FilteredStream(base, "contest=" + FILTERED)
-        for stream in (reference, filtered):
+        by_region = FilteredStream(base, "region=" + REGION)
+        for stream in (reference, filtered, by_region):
             stream.start()
             stream.connected.wait(30)
             if stream.status != 200:
@@ -385,13 +406,26 @@ def main():
               flush=True)
 
         # The contest filter: exactly the reference's events about GA.
-        for stream in (reference, filtered):
+        for stream in (reference, filtered, by_region):
             stream.until = int(last)
         wait_until("the streams to reach %d" % last,
                    lambda: reference.ids() and reference.ids()[-1] >= last
-                   and filtered.last_id() >= last)
+                   and filtered.last_id() >= last and by_region.last_id() >= last)
         contest_of = {data["id"]: data.get("contest") for _, kind, data in reference.events
                       if kind == "result"}
+        region_of = {data["id"]: data["region"] for _, kind, data in reference.events
+                     if kind == "result"}
+        want = [event for event in reference.events
+                if in_region(event, REGION, contest_of, region_of)]
+        if [e[0] for e in by_region.events] != [e[0] for e in want]:
+            failures.append("?region=%s: %d events, expected %d of the reference's %d"
+                            % (REGION, len(by_region.events), len(want),
+                               len(reference.events)))
+        elif not any(event[1] == "contest" for event in by_region.events):
+            failures.append("?region=%s: no contest event" % REGION)
+        else:
+            print("?region=%s: %d of %d events, its counties' and its contest's"
+                  % (REGION, len(by_region.events), len(reference.events)), flush=True)
         want = [event for event in reference.events
                 if about(event, FILTERED, contest_of)]
         kinds = sorted({event[1] for event in filtered.events})
