@@ -7,10 +7,14 @@
 #include "tr_import_yaml.h"
 #include "proto/tr_nightlog.h"
 #include "config/tr_config.h"
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+//  Per-state arrays hold the table's 51 (tr_import_us_states).
+#define S_STATES_MAX 64
 
 #define S_SOURCE "Source: county results compiled in github.com/tonmcg/" \
                  "US_County_Level_Election_Results_08-20 (from Fox News, " \
@@ -375,8 +379,9 @@ s_summary (FILE *log, const tr_import_us_county_t *counties, size_t count,
     size_t states;
     const tr_import_us_state_t *table = tr_import_us_states (&states);
     //  Running Biden and Trump votes by state, each county's last step.
-    int64_t running [64][2] = { { 0 } };
-    int leader [64] = { 0 }, changes [64] = { 0 };
+    assert (states <= S_STATES_MAX);
+    int64_t running [S_STATES_MAX][2] = { { 0 } };
+    int leader [S_STATES_MAX] = { 0 }, changes [S_STATES_MAX] = { 0 };
     tr_import_us_votes_t *last = calloc (count, sizeof *last);
     if (!last)
         return;
@@ -446,7 +451,8 @@ tr_import_us_run (const tr_import_us_options_t *options, char *error, size_t err
         return 1;
     size_t states;
     const tr_import_us_state_t *table = tr_import_us_states (&states);
-    bool present [64] = { false };
+    assert (states <= S_STATES_MAX);
+    bool present [S_STATES_MAX] = { false };
     for (size_t index = 0; index < count; index++)
         present [counties [index].state - table] = true;
     for (size_t state = 0; state < states; state++)

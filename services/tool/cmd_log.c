@@ -24,7 +24,7 @@
 
 typedef struct {
     uint64_t records, first_seq, last_seq;
-    uint64_t kinds [TR_KIND_RECOUNT + 1];     //  by tr_kind_t
+    uint64_t kinds [TR_KIND_WITHDRAW + 1];    //  by tr_kind_t, every kind
     int64_t first_accepted, last_accepted;      //  Unix ms
     size_t seats_declared;
     size_t anomalies;
