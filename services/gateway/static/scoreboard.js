@@ -36,6 +36,7 @@ const TICKER_MAX = 4;           // breaking alerts shown
 const RESULTS_MAX = 2;          // latest results shown
 const CANDIDATES_MAX = 4;       // candidates shown per result
 const UNDECLARED = "#3a424b";   // a seat not yet declared
+const MANY_CONTESTS = 200;      // past this, a contest off the US grid is a small square
 const TINT = 0.55;              // a counting contest: its leader's colour mixed with white
 // Used only if the config gives a group no party colour of its own.
 const FALLBACK_COLOURS = { Lab: "#E4003B", Con: "#0087DC", LD: "#FAA61A",
@@ -518,8 +519,13 @@ function stateTile(id, contest) {
         tile.style.gridColumn = place.col + 1;
         $("states").appendChild(tile);
     }
-    else
+    else {
+        // Many contests (a synthetic night's thousands): small squares,
+        // their line in the tooltip.
+        if (night.contests.size > MANY_CONTESTS)
+            tile.classList.add("small");
         $("contests-more").appendChild(tile);
+    }
     return tile;
 }
 
@@ -729,7 +735,8 @@ async function start() {
     if (night.electoral) {
         placeMajorityLine();
         $("results-title").textContent = "Latest states";
-        $("map-note").textContent = "One tile a state (and DC), with its electoral votes: "
+        $("map-note").textContent = "One tile a contest (a state or DC at its place on the "
+            + "US grid), with its electoral votes: "
             + "a light tint of the leader's colour while counting, hatched once called, "
             + "solid once its count is final; grey: nothing in yet.";
         stateTiles = await fetchJson("us-states-tiles.json");
