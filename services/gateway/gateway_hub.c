@@ -148,25 +148,20 @@ gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot)
     pthread_mutex_unlock (&self->mutex);
 }
 
-//  The contest an event is about, for ?contest=: a contest message's own,
-//  a unit's result's, an alert's (a contest's alert names the contest in
-//  its constituency field; another names a unit). -1 on a night without a
-//  contests table: there a constituency is its own contest, and place is
-//  what the filter matches.
+//  The contest an event is about, for ?contest= and ?region=: a contest
+//  message's own, or an alert's that names a contest in its constituency
+//  field. -1 for the rest: a unit's result or alert is matched by its
+//  place (the filter marks a contest's units as places), and a night
+//  without a contests table has none (a constituency is its own contest).
 static int
-s_event_contest (const tr_config_t *config, const tr_msg_t *msg, int place)
+s_event_contest (const tr_config_t *config, const tr_msg_t *msg)
 {
     if (!config->contest_count)
         return -1;
     if (msg->type == TR_MSG_CONTEST)
         return tr_config_contest_index (config, msg->u.contest.contest);
-    if (msg->type == TR_MSG_ALERT && *msg->u.alert.constituency) {
-        int contest = tr_config_contest_index (config, msg->u.alert.constituency);
-        if (contest >= 0)
-            return contest;
-    }
-    if ((msg->type == TR_MSG_RESULT || msg->type == TR_MSG_ALERT) && place >= 0)
-        return (int) config->constituencies [place].contest;
+    if (msg->type == TR_MSG_ALERT && *msg->u.alert.constituency)
+        return tr_config_contest_index (config, msg->u.alert.constituency);
     return -1;
 }
 
@@ -189,7 +184,7 @@ s_append (gateway_hub_t *self, uint64_t seq, const tr_msg_t *msg)
     const char *place = msg->type == TR_MSG_RESULT ? msg->u.result.constituency
                       : msg->type == TR_MSG_ALERT ? msg->u.alert.constituency : "";
     event->place = *place ? tr_config_constituency_index (self->config, place) : -1;
-    event->contest = s_event_contest (self->config, msg, event->place);
+    event->contest = s_event_contest (self->config, msg);
     event->national = msg->type == TR_MSG_TOTALS
         || (msg->type == TR_MSG_ALERT && (msg->u.alert.kind == TR_ALERT_MAJORITY
                                        || msg->u.alert.kind == TR_ALERT_LAST
