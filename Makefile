@@ -190,7 +190,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BUILD)/fuzz/fuzz_import_csv: tests/fuzz/fuzz_import_csv.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
+# The importers' targets link the importer library too.
+$(BUILD)/fuzz/fuzz_import_%: tests/fuzz/fuzz_import_%.c $(IMPORT_LIB) $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(IMPORT_LIB) $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 

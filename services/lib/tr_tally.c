@@ -445,6 +445,29 @@ s_decide_alerts (tr_tally_t *self, const tr_result_t *result,
         update->alerts [index].seq = ++self->seq;
 }
 
+//  The totals of an update, with the next seq, and the parties it touched
+//  in totals order: at most the unit's candidates' and a seat's previous
+//  winner's (its winner is one of those), or a contest's winner before
+//  and after.
+static void
+s_finish_totals (tr_tally_t *self, const tr_declaration_t *declaration,
+                 tr_tally_update_t *update)
+{
+    if (declaration->seq > self->ingest_seq)
+        self->ingest_seq = declaration->seq;
+    self->seq++;
+    tr_tally_totals (self, &update->totals);
+    update->valid_votes = self->valid_votes;
+    update->changed_count = 0;
+    for (size_t index = 0; index < self->party_count; index++)
+        if (self->touched [self->order [index]]) {
+            self->touched [self->order [index]] = false;
+            assert (update->changed_count
+                    < sizeof update->changed / sizeof update->changed [0]);
+            update->changed [update->changed_count++] = (uint16_t) index;
+        }
+}
+
 //  Moves a contest's weight in the headline from the party it credited to
 //  the one it credits now.
 static void
@@ -528,18 +551,7 @@ s_settle_contest (tr_tally_t *self, size_t contest,
     tr_tally_contests_stamp (self->contests, contest, ++self->seq);
     update->has_contest = true;
     tr_tally_contests_state (self->contests, contest, &update->contest);
-    if (declaration->seq > self->ingest_seq)
-        self->ingest_seq = declaration->seq;
-    self->seq++;
-    tr_tally_totals (self, &update->totals);
-    update->valid_votes = self->valid_votes;
-    update->changed_count = 0;
-    for (size_t index = 0; index < self->party_count; index++)
-        if (self->touched [self->order [index]]) {
-            self->touched [self->order [index]] = false;
-            if (update->changed_count < sizeof update->changed / sizeof update->changed [0])
-                update->changed [update->changed_count++] = (uint16_t) index;
-        }
+    s_finish_totals (self, declaration, update);
     s_decide_contest_alerts (self, contest, &change, declaration, update);
 }
 
@@ -612,21 +624,7 @@ tr_tally_apply (tr_tally_t *self, const tr_declaration_t *declaration,
     s_sort_parties (self);
     stored->seq = ++self->seq;
     s_build_result (self->config, seat, stored, &update->result);
-    if (declaration->seq > self->ingest_seq)
-        self->ingest_seq = declaration->seq;
-    self->seq++;
-    tr_tally_totals (self, &update->totals);
-    update->valid_votes = self->valid_votes;
-    //  The parties touched, in totals order; at most the seat's candidates'
-    //  and its previous winner's, and the winner is one of those.
-    update->changed_count = 0;
-    for (size_t index = 0; index < self->party_count; index++)
-        if (self->touched [self->order [index]]) {
-            self->touched [self->order [index]] = false;
-            assert (update->changed_count
-                    < sizeof update->changed / sizeof update->changed [0]);
-            update->changed [update->changed_count++] = (uint16_t) index;
-        }
+    s_finish_totals (self, declaration, update);
     update->alert_count = 0;
     s_decide_alerts (self, &update->result, first_of_seat,
                      first_of_seat && self->declared == 1, update);

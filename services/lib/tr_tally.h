@@ -26,8 +26,10 @@ typedef struct {
     tr_totals_t totals;             //  every party, as tr_tally_totals
     uint64_t valid_votes;           //  of the night, shares' denominator
     size_t changed_count;           //  parties a declaration moved (its
-    uint16_t changed [TR_CANDIDATES_MAX + 1];   //  candidates' and the seat's
-                                    //  previous winner): places in totals
+    uint16_t changed [TR_CANDIDATES_MAX + 2];   //  candidates' and the seat's
+                                    //  previous winner, or a contest's
+                                    //  winner before and after): places
+                                    //  in totals
     size_t alert_count;
     tr_alert_t alerts [TR_ALERTS_PER_UPDATE];
 } tr_tally_update_t;

@@ -27,7 +27,7 @@ TALLYROOM_BIN=$bin "$root/scripts/night" --election us2020 --ports "$base" \
     --http "127.0.0.1:${ports[0]}" --speed max </dev/null >"$work/night.out" 2>&1 \
     || fail "scripts/night --election us2020: $(tail -n 20 "$work/night.out")"
 for line in "^night: playing us2020\.night at speed max$" \
-            "^538 of 538 seats declared, 0 to go; 270 seats for a majority" \
+            "^538 of 538 .*declared, 0 to go; 270 .*for a majority" \
             "^Biden +306 " "^Trump +232 " \
             "^Dem +Democratic +306 .* 81,264,994 " "^Rep +Republican +232 .* 74,208,196 " \
             "^BREAKING  Biden wins Pennsylvania: 20 electoral votes$" \
