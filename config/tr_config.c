@@ -723,8 +723,10 @@ s_read_constituencies (const tr_yaml_map_t *root, tr_config_t *self)
 {
     char path [TR_YAML_PATH_MAX];
     bool ok;
+    //  The reporting units: up to TR_UNITS_MAX (a snapshot carries them in
+    //  pieces, proto/README.md "snapshot_reply").
     yaml_node_t *list = tr_yaml_map_list (root, "constituencies", TR_YAML_REQUIRED, 1,
-                                          TR_SEATS_MAX, path, &ok);
+                                          TR_UNITS_MAX, path, &ok);
     if (!list)
         return false;
     self->constituencies = calloc (tr_yaml_list_size (list), sizeof *self->constituencies);

@@ -68,7 +68,7 @@
             region: South              # optional, default ""
             weight: 16                 # optional, default 1: what winning it adds
                                        # to the headline (electoral votes)
-        constituencies:                # required, 1..TR_SEATS_MAX
+        constituencies:                # required, 1..TR_UNITS_MAX (100,000)
           - id: E14001342              # required, unique ONS code
             name: Loughborough         # required
             region: East Midlands      # required

@@ -32,7 +32,7 @@
 #define TR_TEXT_MAX         256     /*  alert headline                        */
 #define TR_CANDIDATES_MAX   32      /*  candidates in one declaration         */
 #define TR_PARTIES_MAX      160     /*  parties in a totals message           */
-#define TR_SEATS_MAX        1000    /*  results in a snapshot reply           */
+#define TR_SEATS_MAX        1000    /*  seats an importer reads (import-hoc)  */
 #define TR_RECORDS_MAX      64      /*  declarations in a records reply       */
 #define TR_CONTESTS_MAX     10000   /*  contests in a night (and a snapshot)  */
 #define TR_MSG_SIZE_MAX     (8 * 1024 * 1024)   /*  one encoded message       */
@@ -270,19 +270,45 @@ typedef struct {
     char sender [TR_CODE_MAX + 1];          /*  who asks, for the logs        */
 } tr_snapshot_request_t;
 
-/*  The full current state: what a subscriber that joins late starts from.
-    results is heap-allocated by the decoder (or by whoever builds the
-    reply) and freed by tr_msg_clear.                                        */
+/*  ---- The snapshot, in pieces (proto/README.md, "snapshot_reply") ----
+    The full current state: what a subscriber that joins late starts from.
+    One request is answered by `pieces` snapshot_reply messages, numbered
+    `piece` 0, 1, … in order, each with the same seq, ingest_seq, upstream
+    and totals (all made from one moment of the state) and at most
+    TR_SNAPSHOT_PIECE results: no message grows with the night (the ZeroMQ
+    Guide's Clone pattern, key-value form). A reader puts them together
+    (services/lib/tr_snapshot_pieces.h) and refuses a sequence that does
+    not hold together. A contests night's contests ride the same way: each
+    piece carries at most TR_SNAPSHOT_PIECE of them beside its results, and
+    a sender takes as many pieces as the longer list needs.
+    results and contests are heap-allocated by the decoder (or by whoever
+    builds the reply) and freed by tr_msg_clear.                             */
+#define TR_UNITS_MAX        100000  /*  reporting units in a config           */
+#define TR_SNAPSHOT_PIECE   256     /*  results (and contests) in one piece   */
+#define TR_SNAPSHOT_PIECES_MAX  ((TR_UNITS_MAX + TR_SNAPSHOT_PIECE - 1) \
+                                 / TR_SNAPSHOT_PIECE)   /*  391 a reply   */
+_Static_assert (TR_CONTESTS_MAX <= TR_UNITS_MAX,
+                "the contests must fit the pieces the units take");
 typedef struct {
     uint64_t seq;                           /*  the state reflects up to it   */
     uint64_t ingest_seq;                    /*  last declaration applied      */
     bool upstream;                          /*  has heard from its upstream   */
+    uint32_t piece;                         /*  this one's number, from 0     */
+    uint32_t pieces;                        /*  in the reply; 0 reads as 1    */
     tr_totals_t totals;
-    size_t result_count;
+    size_t result_count;                    /*  at most TR_SNAPSHOT_PIECE     */
     tr_result_t *results;
-    size_t contest_count;                   /*  a contests night's, in config */
-    tr_contest_state_t *contests;           /*  order; heap as results        */
+    size_t contest_count;                   /*  a contests night's, at most   */
+    tr_contest_state_t *contests;           /*  TR_SNAPSHOT_PIECE a piece     */
 } tr_snapshot_reply_t;
+
+/*  Where a sender is in its state while it cuts it into pieces: the next
+    result and the next contest to take.                                    */
+typedef struct {
+    size_t result;                          /*  next unit index to look at    */
+    size_t contest;                         /*  next contest index            */
+} tr_snapshot_cursor_t;
+/*  ---- end of the snapshot -------------------------------------------- */
 
 /*  The tally asks ingest for the declarations after the last one it has:
     after a restart, or when it sees a gap in ingest's numbers.             */

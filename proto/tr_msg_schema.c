@@ -250,12 +250,14 @@ static const tr_field_t s_snapshot_reply_fields [] = {
     F_NUM (tr_snapshot_reply_t, seq, TR_FIELD_U64, REQUIRED),
     F_NUM (tr_snapshot_reply_t, ingest_seq, TR_FIELD_U64, REQUIRED),
     F_NUM (tr_snapshot_reply_t, upstream, TR_FIELD_BOOL, OPTIONAL),
+    F_NUM (tr_snapshot_reply_t, piece, TR_FIELD_U32, OPTIONAL),
+    F_NUM (tr_snapshot_reply_t, pieces, TR_FIELD_U32, OPTIONAL),
     F_RECORD (tr_snapshot_reply_t, totals, &s_totals, REQUIRED),
     F_LIST (tr_snapshot_reply_t, results, TR_FIELD_HEAP_LIST, result_count,
-            TR_SEATS_MAX, &s_result, REQUIRED),
+            TR_SNAPSHOT_PIECE, &s_result, REQUIRED),
     { .name = "contests", .kind = TR_FIELD_HEAP_LIST, .required = false,
       .omit_zero = true, .offset = offsetof (tr_snapshot_reply_t, contests),
-      .bound = TR_CONTESTS_MAX, .record = &s_contest,
+      .bound = TR_SNAPSHOT_PIECE, .record = &s_contest,
       .count_offset = offsetof (tr_snapshot_reply_t, contest_count) },
     F_END
 };

@@ -97,7 +97,10 @@ def secure(socket, args):
 
 def request_snapshot(context, args):
     """Asks the snapshot endpoint (publisher_snapshot, or tally_snapshot) for
-    the whole state; returns the snapshot_reply, or None without an answer."""
+    the whole state; returns the snapshot_reply, its pieces put together, or
+    None without an answer. The answer is pieces 0..pieces-1 in order, each
+    of the same seq (proto/README.md, "snapshot_reply"); a sequence that does
+    not hold together is refused."""
     endpoint = args.snapshot
     dealer = secure(context.socket(zmq.DEALER), args)
     dealer.setsockopt(zmq.LINGER, 0)
@@ -106,13 +109,30 @@ def request_snapshot(context, args):
     try:
         dealer.send(msgpack.packb({"v": 1, "type": "snapshot_request",
                                    "sender": "python-example"}))
-        if not dealer.poll(SNAPSHOT_TIMEOUT_MS):
-            print(f"subscriber: no snapshot from {endpoint}", file=sys.stderr)
-            return None
-        reply = decode(dealer.recv())
-        if reply["type"] != "snapshot_reply":
-            raise BadMessage(f"a {reply['type']} in answer to a snapshot request")
-        return reply
+        whole, seen, due = None, set(), 0
+        while True:
+            if not dealer.poll(SNAPSHOT_TIMEOUT_MS):
+                print(f"subscriber: no snapshot from {endpoint}", file=sys.stderr)
+                return None
+            piece = decode(dealer.recv())
+            if piece["type"] != "snapshot_reply":
+                raise BadMessage(f"a {piece['type']} in answer to a snapshot request")
+            pieces = piece.get("pieces", 0) or 1   # absent: one message, as before pieces
+            if piece.get("piece", 0) != due:
+                raise BadMessage(f"snapshot piece {piece.get('piece', 0)} where {due} was due")
+            if whole is None:
+                whole = dict(piece, pieces=pieces, results=[])
+            elif (pieces, piece["seq"]) != (whole["pieces"], whole["seq"]):
+                raise BadMessage(f"snapshot piece {due} is of another reply "
+                                 f"(seq {piece['seq']}, pieces {pieces})")
+            for result in piece["results"]:
+                if result["constituency"] in seen:
+                    raise BadMessage(f"snapshot unit {result['constituency']} twice")
+                seen.add(result["constituency"])
+            whole["results"] += piece["results"]
+            due += 1
+            if due == pieces:
+                return whole
     finally:
         dealer.close()
 

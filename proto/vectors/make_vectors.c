@@ -125,6 +125,8 @@ s_fill (tr_msg_t *msg)
             msg->u.snapshot_reply.seq = 1209;
             msg->u.snapshot_reply.ingest_seq = 412;
             msg->u.snapshot_reply.upstream = true;
+            msg->u.snapshot_reply.piece = 0;        //  the whole state in
+            msg->u.snapshot_reply.pieces = 1;       //  one piece of one
             s_totals (&msg->u.snapshot_reply.totals);
             msg->u.snapshot_reply.result_count = 1;
             msg->u.snapshot_reply.results = calloc (1, sizeof (tr_result_t));

@@ -15,7 +15,7 @@ struct _gateway_feed_t {
 };
 
 static void
-s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
+s_on_snapshot (void *arg, tr_snapshot_pieces_t *snapshot)
 {
     gateway_feed_t *self = (gateway_feed_t *) arg;
     gateway_hub_load (self->hub, snapshot);

@@ -61,7 +61,7 @@ void
 //  state the hub already had (messages were missed, or a new night began)
 //  the ring is emptied: streams behind it are sent a snapshot instead.
 void
-    gateway_hub_load (gateway_hub_t *self, const tr_snapshot_reply_t *snapshot);
+    gateway_hub_load (gateway_hub_t *self, tr_snapshot_pieces_t *snapshot);
 
 //  Applies one message from the publisher; a result, totals or alert that
 //  is next in sequence also goes into the ring and wakes the streams.

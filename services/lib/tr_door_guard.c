@@ -48,6 +48,7 @@
 */
 
 #include "tr_door_guard.h"
+#include "tr_snapshot_pieces.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -125,6 +126,25 @@ tr_door_guard_limits (tr_door_kind_t kind)
 {
     assert (kind >= TR_DOOR_SNAPSHOT && kind <= TR_DOOR_RECORDS);
     return &s_limits [kind];
+}
+
+void
+tr_door_guard_snapshot_limits (const tr_config_t *config, tr_door_limits_t *limits)
+{
+    *limits = s_limits [TR_DOOR_SNAPSHOT];
+    size_t pieces = tr_snapshot_pieces_for (config);
+    uint64_t bytes = tr_snapshot_bytes_for (config);
+    //  Room for one reply and a piece more: an honest client asks again
+    //  only once it has read the whole reply; a night of one piece keeps
+    //  the table's two.
+    if ((size_t) limits->reply_queue < pieces + 1)
+        limits->reply_queue = (int) pieces + 1;
+    if (limits->sent_burst < 2 * bytes)
+        limits->sent_burst = 2 * bytes;
+    if (limits->sent_rate < bytes / 8)
+        limits->sent_rate = bytes / 8;
+    if (limits->pace < bytes / 2)
+        limits->pace = bytes / 2;
 }
 
 static s_account_t *

@@ -22,6 +22,7 @@
 #define TR_DOOR_GUARD_H_INCLUDED
 
 #include <czmq.h>
+#include "config/tr_config.h"
 
 #define TR_DOOR_GUARD_CHECK_MS  10  //  how often connections are checked
 
@@ -51,6 +52,19 @@ typedef struct _tr_door_guard_t tr_door_guard_t;
 //  The limits of a kind of door.
 const tr_door_limits_t *
     tr_door_guard_limits (tr_door_kind_t kind);
+
+//  A snapshot door's limits for config's night. A reply is a sequence of
+//  pieces (proto/README.md, "snapshot_reply"), each one message on the
+//  ROUTER's pipe, so the reply queue holds one reply of the night's most
+//  pieces and a piece more (a full pipe drops a piece, and the reader
+//  refuses the rest): a client asks again only once it has the whole
+//  reply, and one that does not read holds at most a reply. A byte budget smaller than a reply would shut every honest
+//  subscriber out of a large night: one address may take two replies at
+//  once (at least the table's burst), then one each 8 s (at least its
+//  rate), each connection paced to one reply in 2 s (at least its pace).
+//  A 2024 night's limits are the table's.
+void
+    tr_door_guard_snapshot_limits (const tr_config_t *config, tr_door_limits_t *limits);
 
 //  Guards socket (not yet bound) as a door of this kind, named door in the
 //  logs. Returns NULL if the socket cannot be monitored (logged).

@@ -46,6 +46,7 @@ struct _tr_follower_t {
     zlistx_t *pending;          //  zmsg_t * received while wanted
     tr_msg_t *decoded;          //  with args.decode, where a message is
                                 //  read (28 KB: not on the stack each time)
+    tr_snapshot_pieces_t *pieces;   //  the snapshot's pieces so far
     uint64_t snapshots;         //  loaded so far
     uint64_t resyncs;           //  gaps, silences and restarts so far
     uint64_t behind_heartbeats; //  from an upstream behind ours, with two
@@ -91,7 +92,8 @@ tr_follower_new (zsock_t **sub_p, const tr_follower_args_t *args)
     self->timer_id = -1;
     self->retry_ms = TR_FOLLOWER_RETRY_MS;
     self->pending = zlistx_new ();
-    assert (self->pending);
+    self->pieces = tr_snapshot_pieces_new ();
+    assert (self->pending && self->pieces);
     zlistx_set_destructor (self->pending, s_destroy_message);
     if (self->args.decode) {
         self->decoded = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
@@ -107,6 +109,8 @@ s_end_request (tr_follower_t *self)
         zloop_reader_end (self->loop, self->dealer);
     zsock_destroy (&self->dealer);
     self->asking = false;
+    if (self->pieces)
+        tr_snapshot_pieces_reset (self->pieces);
 }
 
 void
@@ -123,6 +127,7 @@ tr_follower_destroy (tr_follower_t **self_p)
         }
         zsock_destroy (&self->sub);
         zlistx_destroy (&self->pending);
+        tr_snapshot_pieces_destroy (&self->pieces);
         free (self->decoded);
         free (self);
         *self_p = NULL;
@@ -208,8 +213,9 @@ s_failed (tr_follower_t *self, const char *reason)
 }
 
 static void
-s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
+s_loaded (tr_follower_t *self)
 {
+    const tr_snapshot_reply_t *snapshot = tr_snapshot_pieces_head (self->pieces);
     //  A snapshot behind ours is from a sender that restarted. One not yet
     //  linked upstream knows less than we do; one that is may be rebuilding
     //  (a restarted tally catches up from ingest's log in seconds, and
@@ -230,6 +236,7 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
                    self->doors.count > 1 ? "the next " : "", self->retry_ms);
             s_next_door (self);
             s_back_off (self);
+            tr_snapshot_pieces_reset (self->pieces);
             return;
         }
         s_log (self, true, "RESTARTED: the snapshot from %s has stayed behind "
@@ -241,7 +248,7 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     self->behind_since = 0;
     bool quiet = self->quiet && !self->args.verbose
               && snapshot->upstream == self->upstream;
-    self->args.callbacks.on_snapshot (self->args.arg, snapshot);
+    self->args.callbacks.on_snapshot (self->args.arg, self->pieces);
     self->seq = snapshot->seq;
     self->loaded = true;
     self->wanted = false;
@@ -253,10 +260,14 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     self->retry_ms = TR_FOLLOWER_RETRY_MS;
     self->retry_at = 0;
     if (!quiet)
-        s_log (self, false, "snapshot from %s seq=%llu declared=%u%s",
-               self->args.upstream, (unsigned long long) snapshot->seq,
-               snapshot->totals.declared,
+        s_log (self, false, "snapshot from %s seq=%llu declared=%u units=%zu "
+               "pieces=%u%s", self->args.upstream,
+               (unsigned long long) snapshot->seq, snapshot->totals.declared,
+               snapshot->result_count, snapshot->pieces,
                snapshot->upstream ? "" : " (not yet linked upstream: asking again)");
+    bool upstream = snapshot->upstream;
+    //  The pieces were loaded: their bytes go now, not at the next snapshot.
+    tr_snapshot_pieces_reset (self->pieces);
     //  Live if the SUB is heard; a snapshot alone, after a silence, does
     //  not make the stream flow again.
     s_set_state (self, self->heard_at
@@ -269,44 +280,38 @@ s_loaded (tr_follower_t *self, const tr_snapshot_reply_t *snapshot)
     }
     //  A sender that has not yet heard its own upstream may be missing
     //  the start of the night: ask again until it has.
-    if (!self->wanted && !snapshot->upstream) {
+    if (!self->wanted && !upstream) {
         self->wanted = true;
         self->quiet = true;
         self->retry_at = zclock_mono () + TR_FOLLOWER_RETRY_MS * 4;
     }
 }
 
+//  One piece of the answer: the next, the last (loaded), or one that does
+//  not fit the others (the request failed: asked again on a new socket).
 static int
 s_handle_answer (zloop_t *loop, zsock_t *dealer, void *arg)
 {
     (void) loop;
     tr_follower_t *self = (tr_follower_t *) arg;
     zframe_t *frame = zframe_recv (dealer);
-    tr_msg_t reply = { .type = 0 };     //  a snapshot at a time: zeroing is cheap
-    char detail [256] = "";
-    tr_msg_err_t err = frame
-        ? tr_msg_decode (zframe_data (frame), zframe_size (frame), &reply,
-                         detail, sizeof detail)
-        : TR_MSG_ERR_MALFORMED;
+    if (!frame)
+        return 0;               //  interrupted
+    char reason [300] = "";
+    tr_pieces_status_t status = tr_snapshot_pieces_take (
+        self->pieces, zframe_data (frame), zframe_size (frame), reason, sizeof reason);
     zframe_destroy (&frame);
-    if (err != TR_MSG_OK) {
-        char reason [300];
-        snprintf (reason, sizeof reason, "unreadable answer: %s %s",
-                  tr_msg_err_name (err), detail);
+    if (status == TR_PIECES_REFUSED)
         s_failed (self, reason);
-    }
     else
-    if (reply.type != TR_MSG_SNAPSHOT_REPLY) {
-        char reason [128];
-        snprintf (reason, sizeof reason, "answered with a %s",
-                  tr_msg_type_name (reply.type));
-        s_failed (self, reason);
-    }
+    if (status == TR_PIECES_MORE)
+        //  The wait is for each piece: a night of 100,000 units comes in
+        //  hundreds, at the door's pace.
+        self->answer_by = zclock_mono () + self->args.timeout_ms;
     else {
         self->asking = false;       //  the DEALER stays for the next one
-        s_loaded (self, &reply.u.snapshot_reply);
+        s_loaded (self);
     }
-    tr_msg_clear (&reply);
     return 0;
 }
 

@@ -22,6 +22,9 @@
       yet linked upstream;
     - silence (no message, heartbeats included, for silence_ms) makes the
       state stale and asks for a new snapshot;
+    - a snapshot comes in pieces (proto/README.md, "snapshot_reply"):
+      timeout_ms bounds the wait for each piece; a sequence that does not
+      hold together (out of order, another seq, too many) fails it;
     - a snapshot that fails (no answer within timeout_ms, an unreadable
       one) is asked again on a new socket after a backoff that doubles
       from 250 ms up to 4 s; so is one whose sender says it has not yet
@@ -42,6 +45,7 @@
 #define TR_FOLLOWER_H_INCLUDED
 
 #include "services/lib/tr_request.h"
+#include "services/lib/tr_snapshot_pieces.h"
 
 typedef struct _tr_follower_t tr_follower_t;
 
@@ -66,7 +70,9 @@ typedef struct {
 
 typedef struct {
     //  A snapshot replaces the state; called before the updates after it.
-    void (*on_snapshot) (void *arg, const tr_snapshot_reply_t *snapshot);
+    //  The snapshot came in pieces, and they hold together (tr_snapshot_pieces.h):
+    //  tr_view_load_pieces loads them a piece at a time.
+    void (*on_snapshot) (void *arg, tr_snapshot_pieces_t *snapshot);
     //  The next update in order (type result, totals, alert), or a
     //  heartbeat at the seq held (not a number of its own).
     void (*on_update) (void *arg, const tr_follower_update_t *update);

@@ -306,12 +306,22 @@ s_finish_area (json_t *area)
     json_object_set_new (area, "parties", list);
 }
 
-json_t *
-tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot)
+//  Where the document finds a unit's result and a contest's state: a
+//  whole reply's lists, or a view (one unpacked at a time).
+typedef struct {
+    const tr_result_t *(*result) (void *arg, const tr_constituency_t *seat);
+    const tr_contest_state_t *(*contest) (void *arg, size_t index);
+    void *arg;
+} s_source_t;
+
+//  The document of the state at seq with totals; whole, a referendum's
+//  every result (NULL on any other night).
+static json_t *
+s_document (const tr_config_t *config, uint64_t seq, const tr_totals_t *totals,
+            const s_source_t *source, const tr_snapshot_reply_t *whole)
 {
-    const tr_totals_t *totals = &snapshot->totals;
     json_t *document = json_pack ("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s?}",
-        "seq", (json_int_t) snapshot->seq, "election", config->name,
+        "seq", (json_int_t) seq, "election", config->name,
         "date", config->date, "seats", (json_int_t) config->seats,
         "majority", (json_int_t) config->majority,
         "declared", (json_int_t) totals->declared,
@@ -323,15 +333,9 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
     json_decref (totals_json);
     json_t *constituencies = json_array ();
     json_t *regions = json_array ();
-    //  Results by id, so the document costs a lookup a seat, not a search.
-    zhashx_t *results = zhashx_new ();
-    assert (results);
-    for (size_t index = 0; index < snapshot->result_count; index++)
-        zhashx_insert (results, snapshot->results [index].constituency,
-                       &snapshot->results [index]);
     for (size_t index = 0; index < config->constituency_count; index++) {
         const tr_constituency_t *seat = &config->constituencies [index];
-        const tr_result_t *result = (const tr_result_t *) zhashx_lookup (results, seat->id);
+        const tr_result_t *result = source->result (source->arg, seat);
         json_array_append_new (constituencies, s_constituency (seat, result));
         s_count (s_area (regions, "region", seat->region), result);
         if (!streq (seat->region, seat->nation))
@@ -341,7 +345,6 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
     json_t *area;
     json_array_foreach (regions, index, area)
         s_finish_area (area);
-    zhashx_destroy (&results);
     json_object_set_new (document, "constituencies", constituencies);
     json_object_set_new (document, "regions", regions);
     //  A contests night's headline kind and its contests (only then).
@@ -349,16 +352,98 @@ tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot
         json_object_set_new (document, "headline_kind",
                              json_string (tr_headline_kind_name (config->headline_kind)));
         json_t *contests = json_array ();
-        for (size_t index = 0; index < snapshot->contest_count; index++) {
-            json_t *contest = s_contest (&snapshot->contests [index]);
+        const tr_contest_state_t *state;
+        for (size_t index = 0; (state = source->contest (source->arg, index)); index++) {
+            json_t *contest = s_contest (state);
             json_object_del (contest, "type");
             json_array_append_new (contests, contest);
         }
         json_object_set_new (document, "contests", contests);
     }
     //  A referendum's headline (only then: a 2024 document is as it was).
-    json_t *referendum = tr_referendum_json (config, snapshot);
+    json_t *referendum = whole ? tr_referendum_json (config, whole) : NULL;
     if (referendum)
         json_object_set_new (document, "referendum", referendum);
+    return document;
+}
+
+//  A whole reply: results by id, so the document costs a lookup a seat,
+//  not a search; contests in the reply's order.
+typedef struct {
+    zhashx_t *results;
+    const tr_snapshot_reply_t *snapshot;
+} s_reply_source_t;
+
+static const tr_result_t *
+s_reply_result (void *arg, const tr_constituency_t *seat)
+{
+    return (const tr_result_t *) zhashx_lookup (((s_reply_source_t *) arg)->results,
+                                                seat->id);
+}
+
+static const tr_contest_state_t *
+s_reply_contest (void *arg, size_t index)
+{
+    const tr_snapshot_reply_t *snapshot = ((s_reply_source_t *) arg)->snapshot;
+    return index < snapshot->contest_count ? &snapshot->contests [index] : NULL;
+}
+
+json_t *
+tr_json_snapshot (const tr_config_t *config, const tr_snapshot_reply_t *snapshot)
+{
+    s_reply_source_t reply = { zhashx_new (), snapshot };
+    assert (reply.results);
+    for (size_t index = 0; index < snapshot->result_count; index++)
+        zhashx_insert (reply.results, snapshot->results [index].constituency,
+                       &snapshot->results [index]);
+    s_source_t source = { s_reply_result, s_reply_contest, &reply };
+    json_t *document = s_document (config, snapshot->seq, &snapshot->totals, &source,
+                                   snapshot);
+    zhashx_destroy (&reply.results);
+    return document;
+}
+
+//  A view: a unit's result unpacked at a time (valid until the next), and
+//  the contests in config order.
+typedef struct {
+    const tr_config_t *config;
+    const tr_view_t *view;
+} s_view_source_t;
+
+static const tr_result_t *
+s_view_result (void *arg, const tr_constituency_t *seat)
+{
+    return tr_view_result (((s_view_source_t *) arg)->view, seat->id);
+}
+
+static const tr_contest_state_t *
+s_view_contest (void *arg, size_t index)
+{
+    s_view_source_t *source = (s_view_source_t *) arg;
+    for (; index < source->config->contest_count; index++) {
+        //  A contest no message has named yet is left out, as the view's
+        //  own snapshot leaves it out.
+        const tr_contest_state_t *state =
+            tr_view_contest (source->view, source->config->contests [index].id);
+        if (state)
+            return state;
+    }
+    return NULL;
+}
+
+json_t *
+tr_json_snapshot_view (const tr_config_t *config, const tr_view_t *view)
+{
+    s_view_source_t viewed = { config, view };
+    s_source_t source = { s_view_result, s_view_contest, &viewed };
+    //  A referendum's headline sums every result: from a whole snapshot.
+    tr_snapshot_reply_t whole = { .seq = 0 };
+    if (config->kind == TR_CONTEST_REFERENDUM)
+        tr_view_snapshot (view, &whole);
+    json_t *document = s_document (config, tr_view_seq (view), tr_view_totals (view),
+                                   &source, config->kind == TR_CONTEST_REFERENDUM
+                                          ? &whole : NULL);
+    free (whole.results);
+    free (whole.contests);
     return document;
 }

@@ -1,12 +1,17 @@
 /*  tr_reply_cache.h — one encoded reply, sent to many without a copy each.
 
-    A snapshot reply is ~735 KB on a whole night, and a snapshot door used
-    to encode one afresh for every request and queue a private copy for
-    every client that had not read it yet. The cache encodes the state once
-    per state (its seq, whether it is linked upstream) and sends each client
-    a ZeroMQ copy of the same message, which shares the bytes (libzmq counts
-    references): what waits for a client that does not read is a reference,
-    not 735 KB, and asking costs the daemon no encoding.
+    A snapshot reply is ~735 KB on a whole 2024 night (and tens of MB on a
+    night of 100,000 units), and a snapshot door used to encode one afresh
+    for every request and queue a private copy for every client that had
+    not read it yet. The cache encodes the state once per state (its seq,
+    whether it is linked upstream) and sends each client a ZeroMQ copy of
+    the same messages, which share the bytes (libzmq counts references):
+    what waits for a client that does not read is a reference a piece, not
+    the state, and asking costs the daemon no encoding.
+
+    A reply is a sequence of pieces (proto/README.md, "snapshot_reply"):
+    the daemon begins a reply for a state, adds its pieces in order, and
+    every request is sent all of them, in order.
 */
 #ifndef TR_REPLY_CACHE_H_INCLUDED
 #define TR_REPLY_CACHE_H_INCLUDED
@@ -31,14 +36,36 @@ void
 bool
     tr_reply_cache_has (tr_reply_cache_t *self, uint64_t seq, bool upstream);
 
-//  Encodes msg and keeps it as the reply for this state.
+//  Drops the reply held and starts the one for this state: no pieces yet.
+void
+    tr_reply_cache_begin (tr_reply_cache_t *self, uint64_t seq, bool upstream);
+
+//  Encodes msg as the reply's next piece. 0, or -1 if it does not encode
+//  (logged): the reply is then dropped, and has says false.
+int
+    tr_reply_cache_add (tr_reply_cache_t *self, const tr_msg_t *msg);
+
+//  A reply of one message: begin, then add msg.
 void
     tr_reply_cache_store (tr_reply_cache_t *self, uint64_t seq, bool upstream,
                           const tr_msg_t *msg);
 
-//  Sends the reply it holds to identity on router: 0, or -1 if it holds none
-//  or the send failed.
+//  Sends every piece of the reply it holds to identity on router, in
+//  order: 0, or -1 if it holds none or a send failed.
 int
     tr_reply_cache_send (tr_reply_cache_t *self, zsock_t *router, zframe_t *identity);
+
+//  Drops the reply held if it is past the TTL: a night of 100,000 units
+//  encodes to tens of MB, not to be kept after its last request. Copies
+//  still queued for clients keep their bytes until sent. Call it now and
+//  then (the daemons do, with their heartbeat).
+void
+    tr_reply_cache_expire (tr_reply_cache_t *self);
+
+//  The pieces of the reply held, and their bytes in all (0 when none).
+size_t
+    tr_reply_cache_pieces (tr_reply_cache_t *self);
+size_t
+    tr_reply_cache_bytes (tr_reply_cache_t *self);
 
 #endif

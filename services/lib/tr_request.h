@@ -1,8 +1,10 @@
 /*  tr_request.h — one request to a daemon's door and its answer: make a
     DEALER (a Curve client when the door wants keys, tr_curve.h), send one
-    tr_msg, wait for one reply, check its type. The tools (status,
-    snapshot), the gateway's probe and the follower's snapshot door all
-    ask this way; it used to be written out at each of them.
+    tr_msg, wait for one reply, check its type. The tools and the
+    gateway's probe ask this way; it used to be written out at each of
+    them. A snapshot is answered in pieces, not one reply: its readers
+    (tr_snapshot_pieces_request, the follower) use tr_request_dealer and
+    read every piece.
 
     tr_request_dealer is the first half alone, for a caller that keeps its
     DEALER and reads the answer from its own loop (tr_follower.h).

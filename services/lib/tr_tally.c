@@ -643,6 +643,60 @@ tr_tally_changed_totals (const tr_tally_update_t *update, tr_totals_t *totals)
         totals->parties [index] = all->parties [update->changed [index]];
 }
 
+//  ---- The snapshot, in pieces -------------------------------------------
+
+size_t
+tr_tally_snapshot_pieces (const tr_tally_t *self)
+{
+    //  A contests night's contests ride in the same pieces: the longer list
+    //  sets how many.
+    size_t items = self->declared;
+    if (self->contests && self->config->contest_count > items)
+        items = self->config->contest_count;
+    return items ? (items + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
+}
+
+void
+tr_tally_snapshot_piece (const tr_tally_t *self, tr_snapshot_cursor_t *cursor,
+                         tr_snapshot_reply_t *piece)
+{
+    assert (self && cursor && piece);
+    tr_result_t *results = piece->results;
+    tr_contest_state_t *contests = piece->contests;
+    memset (piece, 0, sizeof *piece);
+    piece->results = results ? results : (tr_result_t *)
+        calloc (TR_SNAPSHOT_PIECE, sizeof (tr_result_t));
+    assert (piece->results);
+    piece->seq = self->seq;
+    piece->ingest_seq = self->ingest_seq;
+    piece->upstream = true;
+    tr_tally_totals (self, &piece->totals);
+    //  Declared seats in config order from the cursor: the walk over the
+    //  undeclared ones is what a piece costs beyond its results.
+    const tr_config_t *config = self->config;
+    size_t seat = cursor->result;
+    for (; seat < config->constituency_count
+        && piece->result_count < TR_SNAPSHOT_PIECE; seat++)
+        if (self->seats [seat])
+            s_build_result (config, &config->constituencies [seat], self->seats [seat],
+                            &piece->results [piece->result_count++]);
+    cursor->result = seat;
+    //  Then as many contests, config order, beside them.
+    if (self->contests && cursor->contest < config->contest_count) {
+        piece->contests = contests ? contests : (tr_contest_state_t *)
+            calloc (TR_SNAPSHOT_PIECE, sizeof (tr_contest_state_t));
+        assert (piece->contests);
+        size_t contest = cursor->contest;
+        for (; contest < config->contest_count
+            && piece->contest_count < TR_SNAPSHOT_PIECE; contest++)
+            tr_tally_contests_state (self->contests, contest,
+                                     &piece->contests [piece->contest_count++]);
+        cursor->contest = contest;
+    }
+    else
+        piece->contests = contests;     //  the caller's, to free
+}
+
 void
 tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply)
 {
@@ -650,6 +704,7 @@ tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply)
     reply->seq = self->seq;
     reply->ingest_seq = self->ingest_seq;
     reply->upstream = true;
+    reply->pieces = 1;
     tr_tally_totals (self, &reply->totals);
     reply->results = (tr_result_t *) calloc (self->declared ? self->declared : 1,
                                              sizeof (tr_result_t));

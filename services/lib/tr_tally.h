@@ -57,10 +57,30 @@ bool
 void
     tr_tally_changed_totals (const tr_tally_update_t *update, tr_totals_t *totals);
 
-//  The full current state, as a snapshot reply (results of the declared
-//  seats in config order; reply->results is malloc'd, tr_msg_clear frees).
+//  The full current state, as one snapshot reply (results of the declared
+//  seats in config order; reply->results is malloc'd, tr_msg_clear frees):
+//  for tests and tools on small nights. A daemon answers in pieces (below):
+//  this holds 6 KB a unit.
 void
     tr_tally_snapshot (const tr_tally_t *self, tr_snapshot_reply_t *reply);
+
+//  How many pieces a snapshot of the state takes now (proto/README.md,
+//  "snapshot_reply"): at least 1.
+size_t
+    tr_tally_snapshot_pieces (const tr_tally_t *self);
+
+//  Fills piece with the state's seq, ingest_seq, upstream (true) and
+//  totals, the results of up to TR_SNAPSHOT_PIECE declared seats from
+//  *cursor on (config order; zero the cursor for the first piece) and, on a
+//  contests night, up to TR_SNAPSHOT_PIECE contests from the cursor's on,
+//  and moves the cursor past them. piece->results and piece->contests are
+//  used if not NULL (room for TR_SNAPSHOT_PIECE), else malloc'd (contests
+//  only when the piece has some); tr_msg_clear frees them. piece and
+//  pieces are the caller's to set. The state must not change between the
+//  pieces of one reply (the daemon makes them all in one handler).
+void
+    tr_tally_snapshot_piece (const tr_tally_t *self, tr_snapshot_cursor_t *cursor,
+                             tr_snapshot_reply_t *piece);
 
 //  The current totals (not sequenced: totals->seq is the last seq used).
 void

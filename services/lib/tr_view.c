@@ -40,6 +40,16 @@ typedef struct {
 
 #define S_RESULT_STRINGS 9          //  then a name and a party a candidate
 
+//  A hash's keys in snapshot order (sorted), made when a piece is asked
+//  and a key came since: keys only ever come (a result or contest replaces
+//  its own), so the count says whether one did; a load replaces them all.
+typedef struct {
+    const char **keys;      //  the hash's own key strings
+    size_t count;           //  keys in order; != the hash's size: remake
+    size_t room;            //  allocated
+    bool stale;             //  a load replaced every key
+} s_order_t;
+
 struct _tr_view_t {
     uint64_t seq;           //  latest sequence number reflected
     bool loaded;            //  a snapshot has been loaded
@@ -50,6 +60,8 @@ struct _tr_view_t {
                             //  (a contests night's)
     tr_result_t *unpacked;  //  what tr_view_result last returned
     tr_msg_t *merged;       //  what tr_view_merged last returned
+    s_order_t order;        //  the results' codes, sorted: the pieces'
+    s_order_t contest_order;    //  and the contests' ids
 };
 
 //  The result's strings in packing order, with their arrays' sizes (a
@@ -219,6 +231,8 @@ tr_view_destroy (tr_view_t **self_p)
         zhashx_destroy (&self->contests);
         free (self->unpacked);
         free (self->merged);
+        free (self->order.keys);
+        free (self->contest_order.keys);
         free (self);
         *self_p = NULL;
     }
@@ -236,6 +250,8 @@ void
 tr_view_load (tr_view_t *self, const tr_snapshot_reply_t *reply)
 {
     zhashx_purge (self->results);
+    self->order.stale = true;
+    self->contest_order.stale = true;
     zhashx_purge (self->contests);
     for (size_t index = 0; index < reply->contest_count; index++)
         zhashx_update (self->contests, reply->contests [index].contest,
@@ -382,6 +398,111 @@ tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply)
     }
 }
 
+//  ---- The snapshot, in pieces -------------------------------------------
+
+static int
+s_compare_codes (const void *left, const void *right)
+{
+    return strcmp (*(const char *const *) left, *(const char *const *) right);
+}
+
+static void
+s_order (zhashx_t *hash, s_order_t *order)
+{
+    size_t count = zhashx_size (hash);
+    if (!order->stale && order->count == count)
+        return;
+    if (count > order->room) {
+        free (order->keys);
+        order->room = count;
+        order->keys = (const char **) malloc (count * sizeof (char *));
+        assert (order->keys);
+    }
+    order->count = 0;
+    for (void *item = zhashx_first (hash); item; item = zhashx_next (hash))
+        order->keys [order->count++] = (const char *) zhashx_cursor (hash);
+    if (order->count)           //  none: no array to sort (qsort wants one)
+        qsort (order->keys, order->count, sizeof (char *), s_compare_codes);
+    order->stale = false;
+}
+
+size_t
+tr_view_snapshot_pieces (tr_view_t *self)
+{
+    s_order (self->results, &self->order);
+    s_order (self->contests, &self->contest_order);
+    size_t items = self->order.count > self->contest_order.count
+                 ? self->order.count : self->contest_order.count;
+    return items ? (items + TR_SNAPSHOT_PIECE - 1) / TR_SNAPSHOT_PIECE : 1;
+}
+
+void
+tr_view_snapshot_piece (tr_view_t *self, tr_snapshot_cursor_t *cursor,
+                        tr_snapshot_reply_t *piece)
+{
+    assert (self && cursor && piece);
+    s_order (self->results, &self->order);
+    s_order (self->contests, &self->contest_order);
+    tr_result_t *results = piece->results;
+    tr_contest_state_t *contests = piece->contests;
+    memset (piece, 0, sizeof *piece);
+    piece->results = results ? results : (tr_result_t *)
+        calloc (TR_SNAPSHOT_PIECE, sizeof (tr_result_t));
+    assert (piece->results);
+    piece->contests = contests;
+    piece->seq = self->seq;
+    piece->ingest_seq = self->ingest_seq;
+    piece->upstream = self->loaded;
+    piece->totals = self->totals;
+    size_t index = cursor->result;
+    for (; index < self->order.count && piece->result_count < TR_SNAPSHOT_PIECE;
+         index++)
+        s_unpack ((const s_packed_t *) zhashx_lookup (self->results,
+                                                      self->order.keys [index]),
+                  &piece->results [piece->result_count++]);
+    cursor->result = index;
+    if (cursor->contest < self->contest_order.count && !piece->contests) {
+        piece->contests = (tr_contest_state_t *)
+            calloc (TR_SNAPSHOT_PIECE, sizeof (tr_contest_state_t));
+        assert (piece->contests);
+    }
+    for (index = cursor->contest;
+         index < self->contest_order.count && piece->contest_count < TR_SNAPSHOT_PIECE;
+         index++)
+        piece->contests [piece->contest_count++] = *(const tr_contest_state_t *)
+            zhashx_lookup (self->contests, self->contest_order.keys [index]);
+    cursor->contest = index;
+}
+
+void
+tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces)
+{
+    const tr_snapshot_reply_t *head = tr_snapshot_pieces_head (pieces);
+    zhashx_purge (self->results);
+    zhashx_purge (self->contests);
+    self->order.stale = true;
+    self->contest_order.stale = true;
+    self->seq = head->seq;
+    self->ingest_seq = head->ingest_seq;
+    self->totals = head->totals;
+    tr_msg_t *piece = (tr_msg_t *) calloc (1, sizeof (tr_msg_t));
+    assert (piece);
+    for (size_t index = 0; index < tr_snapshot_pieces_count (pieces); index++) {
+        //  Each piece was read once when it came: it reads again.
+        if (tr_snapshot_pieces_piece (pieces, index, piece) == 0) {
+            const tr_snapshot_reply_t *part = &piece->u.snapshot_reply;
+            for (size_t result = 0; result < part->result_count; result++)
+                s_store_result (self, &part->results [result]);
+            for (size_t contest = 0; contest < part->contest_count; contest++)
+                zhashx_update (self->contests, part->contests [contest].contest,
+                               &part->contests [contest]);
+        }
+        tr_msg_clear (piece);
+    }
+    free (piece);
+    self->loaded = true;
+}
+
 uint64_t
 tr_view_seq (const tr_view_t *self)
 {
@@ -419,4 +540,50 @@ tr_view_result (const tr_view_t *self, const char *constituency)
         return NULL;
     s_unpack (packed, self->unpacked);
     return self->unpacked;
+}
+
+//  ---- A copy, and a contest by id: the snapshot document from a view ----
+
+//  A packed result's bytes: its numbers, its candidates, its strings.
+static size_t
+s_packed_size (const s_packed_t *packed)
+{
+    size_t size = sizeof (s_packed_t) + packed->candidate_count * sizeof (s_candidate_t);
+    const char *text = (const char *) &packed->candidates [packed->candidate_count];
+    size_t strings = S_RESULT_STRINGS + 2 * (size_t) packed->candidate_count;
+    for (size_t index = 0; index < strings; index++) {
+        size_t length = strlen (text) + 1;
+        size += length;
+        text += length;
+    }
+    return size;
+}
+
+tr_view_t *
+tr_view_dup (const tr_view_t *self)
+{
+    tr_view_t *copy = tr_view_new ();
+    assert (copy);
+    copy->seq = self->seq;
+    copy->loaded = self->loaded;
+    copy->ingest_seq = self->ingest_seq;
+    copy->totals = self->totals;
+    for (const s_packed_t *packed = (const s_packed_t *) zhashx_first (self->results);
+         packed; packed = (const s_packed_t *) zhashx_next (self->results)) {
+        size_t size = s_packed_size (packed);
+        s_packed_t *twin = (s_packed_t *) malloc (size);
+        assert (twin);
+        memcpy (twin, packed, size);
+        zhashx_insert (copy->results, zhashx_cursor (self->results), twin);
+    }
+    for (void *contest = zhashx_first (self->contests); contest;
+         contest = zhashx_next (self->contests))
+        zhashx_update (copy->contests, zhashx_cursor (self->contests), contest);
+    return copy;
+}
+
+const tr_contest_state_t *
+tr_view_contest (const tr_view_t *self, const char *contest)
+{
+    return (const tr_contest_state_t *) zhashx_lookup (self->contests, contest);
 }

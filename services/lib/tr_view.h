@@ -10,6 +10,7 @@
 #define TR_VIEW_H_INCLUDED
 
 #include "proto/tr_msg.h"
+#include "services/lib/tr_snapshot_pieces.h"
 
 typedef struct _tr_view_t tr_view_t;
 
@@ -39,6 +40,32 @@ tr_view_status_t
 //  tr_msg_clear frees them).
 void
     tr_view_snapshot (const tr_view_t *self, tr_snapshot_reply_t *reply);
+
+//  The state in pieces (proto/README.md, "snapshot_reply"), results sorted
+//  by constituency code as tr_view_snapshot has them: how many it takes
+//  now (at least 1), and piece by piece from *cursor (zeroed for the
+//  first), as tr_tally_snapshot_piece (tr_tally.h) does. The view must not
+//  change between the pieces of one reply.
+size_t
+    tr_view_snapshot_pieces (tr_view_t *self);
+void
+    tr_view_snapshot_piece (tr_view_t *self, tr_snapshot_cursor_t *cursor,
+                            tr_snapshot_reply_t *piece);
+
+//  Replaces the whole state with a snapshot read in pieces, a piece at a
+//  time (never the whole state unpacked at once).
+void
+    tr_view_load_pieces (tr_view_t *self, tr_snapshot_pieces_t *pieces);
+
+//  A copy of the view (its results packed, as here: a few hundred bytes a
+//  unit, not a whole snapshot's 6 KB): what a reader in another thread
+//  builds a document from without holding the view's lock.
+tr_view_t *
+    tr_view_dup (const tr_view_t *self);
+
+//  A contest's latest state, or NULL if none came (a contests night).
+const tr_contest_state_t *
+    tr_view_contest (const tr_view_t *self, const char *contest);
 
 //  The latest sequence number reflected, and whether a snapshot or any
 //  message has arrived at all.

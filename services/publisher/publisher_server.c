@@ -47,7 +47,7 @@ struct _publisher_server_t {
                                 //  (28 KB: not zeroed on the stack each time)
 };
 
-static void s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot);
+static void s_on_snapshot (void *arg, tr_snapshot_pieces_t *snapshot);
 static void s_on_update (void *arg, const tr_follower_update_t *update);
 
 //  Binds socket to the endpoint config names; logs which one failed.
@@ -128,8 +128,10 @@ publisher_server_new (const tr_config_t *config, bool verbose, int subscriber_qu
     tr_curve_server_apply (self->curve, self->pub);
     tr_curve_server_apply (self->curve, self->snapshot);
     self->pub_guard = tr_door_guard_new (self->pub, TR_DOOR_FEED, "publisher_pub");
-    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
-                                              "publisher_snapshot");
+    tr_door_limits_t limits;
+    tr_door_guard_snapshot_limits (config, &limits);
+    self->snapshot_guard = tr_door_guard_new_with (self->snapshot, &limits,
+                                                   "publisher_snapshot");
     if (s_bind (self->pub, "publisher_pub", config->endpoints.publisher_pub) != 0
     ||  s_bind (self->snapshot, "publisher_snapshot",
                 config->endpoints.publisher_snapshot) != 0) {
@@ -164,10 +166,10 @@ publisher_server_destroy (publisher_server_t **self_p)
 }
 
 static void
-s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
+s_on_snapshot (void *arg, tr_snapshot_pieces_t *snapshot)
 {
     publisher_server_t *self = (publisher_server_t *) arg;
-    tr_view_load (self->view, snapshot);
+    tr_view_load_pieces (self->view, snapshot);
 }
 
 //  The next numbered message from the tally: out first, as it came, then
@@ -207,6 +209,27 @@ s_on_update (void *arg, const tr_follower_update_t *update)
     //  need to clear all 28 KB of it for the next.
 }
 
+//  The state in pieces (proto/README.md, "snapshot_reply"), all made now,
+//  in this one handler: the view cannot move between them, so every piece
+//  is of the same seq. One piece's results at a time are unpacked.
+static void
+s_make_reply (publisher_server_t *self, uint64_t seq, bool upstream)
+{
+    tr_reply_cache_begin (self->replies, seq, upstream);
+    size_t pieces = tr_view_snapshot_pieces (self->view);
+    tr_snapshot_cursor_t cursor = { 0 };
+    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+    for (size_t piece = 0; piece < pieces; piece++) {
+        tr_view_snapshot_piece (self->view, &cursor, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = upstream;
+        answer.u.snapshot_reply.piece = (uint32_t) piece;
+        answer.u.snapshot_reply.pieces = (uint32_t) pieces;
+        if (tr_reply_cache_add (self->replies, &answer) != 0)
+            break;
+    }
+    tr_msg_clear (&answer);
+}
+
 //  A heartbeat request is a liveness check: the answer is a heartbeat with
 //  our seq, not the whole night. Anything else is a knock for the state.
 static int
@@ -231,13 +254,8 @@ s_handle_snapshot (zloop_t *loop, zsock_t *router, void *arg)
         //  (tr_reply_cache.h).
         uint64_t seq = tr_view_seq (self->view);
         bool upstream = tr_follower_upstream (self->follower);
-        if (!tr_reply_cache_has (self->replies, seq, upstream)) {
-            tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-            tr_view_snapshot (self->view, &answer.u.snapshot_reply);
-            answer.u.snapshot_reply.upstream = upstream;
-            tr_reply_cache_store (self->replies, seq, upstream, &answer);
-            tr_msg_clear (&answer);
-        }
+        if (!tr_reply_cache_has (self->replies, seq, upstream))
+            s_make_reply (self, seq, upstream);
         tr_reply_cache_send (self->replies, router, identity);
     }
     tr_msg_clear (&request);
@@ -255,6 +273,7 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     //  would tell every subscriber that the night had started again.
     if (tr_follower_snapshots (self->follower) > 0)
         tr_wire_heartbeat (self->pub, NULL, "publisher", tr_view_seq (self->view));
+    tr_reply_cache_expire (self->replies);     //  not the night's bytes for ever
     return 0;
 }
 

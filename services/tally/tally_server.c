@@ -169,8 +169,10 @@ tally_server_new (const tr_config_t *config, bool verbose)
     self->ingests = tr_request_endpoints (config->endpoints.ingest_pub);
     if (tr_request_endpoints (config->endpoints.ingest_records) > 1)
         zsock_set_immediate (self->records, 1);
-    self->snapshot_guard = tr_door_guard_new (self->snapshot, TR_DOOR_SNAPSHOT,
-                                              "tally_snapshot");
+    tr_door_limits_t limits;
+    tr_door_guard_snapshot_limits (config, &limits);
+    self->snapshot_guard = tr_door_guard_new_with (self->snapshot, &limits,
+                                                   "tally_snapshot");
     const tr_endpoints_t *endpoints = &config->endpoints;
     if (!s_attach (self->pub, true, "tally_pub", endpoints->tally_pub)
     ||  !s_attach (self->snapshot, true, "tally_snapshot", endpoints->tally_snapshot)
@@ -285,10 +287,22 @@ s_send_snapshot (tally_server_t *self, zframe_t *identity)
     bool upstream = self->upstream && self->rebuilt;
     uint64_t seq = tr_tally_seq (self->tally);
     if (!tr_reply_cache_has (self->replies, seq, upstream)) {
+        //  In pieces (proto/README.md, "snapshot_reply"), all made now, in
+        //  this one handler: the tally cannot move between them, so every
+        //  piece is of the same seq. One piece's results at a time are
+        //  built (never a whole night of 6 KB results).
+        tr_reply_cache_begin (self->replies, seq, upstream);
+        size_t pieces = tr_tally_snapshot_pieces (self->tally);
+        tr_snapshot_cursor_t cursor = { 0 };
         tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-        tr_tally_snapshot (self->tally, &answer.u.snapshot_reply);
-        answer.u.snapshot_reply.upstream = upstream;
-        tr_reply_cache_store (self->replies, seq, upstream, &answer);
+        for (size_t piece = 0; piece < pieces; piece++) {
+            tr_tally_snapshot_piece (self->tally, &cursor, &answer.u.snapshot_reply);
+            answer.u.snapshot_reply.upstream = upstream;
+            answer.u.snapshot_reply.piece = (uint32_t) piece;
+            answer.u.snapshot_reply.pieces = (uint32_t) pieces;
+            if (tr_reply_cache_add (self->replies, &answer) != 0)
+                break;
+        }
         tr_msg_clear (&answer);
     }
     tr_reply_cache_send (self->replies, self->snapshot, identity);
@@ -566,6 +580,7 @@ s_send_heartbeat (zloop_t *loop, int timer_id, void *arg)
     tally_server_t *self = (tally_server_t *) arg;
     if (self->rebuilt)
         tr_wire_heartbeat (self->pub, NULL, "tally", tr_tally_seq (self->tally));
+    tr_reply_cache_expire (self->replies);     //  not the night's bytes for ever
     return 0;
 }
 

@@ -4,7 +4,7 @@
 
 #include "commands.h"
 #include "tables.h"
-#include "services/lib/tr_request.h"
+#include "services/lib/tr_snapshot_pieces.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_referendum.h"
 #include "services/lib/tr_options.h"
@@ -18,7 +18,8 @@ s_usage (FILE *stream)
         "Asks the publisher for the full current state and prints it.\n\n"
         "Options:\n"
         "  -j, --json               the snapshot JSON document (see README.md)\n"
-        "  -t, --timeout MS         wait this long for an answer (default 3000)\n"
+        "  -t, --timeout MS         wait this long for each piece of the answer\n"
+        "                           (default 3000)\n"
         "  -f, --from tally         ask the tally instead of the publisher\n"
         TR_OPTIONS_CLIENT_USAGE
         TR_OPTIONS_USAGE);
@@ -67,32 +68,43 @@ tr_cmd_snapshot (int argc, char **argv)
     tr_config_t *config = tr_options_load_config (&options, "tallyroom snapshot");
     if (!config)
         return 2;
-    tr_msg_t request = { .type = TR_MSG_SNAPSHOT_REQUEST };
-    TR_COPY (request.u.snapshot_request.sender, "tallyroom");
-    tr_msg_t reply;
-    char error [256];
+    //  The answer comes in pieces (proto/README.md, "snapshot_reply"); the
+    //  timeout is for each.
+    tr_snapshot_pieces_t *pieces = tr_snapshot_pieces_new ();
+    tr_msg_t reply = { .type = 0 };
+    char error [512];
     int rc = 1;
     const char *endpoint = from_tally ? config->endpoints.tally_snapshot
                                       : config->endpoints.publisher_snapshot;
-    if (tr_request (config, from_tally ? TR_CURVE_INTERNAL : TR_CURVE_SUBSCRIBERS,
-                    options.cert_path, endpoint, &request, TR_MSG_SNAPSHOT_REPLY,
-                    &reply, timeout_ms, error, sizeof error) != 0)
+    if (tr_snapshot_pieces_request (pieces, config, from_tally ? TR_CURVE_INTERNAL
+                                                              : TR_CURVE_SUBSCRIBERS,
+                                    options.cert_path, endpoint, "tallyroom",
+                                    timeout_ms, error, sizeof error) != 0)
         fprintf (stderr, "tallyroom snapshot: %s\n", error);
     else {
         if (json) {
-            json_t *document = tr_json_snapshot (config, &reply.u.snapshot_reply);
+            //  From a view loaded a piece at a time: never the whole night
+            //  unpacked (6 KB a unit).
+            tr_view_t *view = tr_view_new ();
+            tr_view_load_pieces (view, pieces);
+            tr_snapshot_pieces_reset (pieces);
+            json_t *document = tr_json_snapshot_view (config, view);
+            tr_view_destroy (&view);
             json_dumpf (document, stdout, JSON_INDENT (1) | JSON_ENSURE_ASCII);
             putchar ('\n');
             json_decref (document);
         }
         else
-        if (config->kind == TR_CONTEST_REFERENDUM)
+        if (config->kind == TR_CONTEST_REFERENDUM) {
+            tr_snapshot_pieces_whole (pieces, &reply);
             tr_referendum_print (stdout, config, &reply.u.snapshot_reply);
+        }
         else
-            tables_print_parties (stdout, config, &reply.u.snapshot_reply.totals);
+            tables_print_parties (stdout, config, &tr_snapshot_pieces_head (pieces)->totals);
         rc = 0;
     }
     tr_msg_clear (&reply);
+    tr_snapshot_pieces_destroy (&pieces);
     tr_config_destroy (&config);
     return rc;
 }

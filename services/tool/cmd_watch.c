@@ -193,14 +193,16 @@ s_show (watch_t *self, const tr_msg_t *msg)
 //  --- The follower's owner ----------------------------------------------
 
 static void
-s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
+s_on_snapshot (void *arg, tr_snapshot_pieces_t *pieces)
 {
     watch_t *self = (watch_t *) arg;
+    const tr_snapshot_reply_t *snapshot = tr_snapshot_pieces_head (pieces);
     s_connected (self);
-    tr_view_load (self->view, snapshot);
+    tr_view_load_pieces (self->view, pieces);
     self->strip_due = false;
     if (self->json) {
-        json_t *document = tr_json_snapshot (self->config, snapshot);
+        //  The document of the state just loaded, from the view.
+        json_t *document = tr_json_snapshot_view (self->config, self->view);
         json_object_set_new (document, "type", json_string ("snapshot"));
         s_print_json (document);
     }
@@ -304,11 +306,7 @@ s_run (watch_t *self)
 static int
 s_write_final (watch_t *self, const char *path)
 {
-    tr_snapshot_reply_t state;
-    tr_view_snapshot (self->view, &state);
-    json_t *document = tr_json_snapshot (self->config, &state);
-    free (state.results);
-    free (state.contests);
+    json_t *document = tr_json_snapshot_view (self->config, self->view);
     int rc = json_dump_file (document, path, JSON_INDENT (1) | JSON_ENSURE_ASCII);
     json_decref (document);
     if (rc != 0)

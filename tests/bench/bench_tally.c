@@ -8,7 +8,7 @@
            bench_tally --seats N [ROUNDS]
            bench_tally --seats N --write DIR
 
-    The second form makes an election of N seats (1..1000) in memory, with
+    The second form makes an election of N seats (1..100,000) in memory, with
     the 2024 parties and seven candidates a seat, and a night of its N
     first results then a correction of every tenth seat: the cost per
     declaration at 100 and at 1,000 seats says whether the tally's work
@@ -273,8 +273,8 @@ main (int argc, char **argv)
     tr_config_t *config;
     if (synthetic) {
         size_t seats = (size_t) atoi (argv [2]);
-        if (seats < 1 || seats > TR_SEATS_MAX) {
-            fprintf (stderr, "bench_tally: --seats is 1..%d\n", TR_SEATS_MAX);
+        if (seats < 1 || seats > TR_UNITS_MAX) {
+            fprintf (stderr, "bench_tally: --seats is 1..%d\n", TR_UNITS_MAX);
             return 2;
         }
         config = s_synthetic_config (seats, write_dir);
@@ -286,7 +286,9 @@ main (int argc, char **argv)
         return 1;
     }
     size_t config_bytes = s_heap_bytes () - heap_before_config;
-    size_t max = TR_SEATS_MAX + TR_SEATS_MAX / 10;
+    //  A synthetic night is its seats' first results and a tenth more.
+    size_t max = synthetic ? config->constituency_count + config->constituency_count / 10
+                           : TR_SEATS_MAX + TR_SEATS_MAX / 10;
     tr_declaration_t *declarations = calloc (max, sizeof (tr_declaration_t));
     tr_tally_update_t *update = malloc (sizeof (tr_tally_update_t));
     size_t count = synthetic ? s_synthetic_night (config, declarations) : 0;
@@ -332,17 +334,29 @@ main (int argc, char **argv)
 
         if (round == 0) {
             //  What a subscriber's view (the publisher's) holds: the tally's
-            //  state loaded as a snapshot.
-            tr_snapshot_reply_t reply;
-            tr_tally_snapshot (tally, &reply);
+            //  state loaded as a snapshot, in pieces as the daemons do
+            //  (a whole reply unpacked is 6 KB a seat).
+            tr_snapshot_pieces_t *pieces = tr_snapshot_pieces_new ();
+            size_t piece_count = tr_tally_snapshot_pieces (tally);
+            tr_snapshot_cursor_t cursor = { 0 };
+            tr_msg_t msg = { .type = TR_MSG_SNAPSHOT_REPLY };
+            for (size_t piece = 0; piece < piece_count; piece++) {
+                tr_tally_snapshot_piece (tally, &cursor, &msg.u.snapshot_reply);
+                msg.u.snapshot_reply.piece = (uint32_t) piece;
+                msg.u.snapshot_reply.pieces = (uint32_t) piece_count;
+                size_t size;
+                uint8_t *bytes = tr_msg_encode (&msg, &size);
+                assert (bytes);
+                tr_snapshot_pieces_take (pieces, bytes, size, error, sizeof error);
+                free (bytes);
+            }
+            tr_msg_clear (&msg);
             heap_before = s_heap_bytes ();
             tr_view_t *view = tr_view_new ();
-            tr_view_load (view, &reply);
+            tr_view_load_pieces (view, pieces);
             view_bytes = s_heap_bytes () - heap_before;
             tr_view_destroy (&view);
-            tr_msg_t msg = { .type = TR_MSG_SNAPSHOT_REPLY };
-            msg.u.snapshot_reply = reply;
-            tr_msg_clear (&msg);
+            tr_snapshot_pieces_destroy (&pieces);
         }
         tr_tally_destroy (&tally);
     }

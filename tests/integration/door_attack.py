@@ -13,7 +13,7 @@ key=value figures. With --pid it also samples that process's memory every
       "more" that never end, as fast as the socket takes them; reconnects
       when cut off.
   door_attack.py flood ENDPOINT --seconds S
-      one DEALER asks, reads the reply, asks again: the bytes a second one
+      one DEALER asks, reads the reply (every piece), asks again: the bytes a second one
       address can pull.
 """
 
@@ -155,7 +155,12 @@ def flood(args):
     while time.monotonic() < deadline:
         dealer.send(REQUEST)
         try:
-            received += len(dealer.recv())
+            # a reply is its pieces (proto/README.md, "snapshot_reply"): read
+            # them all; the first says how many
+            first = dealer.recv()
+            received += len(first)
+            for _ in range((msgpack.unpackb(first).get("pieces", 1) or 1) - 1):
+                received += len(dealer.recv())
             replies += 1
         except zmq.Again:
             dealer.close(0)

@@ -35,16 +35,84 @@ typedef struct {
     zsock_t *door2;             //  numbering as the first
     uint64_t door2_seq;
     int requests2;              //  snapshot requests its door took
+    uint32_t door_pieces;       //  the door answers in this many pieces of
+                                //  two units each (0: one message, as before)
+    int door_fault;             //  the next answer breaks the sequence so
+                                //  (S_FAULT_*), then it is made whole again
+    size_t snapshot_units;      //  the last snapshot's units, all pieces
+    bool snapshot_units_once;   //  each of them came once, U0, U1, … in order
 } harness_t;
+
+enum { S_FAULT_NONE = 0, S_FAULT_ORDER, S_FAULT_SEQ, S_FAULT_TOO_MANY,
+       S_FAULT_TWICE, S_FAULT_SHORT };
 
 static tr_config_t s_config;    //  no keys: every door is plain
 
 static void
-s_on_snapshot (void *arg, const tr_snapshot_reply_t *snapshot)
+s_on_snapshot (void *arg, tr_snapshot_pieces_t *pieces)
 {
     harness_t *self = (harness_t *) arg;
+    const tr_snapshot_reply_t *snapshot = tr_snapshot_pieces_head (pieces);
     self->snapshots++;
     self->snapshot_seq = snapshot->seq;
+    self->snapshot_units = snapshot->result_count;
+    self->snapshot_units_once = true;
+    size_t unit = 0;
+    tr_msg_t piece;
+    for (size_t index = 0; index < tr_snapshot_pieces_count (pieces); index++) {
+        assert_int_equal (tr_snapshot_pieces_piece (pieces, index, &piece), 0);
+        for (size_t result = 0; result < piece.u.snapshot_reply.result_count; result++) {
+            char code [16];
+            snprintf (code, sizeof code, "U%zu", unit++);
+            if (!streq (piece.u.snapshot_reply.results [result].constituency, code))
+                self->snapshot_units_once = false;
+        }
+        tr_msg_clear (&piece);
+    }
+    if (unit != snapshot->result_count)
+        self->snapshot_units_once = false;
+}
+
+//  The door's answer in door_pieces pieces of two units each, broken as
+//  door_fault says (once).
+static void
+s_answer_in_pieces (harness_t *self, zsock_t *door)
+{
+    zmsg_t *request = zmsg_recv (door);
+    zframe_t *identity = zmsg_pop (request);
+    zmsg_destroy (&request);
+    uint32_t pieces = self->door_pieces;
+    int fault = self->door_fault;
+    self->door_fault = S_FAULT_NONE;
+    tr_result_t results [2];
+    memset (results, 0, sizeof results);
+    for (uint32_t piece = 0; piece < pieces; piece++) {
+        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+        tr_snapshot_reply_t *reply = &answer.u.snapshot_reply;
+        reply->seq = self->door_seq;
+        reply->totals.seq = self->door_seq;
+        reply->upstream = self->door_upstream;
+        reply->piece = piece;
+        reply->pieces = pieces;
+        if (fault == S_FAULT_ORDER && piece < 2)
+            reply->piece = 1 - piece;           //  1 before 0
+        if (fault == S_FAULT_SEQ && piece == 1)
+            reply->seq++;                       //  a later moment
+        if (fault == S_FAULT_TOO_MANY)
+            reply->pieces = TR_SNAPSHOT_PIECES_MAX + 1;
+        if (fault == S_FAULT_SHORT && piece == pieces - 1)
+            break;                              //  the last never comes
+        for (size_t unit = 0; unit < 2; unit++) {
+            size_t number = fault == S_FAULT_TWICE && piece == 1
+                          ? unit : piece * 2 + unit;    //  piece 0's again
+            snprintf (results [unit].constituency, sizeof results [unit].constituency,
+                      "U%zu", number);
+        }
+        reply->results = results;
+        reply->result_count = 2;
+        tr_wire_send (door, identity, &answer);
+    }
+    zframe_destroy (&identity);
 }
 
 static void
@@ -77,6 +145,10 @@ s_handle_door (zloop_t *loop, zsock_t *door, void *arg)
     if (self->door_silent) {
         zmsg_t *request = zmsg_recv (door);
         zmsg_destroy (&request);
+        return 0;
+    }
+    if (self->door_pieces) {
+        s_answer_in_pieces (self, door);
         return 0;
     }
     tr_snapshot_reply_t reply = { .seq = self->door_seq,
@@ -606,6 +678,81 @@ test_two_upstreams_a_snapshot_behind_asks_the_next (void **state)
     s_harness_destroy (&self);
 }
 
+//  A snapshot in pieces is handed over once all are in, whole, in order.
+static void
+test_a_snapshot_in_pieces_is_loaded_whole (void **state)
+{
+    (void) state;
+    harness_t *self = s_harness_new (true, 0, 0);
+    self->door_seq = 5;
+    self->door_pieces = 4;
+    s_until_loaded (self, 5);
+    assert_int_equal (self->snapshot_seq, 5);
+    assert_int_equal (self->snapshot_units, 8);
+    assert_true (self->snapshot_units_once);
+    assert_int_equal (self->requests, 1);
+    s_publish (self, TR_MSG_RESULT, 6);
+    s_run (self, 50);
+    s_assert_applied (self, 1, (uint64_t []) { 6 });
+    s_harness_destroy (&self);
+}
+
+//  A sequence that does not hold together is refused whole, never handed
+//  over in part; the follower asks again and takes the next whole one.
+static void
+s_assert_refused_then_whole (int fault)
+{
+    harness_t *self = s_harness_new (false, 0, 300);
+    self->door_seq = 5;
+    self->door_pieces = 3;
+    self->door_fault = fault;
+    for (int tries = 0; tries < 300 && self->snapshots == 0; tries++) {
+        s_publish (self, TR_MSG_HEARTBEAT, 5);
+        s_run (self, 10);
+    }
+    assert_int_equal (self->snapshots, 1);
+    assert_int_equal (self->requests, 2);
+    assert_int_equal (self->snapshot_units, 6);
+    assert_true (self->snapshot_units_once);
+    assert_int_equal (self->snapshot_seq, 5);
+    s_harness_destroy (&self);
+}
+
+static void
+test_pieces_out_of_order_are_refused (void **state)
+{
+    (void) state;
+    s_assert_refused_then_whole (S_FAULT_ORDER);
+}
+
+static void
+test_pieces_of_two_moments_are_refused (void **state)
+{
+    (void) state;
+    s_assert_refused_then_whole (S_FAULT_SEQ);
+}
+
+static void
+test_more_pieces_than_a_night_can_need_are_refused (void **state)
+{
+    (void) state;
+    s_assert_refused_then_whole (S_FAULT_TOO_MANY);
+}
+
+static void
+test_a_unit_twice_in_one_snapshot_is_refused (void **state)
+{
+    (void) state;
+    s_assert_refused_then_whole (S_FAULT_TWICE);
+}
+
+static void
+test_a_snapshot_whose_last_piece_never_comes_is_asked_again (void **state)
+{
+    (void) state;
+    s_assert_refused_then_whole (S_FAULT_SHORT);
+}
+
 int
 main (void)
 {
@@ -627,6 +774,12 @@ main (void)
         cmocka_unit_test (test_two_upstreams_one_behind_is_no_restart),
         cmocka_unit_test (test_two_upstreams_a_dead_door_moves_to_the_next),
         cmocka_unit_test (test_two_upstreams_a_snapshot_behind_asks_the_next),
+        cmocka_unit_test (test_a_snapshot_in_pieces_is_loaded_whole),
+        cmocka_unit_test (test_pieces_out_of_order_are_refused),
+        cmocka_unit_test (test_pieces_of_two_moments_are_refused),
+        cmocka_unit_test (test_more_pieces_than_a_night_can_need_are_refused),
+        cmocka_unit_test (test_a_unit_twice_in_one_snapshot_is_refused),
+        cmocka_unit_test (test_a_snapshot_whose_last_piece_never_comes_is_asked_again),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

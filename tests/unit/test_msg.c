@@ -377,6 +377,54 @@ test_heartbeat_without_upstream_fields_decodes (void **state)
     msgpack_sbuffer_destroy (&buffer);
 }
 
+//  A snapshot piece: its number and count round-trip; TR_SNAPSHOT_PIECE
+//  results fit, one more is refused both ways (the encoder will not write
+//  it, the decoder says too_long): no message grows with the night.
+static void
+test_snapshot_piece_is_numbered_and_bounded (void **state)
+{
+    (void) state;
+    tr_msg_t *msg = s_new_msg (TR_MSG_SNAPSHOT_REPLY);
+    tr_snapshot_reply_t *reply = &msg->u.snapshot_reply;
+    reply->seq = 77;
+    reply->piece = 2;
+    reply->pieces = 3;
+    s_fill_totals (&reply->totals, 3);
+    reply->result_count = TR_SNAPSHOT_PIECE;
+    reply->results = calloc (TR_SNAPSHOT_PIECE + 1, sizeof (tr_result_t));
+    for (size_t index = 0; index <= TR_SNAPSHOT_PIECE; index++)
+        s_fill_result (&reply->results [index], index % 2);
+    tr_msg_t *back = s_round_trip (msg);
+    assert_int_equal (back->u.snapshot_reply.piece, 2);
+    assert_int_equal (back->u.snapshot_reply.pieces, 3);
+    assert_int_equal (back->u.snapshot_reply.result_count, TR_SNAPSHOT_PIECE);
+    tr_msg_clear (back);
+
+    size_t size;
+    uint8_t *bytes = tr_msg_encode (msg, &size);
+    assert_non_null (bytes);
+    //  results is the last field: its array header says 256 (dc 01 00);
+    //  say 257 and add one more item (an empty map).
+    static const uint8_t header [] = { 0xa7, 'r', 'e', 's', 'u', 'l', 't', 's',
+                                       0xdc, 0x01, 0x00 };
+    uint8_t *at = memmem (bytes, size, header, sizeof header);
+    assert_non_null (at);
+    at [sizeof header - 1] = 0x01;
+    bytes = realloc (bytes, size + 1);
+    bytes [size] = 0x80;
+    char detail [256];
+    assert_int_equal (tr_msg_decode (bytes, size + 1, back, detail, sizeof detail),
+                      TR_MSG_ERR_TOO_LONG);
+    assert_non_null (strstr (detail, "results"));
+    free (bytes);
+
+    reply->result_count = TR_SNAPSHOT_PIECE + 1;
+    assert_null (tr_msg_encode (msg, &size));
+    tr_msg_clear (msg);
+    free (msg);
+    free (back);
+}
+
 static void
 test_snapshot_reply_round_trips_with_its_results (void **state)
 {
@@ -683,6 +731,7 @@ main (void)
         cmocka_unit_test (test_alert_heartbeat_and_snapshot_request_round_trip),
         cmocka_unit_test (test_heartbeat_without_upstream_fields_decodes),
         cmocka_unit_test (test_snapshot_reply_round_trips_with_its_results),
+        cmocka_unit_test (test_snapshot_piece_is_numbered_and_bounded),
         cmocka_unit_test (test_empty_snapshot_reply_has_no_results_to_free),
         cmocka_unit_test (test_records_request_and_reply_round_trip_with_the_bound),
         cmocka_unit_test (test_encoder_refuses_what_breaks_a_bound),
