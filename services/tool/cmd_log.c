@@ -4,8 +4,10 @@
     `check` reads every record the way ingest does when it restarts, so its
     verdict is ingest's: whole, a torn tail ingest would cut off, or damage
     ingest would refuse to start on. It also counts what a night should
-    not hold, which ingest never writes: a seat declared twice as "first",
-    a correction of a seat not yet declared, a submission id used twice,
+    not hold, which ingest never writes: a record the night's rules refuse
+    (tr_night_rules, ingest's own: a seat declared twice as "first", a
+    correction of a seat not yet declared, a partial count going down or
+    after the final, a call while one stands …), a submission id used twice,
     an accepted_at earlier than the record's before it (ingest stamps each
     record as it accepts it, in seq order: time going backwards means the
     clock was stepped back, or records were edited or spliced in).
@@ -14,6 +16,8 @@
 #include "commands.h"
 #include "proto/tr_nightlog.h"
 #include "services/lib/tr_json.h"
+#include "services/lib/tr_night_rules.h"
+#include "services/lib/tr_validate.h"
 #include "services/lib/tr_options.h"
 #include <time.h>
 
@@ -30,6 +34,8 @@ typedef struct {
     size_t anomalies;
     zhashx_t *submissions;          //  submission id -> seq (as a pointer)
     zhashx_t *seats;                //  constituency -> seq of its first
+    const tr_config_t *config;
+    tr_night_rules_t *rules;        //  the night so far, as ingest keeps it
 } log_summary_t;
 
 static void
@@ -102,19 +108,23 @@ s_count (log_summary_t *summary, const tr_declaration_t *declaration)
     }
     else
         zhashx_insert (summary->submissions, declaration->submission_id, seq);
+    //  What ingest would have refused, by its own rules; a record whose
+    //  seat or contest is known is then taken as the log has it.
+    size_t target;
+    tr_nack_t nack;
+    bool known = tr_night_rules_target (summary->config, declaration, &target, &nack);
+    if (!known || !tr_night_rules_check (summary->rules, declaration, target, &nack)) {
+        printf ("anomaly: seq %" PRIu64 ": %s %s: %s: %s\n", declaration->seq,
+                tr_kind_name (declaration->kind), *declaration->constituency
+                ? declaration->constituency : declaration->contest, nack.code,
+                nack.reason);
+        summary->anomalies++;
+    }
+    if (known)
+        tr_night_rules_apply (summary->rules, declaration, target);
+    if (tr_validate_is_call (declaration))
+        return;
     bool declared = zhashx_lookup (summary->seats, declaration->constituency) != NULL;
-    if (declaration->kind == TR_KIND_FIRST && declared) {
-        printf ("anomaly: seq %" PRIu64 ": %s declared a second time as 'first'\n",
-                declaration->seq, declaration->constituency);
-        summary->anomalies++;
-    }
-    else
-    if (declaration->kind != TR_KIND_FIRST && !declared) {
-        printf ("anomaly: seq %" PRIu64 ": a %s of %s, which had not declared\n",
-                declaration->seq, tr_kind_name (declaration->kind),
-                declaration->constituency);
-        summary->anomalies++;
-    }
     if (!declared) {
         zhashx_insert (summary->seats, declaration->constituency, seq);
         summary->seats_declared++;
@@ -135,6 +145,11 @@ s_print_summary (const log_summary_t *summary, const char *path,
             PRIu64 " corrections, %" PRIu64 " recounts\n", summary->records,
             summary->first_seq, summary->last_seq, summary->kinds [TR_KIND_FIRST],
             summary->kinds [TR_KIND_CORRECTION], summary->kinds [TR_KIND_RECOUNT]);
+    if (summary->kinds [TR_KIND_PARTIAL] || summary->kinds [TR_KIND_CALL]
+    ||  summary->kinds [TR_KIND_WITHDRAW])
+        printf ("contests: %" PRIu64 " partial counts, %" PRIu64 " calls, %" PRIu64
+                " withdrawn\n", summary->kinds [TR_KIND_PARTIAL],
+                summary->kinds [TR_KIND_CALL], summary->kinds [TR_KIND_WITHDRAW]);
     printf ("seats declared: %zu of %zu in the config (%s)\n", summary->seats_declared,
             config->constituency_count, config->name);
     char first [48], last [48];
@@ -150,6 +165,8 @@ s_check (const char *path, tr_nightlog_t *night, const tr_config_t *config)
     log_summary_t summary = { 0 };
     summary.submissions = zhashx_new ();
     summary.seats = zhashx_new ();
+    summary.config = config;
+    summary.rules = tr_night_rules_new (config);
     tr_declaration_t declaration;
     char error [512];
     tr_nightlog_err_t err;
@@ -159,6 +176,7 @@ s_check (const char *path, tr_nightlog_t *night, const tr_config_t *config)
     s_print_summary (&summary, path, night, config);
     zhashx_destroy (&summary.submissions);
     zhashx_destroy (&summary.seats);
+    tr_night_rules_destroy (&summary.rules);
     if (err == TR_NIGHTLOG_END) {
         printf ("verdict: whole: every record checks\n");
         return summary.anomalies ? LOG_EXIT_DAMAGED : LOG_EXIT_WHOLE;

@@ -69,12 +69,23 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
     int32_t change [TR_HEADLINE_GROUPS_MAX];
     tr_json_headline_totals (config, totals, seats, change);
     fprintf (stream, "%s (%s), %s\n", config->title, config->name, config->date);
-    fprintf (stream, "%u of %u seats declared, %u to go; %u seats for a majority",
-             totals->declared, config->seats, config->seats - totals->declared,
-             config->majority);
     const tr_party_t *leader = tr_config_party (config, totals->majority_party);
-    if (leader)
-        fprintf (stream, "; %s have a majority", leader->headline_name);
+    bool electoral = config->headline_kind == TR_HEADLINE_ELECTORAL_VOTES;
+    if (electoral) {
+        fprintf (stream, "%u of %u electoral votes decided, %u to go; %u to win",
+                 totals->declared, config->seats, config->seats - totals->declared,
+                 config->majority);
+        if (leader)
+            fprintf (stream, "; %s wins the presidency", leader->headline_name);
+    }
+    else {
+        fprintf (stream, "%u of %u seats declared, %u to go; %u seats for a majority",
+                 totals->declared, config->seats, config->seats - totals->declared,
+                 config->majority);
+        if (leader)
+            fprintf (stream, "; %s have a majority", leader->headline_name);
+    }
+    const char *column = electoral ? "EV" : "Seats";
     //  The name column is as wide as the longest name shown ("Democratic
     //  Unionist Party" whole), at most TABLES_NAME_MAX characters.
     size_t width = 24;
@@ -88,13 +99,13 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
     }
     if (width > TABLES_NAME_MAX)
         width = TABLES_NAME_MAX;
-    fprintf (stream, "\n\n%-*s %6s %7s\n", (int) width, "", "Seats", "Change");
+    fprintf (stream, "\n\n%-*s %6s %7s\n", (int) width, "", column, "Change");
     for (size_t group = 0; group < config->group_count; group++) {
         s_print_column (stream, config->groups [group].name, width);
         fprintf (stream, " %6u %+7d\n", seats [group], change [group]);
     }
     fprintf (stream, "\n%-6s %-*s %6s %7s %11s %7s\n", "Party", (int) width, "",
-             "Seats", "Change", "Votes", "Share");
+             column, "Change", "Votes", "Share");
     size_t unseated = 0;
     uint64_t unseated_votes = 0;
     char votes [32];
@@ -112,9 +123,10 @@ tables_print_parties (FILE *stream, const tr_config_t *config, const tr_totals_t
                  party->share * 100.0);
     }
     if (unseated)
-        fprintf (stream, "\n%zu other parties won no seat, with %s votes between "
+        fprintf (stream, "\n%zu other parties won no %s, with %s votes between "
                  "them (tallyroom snapshot --json lists every party)\n",
-                 unseated, tr_thousands (unseated_votes, votes, sizeof votes));
+                 unseated, electoral ? "electoral vote" : "seat",
+                 tr_thousands (unseated_votes, votes, sizeof votes));
 }
 
 void

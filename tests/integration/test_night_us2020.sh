@@ -27,7 +27,7 @@ TALLYROOM_BIN=$bin "$root/scripts/night" --election us2020 --ports "$base" \
     --http "127.0.0.1:${ports[0]}" --speed max </dev/null >"$work/night.out" 2>&1 \
     || fail "scripts/night --election us2020: $(tail -n 20 "$work/night.out")"
 for line in "^night: playing us2020\.night at speed max$" \
-            "^538 of 538 .*declared, 0 to go; 270 .*for a majority" \
+            "^538 of 538 electoral votes decided, 0 to go; 270 to win; Biden wins the presidency$" \
             "^Biden +306 " "^Trump +232 " \
             "^Dem +Democratic +306 .* 81,264,994 " "^Rep +Republican +232 .* 74,208,196 " \
             "^BREAKING  Biden wins Pennsylvania: 20 electoral votes$" \
@@ -37,7 +37,7 @@ for line in "^night: playing us2020\.night at speed max$" \
             "Dem 306 \(\+0\)  Rep 232 \(\+0\) .*\| 538/538 declared, 0 to go$"; do
     grep -Eq "$line" "$work/night.out" || fail "scripts/night --election us2020 printed no line like '$line': $(tail -n 20 "$work/night.out")"
 done
-[ "$(grep -c "wins the presidency" "$work/night.out")" = 1 ] \
+[ "$(grep -c "^BREAKING  .*wins the presidency" "$work/night.out")" = 1 ] \
     || fail "'wins the presidency' is not once in the ticker"
 [ "$(grep -c "^BREAKING  .* wins .*: [0-9]* electoral votes$" "$work/night.out")" = 51 ] \
     || fail "not one 'wins' for each of the 51 states and DC in the ticker"
