@@ -16,6 +16,16 @@ prints each area's vote ("RESULT  Sunderland: Leave 61.3%, Remain 38.7%")
 and, on each totals, the options' running totals ("TOTALS  Remain 1,234
 (48.1%)  Leave 1,330 (51.9%)  | 12/382 areas in").
 
+A night of contests (config `contests:`, proto/README.md "contest"; a US
+presidential night: states counted in their counties, each county in
+partial steps) adds a contest message after each unit's result: the
+subscriber prints each as a line ("CONTEST Georgia (16): Dem leads by
+12,345, 63.4% in"; "called for Dem", "Dem wins" once final), each unit's
+partial count ("RESULT  Fulton (GA): Dem 72.6%, Rep 26.2%, 63.4% in"), and
+at the end the headline ("FINAL   Dem 306  Rep 232 | 538/538 decided; Dem
+wins"). Party codes, not names: the wire carries codes; names are the
+config's.
+
 Needs only Debian's python3-zmq and python3-msgpack:
 
     apt-get install python3-zmq python3-msgpack
@@ -47,7 +57,8 @@ SILENCE_S = 3.5             # three heartbeats and a half
 SNAPSHOT_TIMEOUT_MS = 2000
 MESSAGE_MAX = 8 * 1024 * 1024   # TR_MSG_SIZE_MAX: larger is refused by ZeroMQ
 TYPES = {"declaration", "ack", "nack", "result", "totals", "alert", "heartbeat",
-         "snapshot_request", "snapshot_reply"}
+         "snapshot_request", "snapshot_reply", "records_request", "records_reply",
+         "contest"}
 
 
 class BadMessage(Exception):
@@ -136,17 +147,27 @@ class Night:
         self.results = {result["constituency"]: result for result in snapshot["results"]}
         self.from_snapshot = True   # nothing applied since: the publisher's whole state
         self.referendum = any(is_referendum(result) for result in self.results.values())
+        # A contests night's contests, by id (absent from other nights' snapshots).
+        self.contests = {contest["contest"]: contest
+                         for contest in snapshot.get("contests") or []}
 
     def apply(self, message):
         if message["type"] == "result":
             self.results[message["constituency"]] = strip(message)
             self.referendum = self.referendum or is_referendum(message)
-            if self.referendum:
+            if message.get("contest"):
+                print(f"RESULT  {message['name']} ({message['contest']}): " + ", ".join(
+                    f"{c['party']} {100 * c['share']:.1f}%" for c in message["candidates"])
+                    + f", {message.get('reporting', 0) / 10:.1f}% in")
+            elif self.referendum:
                 print(f"RESULT  {message['name']}: " + ", ".join(
                     f"{c['party']} {100 * c['share']:.1f}%" for c in message["candidates"]))
             else:
                 print(f"RESULT  {message['name']}: {message['winner']} {message['outcome']}, "
                       f"majority {message['majority']:,}")
+        elif message["type"] == "contest":
+            self.contests[message["contest"]] = strip(message)
+            print("CONTEST " + contest_line(message))
         elif message["type"] == "totals" and message.get("changed_only"):
             self.totals = merge_totals(self.totals, message)
         elif message["type"] == "totals":
@@ -162,8 +183,37 @@ class Night:
         return self.totals["declared"] == self.totals["seats"]
 
     def as_json(self):
-        return {"seq": self.seq, "totals": self.totals,
-                "results": [self.results[code] for code in sorted(self.results)]}
+        state = {"seq": self.seq, "totals": self.totals,
+                 "results": [self.results[code] for code in sorted(self.results)]}
+        if self.contests:
+            state["contests"] = [self.contests[code] for code in sorted(self.contests)]
+        return state
+
+
+def contest_line(contest):
+    """A contest's state in a line, as `tallyroom watch` gives it (with the
+    party codes: the names are the config's)."""
+    head = f"{contest['name']} ({contest['weight']}): "
+    reporting = f"{contest.get('reporting', 0) / 10:.1f}% in"    # omitted when 0
+    leads = (f"{contest['leader']} leads by {contest.get('margin', 0):,}, "
+             if contest.get("leader") else "")
+    if contest["status"] == "final":
+        return head + f"{contest.get('winner', '')} wins, {reporting}"
+    if contest["status"] == "called":
+        return head + f"called for {contest.get('called', '')}, {leads}{reporting}"
+    if contest["status"] == "counting":
+        return head + leads + reporting
+    return head + "no votes in yet"
+
+
+def headline_line(totals):
+    """A contests night's headline: each party's share of it (electoral
+    votes), what is decided, and the party past the majority once one is."""
+    line = "  ".join(f"{p['party']} {p['seats']}" for p in totals["parties"] if p["seats"])
+    line += f" | {totals['declared']}/{totals['seats']} decided"
+    if totals.get("majority_party"):
+        line += f"; {totals['majority_party']} wins"
+    return line
 
 
 def is_referendum(result):
@@ -260,6 +310,8 @@ def run(args):
     print(f"subscriber: complete at seq={night.seq}", file=sys.stderr)
     if night.referendum:
         print("FINAL   " + options_line(night.totals))
+    elif night.contests:
+        print("FINAL   " + headline_line(night.totals))
     if args.state:
         with open(args.state, "w", encoding="utf-8") as f:
             json.dump(night.as_json(), f, ensure_ascii=False, indent=1)

@@ -12,14 +12,16 @@
 #include <microhttpd.h>
 
 #define S_SHOWN_MAX 80              //  of a bad value, in a reason
-#define S_TYPES (TR_MSG_RECORDS_REPLY + 1)  //  message types, for kinds []
+#define S_TYPES (TR_MSG_CONTEST + 1)    //  message types, for kinds []
 
 struct _gateway_filter_t {
     const tr_config_t *config;      //  not owned
     bool by_kind;                   //  kind= given
     bool kinds [S_TYPES]; //  the message types it keeps
-    bool by_place;                  //  constituency= or region= given
+    bool by_place;                  //  constituency=, contest= or region= given
     bool *places;                   //  per constituency of the config
+    bool *contests;                 //  per contest of the config's table (a
+                                    //  night without one has no contest events)
     size_t values;                  //  values read so far, for the bound
     char *error;                    //  the first reason, or NULL
     size_t error_size;
@@ -69,6 +71,42 @@ s_add_constituency (gateway_filter_t *self, const char *value, size_t length)
     self->places [index] = true;
 }
 
+//  A contest: its own events and alerts, and the results of every unit it
+//  is counted in. A night without a contests table has each constituency
+//  as its own contest, named by the constituency's id.
+static void
+s_add_contest (gateway_filter_t *self, const char *value, size_t length)
+{
+    const tr_config_t *config = self->config;
+    char id [TR_ID_MAX + 1];
+    int index = -1;
+    if (length <= TR_ID_MAX) {
+        memcpy (id, value, length);
+        id [length] = 0;
+        index = config->contest_count ? tr_config_contest_index (config, id)
+                                      : tr_config_constituency_index (config, id);
+    }
+    if (index < 0) {
+        char shown [S_SHOWN_MAX + 1];
+        s_shown (value, length, shown, sizeof shown);
+        s_fail (self, "contest: '%s' is not a contest of %s (give its id, e.g. %s)",
+                shown, config->name, config->contest_count ? config->contests [0].id
+                                                           : config->constituencies [0].id);
+        return;
+    }
+    if (!config->contest_count) {
+        self->places [index] = true;
+        return;
+    }
+    self->contests [index] = true;
+    for (size_t unit = 0; unit < config->constituency_count; unit++)
+        if (config->constituencies [unit].contest == (uint32_t) index)
+            self->places [unit] = true;
+}
+
+//  A region or nation: its constituencies, and on a contests night the
+//  contests counted there (a US state's counties have the state as their
+//  region: ?region=Georgia is Georgia's counties and its contest).
 static void
 s_add_region (gateway_filter_t *self, const char *value, size_t length)
 {
@@ -78,6 +116,8 @@ s_add_region (gateway_filter_t *self, const char *value, size_t length)
         if ((strlen (seat->region) == length && memcmp (seat->region, value, length) == 0)
         ||  (strlen (seat->nation) == length && memcmp (seat->nation, value, length) == 0)) {
             self->places [index] = true;
+            if (self->config->contest_count)
+                self->contests [seat->contest] = true;
             found = true;
         }
     }
@@ -93,7 +133,8 @@ static void
 s_add_kind (gateway_filter_t *self, const char *value, size_t length)
 {
     static const struct { const char *name; int type; } kinds [] = {
-        { "result", TR_MSG_RESULT }, { "totals", TR_MSG_TOTALS }, { "alert", TR_MSG_ALERT }
+        { "result", TR_MSG_RESULT }, { "totals", TR_MSG_TOTALS }, { "alert", TR_MSG_ALERT },
+        { "contest", TR_MSG_CONTEST }
     };
     for (size_t index = 0; index < sizeof kinds / sizeof kinds [0]; index++)
         if (strlen (kinds [index].name) == length
@@ -103,7 +144,7 @@ s_add_kind (gateway_filter_t *self, const char *value, size_t length)
         }
     char shown [S_SHOWN_MAX + 1];
     s_shown (value, length, shown, sizeof shown);
-    s_fail (self, "kind: '%s' is not an event kind (result, totals or alert; a "
+    s_fail (self, "kind: '%s' is not an event kind (result, totals, alert or contest; a "
             "snapshot is sent whenever a stream cannot resume)", shown);
 }
 
@@ -120,13 +161,14 @@ s_parameter (void *cls, enum MHD_ValueKind kind, const char *key, const char *va
         return MHD_YES;         //  gateway_http reads it
     void (*add) (gateway_filter_t *, const char *, size_t) =
         streq (key, "constituency") ? s_add_constituency
+      : streq (key, "contest") ? s_add_contest
       : streq (key, "region") ? s_add_region
       : streq (key, "kind") ? s_add_kind : NULL;
     if (!add) {
         char shown [S_SHOWN_MAX + 1];
         s_shown (key, strlen (key), shown, sizeof shown);
-        s_fail (self, "unknown parameter '%s': /events takes constituency, region, "
-                "kind and last_event_id", shown);
+        s_fail (self, "unknown parameter '%s': /events takes constituency, contest, "
+                "region, kind and last_event_id", shown);
         return MHD_NO;
     }
     if (add == s_add_kind)
@@ -165,7 +207,8 @@ gateway_filter_parse (const tr_config_t *config, struct MHD_Connection *connecti
     assert (self);
     self->config = config;
     self->places = (bool *) calloc (config->constituency_count + 1, sizeof (bool));
-    assert (self->places);
+    self->contests = (bool *) calloc (config->contest_count + 1, sizeof (bool));
+    assert (self->places && self->contests);
     self->error = error;
     self->error_size = error_size;
     MHD_get_connection_values (connection, MHD_GET_ARGUMENT_KIND, s_parameter, self);
@@ -183,21 +226,25 @@ gateway_filter_destroy (gateway_filter_t **self_p)
     if (*self_p) {
         gateway_filter_t *self = *self_p;
         free (self->places);
+        free (self->contests);
         free (self);
         *self_p = NULL;
     }
 }
 
 bool
-gateway_filter_passes (const gateway_filter_t *self, int type, int place, bool national)
+gateway_filter_passes (const gateway_filter_t *self, int type, int place, int contest,
+                       bool national)
 {
     if (!self)
         return true;
     if (self->by_kind && (type < 0 || type >= S_TYPES || !self->kinds [type]))
         return false;
-    if (self->by_place && !national
-    &&  (place < 0 || (size_t) place >= self->config->constituency_count
-                   || !self->places [place]))
-        return false;
-    return true;
+    if (!self->by_place || national)
+        return true;
+    if (place >= 0 && (size_t) place < self->config->constituency_count
+    &&  self->places [place])
+        return true;
+    return contest >= 0 && (size_t) contest < self->config->contest_count
+        && self->contests [contest];
 }

@@ -1,11 +1,13 @@
 /*  gateway_filter.h — what one /events stream asks to see: its query
-    (?constituency=ID, ?region=NAME, ?kind=result|totals|alert) read,
-    bounded and checked against the config, then matched against each
-    event of the hub's ring.
+    (?constituency=ID, ?contest=ID, ?region=NAME,
+    ?kind=result|totals|alert|contest) read, bounded and checked against
+    the config, then matched against each event of the hub's ring.
 
-    Values of one parameter add up (any of them); a constituency and a
-    region together select the places either names; kind narrows what the
-    places let through. Totals, and the alerts about the whole night
+    Values of one parameter add up (any of them); constituencies, contests
+    and regions together select the places any names (a contest: its
+    events, its alerts and its units' results; a region on a contests
+    night: its units and the contests counted in them); kind narrows what
+    the places let through. Totals, and the alerts about the whole night
     (majority, last), concern every place: a place filter lets them pass.
     The snapshot event a stream starts with (or falls back to) is always
     sent whole: it is the state the events apply to.
@@ -34,10 +36,12 @@ void
     gateway_filter_destroy (gateway_filter_t **self_p);
 
 //  Whether an event passes: type its message type, place the index of its
-//  constituency in the config (-1: none), national when it is about the
-//  whole night. A NULL filter passes everything.
+//  constituency in the config (-1: none), contest the index of its contest
+//  in the config's contests table (-1: none, or a night without one),
+//  national when it is about the whole night. A NULL filter passes
+//  everything.
 bool
     gateway_filter_passes (const gateway_filter_t *self, int type, int place,
-                           bool national);
+                           int contest, bool national);
 
 #endif

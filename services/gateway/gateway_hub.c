@@ -25,6 +25,8 @@ typedef struct {
     int type;                   //  its message type (tr_msg_type_t)
     int place;                  //  its constituency's index in the config,
                                 //  or -1: for a stream's filter
+    int contest;                //  its contest's index in the config's
+                                //  contests table, or -1
     bool national;              //  about the whole night (totals, majority)
 } s_event_t;
 
@@ -147,6 +149,23 @@ gateway_hub_load (gateway_hub_t *self, tr_snapshot_pieces_t *pieces)
     pthread_mutex_unlock (&self->mutex);
 }
 
+//  The contest an event is about, for ?contest= and ?region=: a contest
+//  message's own, or an alert's that names a contest in its constituency
+//  field. -1 for the rest: a unit's result or alert is matched by its
+//  place (the filter marks a contest's units as places), and a night
+//  without a contests table has none (a constituency is its own contest).
+static int
+s_event_contest (const tr_config_t *config, const tr_msg_t *msg)
+{
+    if (!config->contest_count)
+        return -1;
+    if (msg->type == TR_MSG_CONTEST)
+        return tr_config_contest_index (config, msg->u.contest.contest);
+    if (msg->type == TR_MSG_ALERT && *msg->u.alert.constituency)
+        return tr_config_contest_index (config, msg->u.alert.constituency);
+    return -1;
+}
+
 static void
 s_append (gateway_hub_t *self, uint64_t seq, const tr_msg_t *msg)
 {
@@ -166,6 +185,7 @@ s_append (gateway_hub_t *self, uint64_t seq, const tr_msg_t *msg)
     const char *place = msg->type == TR_MSG_RESULT ? msg->u.result.constituency
                       : msg->type == TR_MSG_ALERT ? msg->u.alert.constituency : "";
     event->place = *place ? tr_config_constituency_index (self->config, place) : -1;
+    event->contest = s_event_contest (self->config, msg);
     event->national = msg->type == TR_MSG_TOTALS
         || (msg->type == TR_MSG_ALERT && (msg->u.alert.kind == TR_ALERT_MAJORITY
                                        || msg->u.alert.kind == TR_ALERT_LAST
@@ -373,7 +393,7 @@ gateway_hub_next (gateway_hub_t *self, gateway_cursor_t *cursor,
             s_event_t *slot = &self->ring [(cursor->seq + 1) % self->ring_size];
             assert (slot->seq == cursor->seq + 1 && slot->frame);
             if (!gateway_filter_passes (filter, slot->type, slot->place,
-                                        slot->national)) {
+                                        slot->contest, slot->national)) {
                 cursor->seq = slot->seq;
                 continue;
             }

@@ -31,6 +31,7 @@ S_EMBED (gateway_static_js, "services/gateway/static/scoreboard.js")
 S_EMBED (gateway_static_css, "services/gateway/static/scoreboard.css")
 S_EMBED (gateway_static_hexmap, "services/gateway/static/uk-constituencies-2024.hexjson")
 S_EMBED (gateway_static_hexmap_licence, "services/gateway/static/LICENCE-hexmap.txt")
+S_EMBED (gateway_static_us_tiles, "services/gateway/static/us-states-tiles.json")
 
 typedef struct {
     const char *path;
@@ -49,7 +50,9 @@ static const s_entry_t s_entries [] = {
     { "/hexmap.json", "application/json",
       gateway_static_hexmap, gateway_static_hexmap_end },
     { "/hexmap-licence.txt", "text/plain; charset=utf-8",
-      gateway_static_hexmap_licence, gateway_static_hexmap_licence_end }
+      gateway_static_hexmap_licence, gateway_static_hexmap_licence_end },
+    { "/us-states-tiles.json", "application/json",
+      gateway_static_us_tiles, gateway_static_us_tiles_end }
 };
 
 #define S_ENTRY_COUNT (sizeof (s_entries) / sizeof (s_entries [0]))

@@ -254,7 +254,8 @@ s_handle_filtered (zloop_t *loop, zsock_t *sub, void *arg)
         //  skipped (heartbeats are not numbered messages: each is shown).
         uint64_t seq = msg.type == TR_MSG_RESULT ? msg.u.result.seq
                      : msg.type == TR_MSG_TOTALS ? msg.u.totals.seq
-                     : msg.type == TR_MSG_ALERT ? msg.u.alert.seq : 0;
+                     : msg.type == TR_MSG_ALERT ? msg.u.alert.seq
+                     : msg.type == TR_MSG_CONTEST ? msg.u.contest.seq : 0;
         if (!self->publishers || !seq || seq > self->shown_seq) {
             self->shown_seq = seq > self->shown_seq ? seq : self->shown_seq;
             s_show (self, &msg);
@@ -399,8 +400,10 @@ tr_cmd_watch (int argc, char **argv)
     int rc = 1;
     if (tr_request_connect (sub, config->endpoints.publisher_pub, error,
                             sizeof error) == 0) {
-        if (self.filtered)
-            self.sub = sub;
+        if (self.filtered) {
+            self.sub = sub;     //  ours to destroy, once (not sub's too)
+            sub = NULL;
+        }
         else {
             //  The follower tells of its snapshots through us (quiet): a
             //  reader of the ticker's stderr knows these lines.

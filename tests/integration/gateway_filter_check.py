@@ -1,5 +1,5 @@
-"""gateway_filter_check.py — /events?constituency=…&region=…&kind=… for
-test_gateway_filters.sh.
+"""gateway_filter_check.py — /events?constituency=…&contest=…&region=…&kind=…
+for test_gateway_filters.sh.
 
     gateway_filter_check.py BASE -- REPLAY_COMMAND...
 
@@ -10,7 +10,8 @@ events that its filter passes, by a rule computed here from the events
 themselves and /snapshot's places: a result or alert of a chosen place (a
 constituency named, or one whose region or nation is named); totals and the
 whole night's alerts (majority, last) pass any place filter; kind keeps
-only its kinds. One filtered stream leaves halfway and resumes with
+only its kinds. The referendum has no contests table, so ?contest=ID is
+the counting area ID (a US night's contests are test_scoreboard_us2020's). One filtered stream leaves halfway and resumes with
 Last-Event-ID and the same filter: it gets the rest, no snapshot, nothing
 twice. A filtered stream that stepped over the night's last events is told
 the last id (an id and no data). Exits 1 on a failure.
@@ -61,6 +62,7 @@ def refusals(base, sample_id, sample_region):
         ("colour=red", "400 unknown parameter 'colour': /events takes constituency"),
         ("constituency=E99999999", "400 constituency: 'E99999999' is not a constituency of"),
         ("region=Atlantis", "400 region: 'Atlantis' is not a region or nation of"),
+        ("contest=Atlantis", "400 contest: 'Atlantis' is not a contest of"),
         ("kind=declaration", "400 kind: 'declaration' is not an event kind"),
         ("kind=result,,alert", "400 kind: an empty value"),
         ("kind", "400 kind: an empty value"),
@@ -113,6 +115,8 @@ def main():
         # query: (places, kinds)
         "region=" + plus: (by_area[region], None),
         "constituency=%s,%s&constituency=%s" % tuple(two): (set(two), None),
+        # A night without a contests table: each area is its own contest.
+        "contest=" + two[1]: ({two[1]}, None),
         "kind=alert": (None, {"alert"}),
         "kind=result&kind=totals": (None, {"result", "totals"}),
         "region=Scotland&constituency=%s&kind=result,alert" % two[0]:

@@ -19,7 +19,15 @@
 // referendum, the options' votes as a bar with the winning post (half the
 // valid votes so far: the middle of a bar of the votes counted), the
 // decided option once the tally names it, and the counting areas as tiles
-// grouped by region, each region with its running totals.
+// grouped by region, each region with its running totals. For a night of
+// contests whose headline is electoral votes (/election's headline
+// "electoral_votes": a US presidential night) the bar is the electoral votes
+// each party has won (called or final) with the line at the majority (270
+// to win), and in place of the hex map a tile a contest: the 50 states and
+// DC on a tile grid (us-states-tiles.json), coloured by the contest's state
+// as "contest" events bring it: the leader's colour as a light tint while
+// counting, hatched once a desk has called it, solid once all its units are
+// final; grey while nothing is in.
 "use strict";
 
 const RECONNECT_MS = 1000;      // after the browser gave up on the stream
@@ -28,6 +36,8 @@ const TICKER_MAX = 4;           // breaking alerts shown
 const RESULTS_MAX = 2;          // latest results shown
 const CANDIDATES_MAX = 4;       // candidates shown per result
 const UNDECLARED = "#3a424b";   // a seat not yet declared
+const MANY_CONTESTS = 200;      // past this, a contest off the US grid is a small square
+const TINT = 0.55;              // a counting contest: its leader's colour mixed with white
 // Used only if the config gives a group no party colour of its own.
 const FALLBACK_COLOURS = { Lab: "#E4003B", Con: "#0087DC", LD: "#FAA61A",
                            SNP: "#FDF38E", SF: "#326760", Oth: "#999999" };
@@ -46,7 +56,11 @@ const night = {
     referendum: false,  // the config's kind is "referendum"
     options: {},        // referendum: option code -> votes so far (national)
     areas: {},          // referendum: area id -> {name, region, winner, votes}
+    electoral: false,   // the config's headline is "electoral_votes"
+    contests: new Map(),    // contest id -> the latest contest object, config order
+    latest: [],         // contest ids, the latest updated first
 };
+let stateTiles = null;  // us-states-tiles.json, for an electoral-votes night
 let source = null;
 let drawPending = false;
 
@@ -115,6 +129,14 @@ function applySnapshot(snapshot) {
     }
     declared.sort((a, b) => b.ingest_seq - a.ingest_seq);
     night.results = declared.slice(0, RESULTS_MAX);
+    if (night.electoral) {
+        night.contests = new Map();
+        for (const contest of snapshot.contests || [])
+            night.contests.set(contest.id, contest);
+        // The latest updated, if the snapshot says when (a seq per contest).
+        night.latest = (snapshot.contests || []).filter(contest => contest.seq)
+            .sort((a, b) => b.seq - a.seq).slice(0, RESULTS_MAX).map(contest => contest.id);
+    }
     if (night.referendum) {
         night.options = {};
         for (const option of snapshot.referendum.options)
@@ -143,6 +165,14 @@ function applyResult(result) {
     night.names[result.id] = result.name;
     night.results = [result].concat(night.results.filter(r => r.id !== result.id))
                              .slice(0, RESULTS_MAX);
+}
+
+// A contest's update: the same object as the snapshot's contests hold.
+function applyContest(contest) {
+    const id = contest.id !== undefined ? contest.id : contest.contest;
+    night.contests.set(id, contest);
+    night.latest = [id].concat(night.latest.filter(other => other !== id))
+                       .slice(0, RESULTS_MAX);
 }
 
 function applyAlert(alert) {
@@ -251,6 +281,15 @@ function drawMap() {
 
 function draw() {
     drawPending = false;
+    if (night.electoral) {
+        drawElectoralHeadline();
+        drawBar();
+        drawElectoralParties();
+        drawStates();
+        drawContestCards();
+        drawTicker();
+        return;
+    }
     if (night.referendum) {
         drawReferendumHeadline();
         drawReferendumBar();
@@ -367,6 +406,190 @@ function drawAreas() {
     box.replaceChildren(...blocks);
 }
 
+// --- an electoral-votes headline ------------------------------------------------
+
+function partyName(code) {
+    const party = night.parties[code];
+    return party ? party.headline_name : code;
+}
+
+function drawElectoralHeadline() {
+    const toGo = night.election.seats - night.declared;
+    $("to-go").textContent = toGo + (toGo === 1 ? " electoral vote to go"
+                                                : " electoral votes to go");
+    $("to-go").dataset.toGo = toGo;
+    $("majority-party").textContent = night.majority_party
+        ? partyName(night.majority_party) + " wins the presidency" : "";
+    $("majority-party").dataset.decided = night.majority_party || "";
+    document.body.dataset.seq = night.seq === null ? "" : night.seq;
+}
+
+// Each group's electoral votes and how many it still needs.
+function drawElectoralParties() {
+    const head = $("parties").tHead.rows[0].cells;
+    head[1].textContent = "Party";
+    head[2].textContent = "Electoral votes";
+    head[3].textContent = "To win";
+    const majority = night.election.majority;
+    const body = $("parties").tBodies[0];
+    body.replaceChildren();
+    for (const group of night.election.groups) {
+        const votes = (night.groups[group.code] || { seats: 0 }).seats;
+        const row = el("tr", { "data-group": group.code });
+        const chip = el("span", { class: "chip" });
+        chip.style.background = groupColour(group.code);
+        row.appendChild(el("td")).appendChild(chip);
+        row.appendChild(el("td", { class: "name" }, group.name));
+        row.appendChild(el("td", { class: "seats" }, String(votes)));
+        row.appendChild(el("td", { class: "change" + (votes >= majority ? " up" : "") },
+                           votes >= majority ? "wins the presidency"
+                                             : (majority - votes) + " to win"));
+        body.appendChild(row);
+    }
+}
+
+// A "#rrggbb" (or "#rgb") colour mixed with white (lightness 0..1): the
+// light tint a contest's leader gets while it counts, far from the solid
+// colour of a decided contest and from the dark page.
+function tint(hex, lightness) {
+    let digits = hex.replace("#", "");
+    if (digits.length === 3)
+        digits = digits.split("").map(digit => digit + digit).join("");
+    const [r, g, b] = [0, 2, 4].map(at => parseInt(digits.slice(at, at + 2), 16) || 0)
+        .map(value => Math.floor(value + (255 - value) * lightness));
+    return "rgb(" + r + ", " + g + ", " + b + ")";
+}
+
+function percentIn(contest) {
+    return (100 * (contest.reporting || 0)).toFixed(1) + "% in";
+}
+
+// A contest in a line, as `tallyroom watch` prints it (a card, whose
+// heading names the contest, leaves the name out).
+function contestLine(contest, named = true) {
+    const name = named ? contest.name + " (" + contest.weight + ")" : contest.weight
+        + " electoral vote" + (contest.weight === 1 ? "" : "s");
+    switch (contest.status) {
+    case "final":
+        return name + ": " + partyName(contest.winner) + " wins, " + percentIn(contest);
+    case "called":
+        return name + ": called for " + partyName(contest.called) + ", "
+            + (contest.leader ? partyName(contest.leader) + " leads by "
+               + figure(contest.margin) + ", " : "") + percentIn(contest);
+    case "counting":
+        return name + ": " + (contest.leader ? partyName(contest.leader) + " leads by "
+                              + figure(contest.margin) + ", " : "") + percentIn(contest);
+    default:
+        return name + ": no votes in yet";
+    }
+}
+
+// How a tile shows its contest: which party colours it, and how.
+function tileLook(contest) {
+    switch (contest.status) {
+    case "final":
+        return { party: contest.winner, look: "solid" };
+    case "called":
+        return { party: contest.called, look: "hatched" };
+    case "counting":
+        return contest.leader ? { party: contest.leader, look: "tint" }
+                              : { party: "", look: "none" };
+    default:
+        return { party: "", look: "none" };
+    }
+}
+
+// One tile a contest, made the first time the contest is seen: at its
+// place on the US grid if its id is a state's postal code, else in the
+// order of the config after the grid (a synthetic night's contests).
+const tiles = new Map();        // contest id -> its tile, made once
+
+function stateTile(id, contest) {
+    let tile = tiles.get(id);
+    if (tile)
+        return tile;
+    tile = el("div", { class: "state", "data-id": id });
+    tiles.set(id, tile);
+    tile.appendChild(el("span", { class: "code" }, id));
+    tile.appendChild(el("span", { class: "weight" }, String(contest.weight)));
+    tile.appendChild(el("span", { class: "in" }, ""));
+    const place = stateTiles && stateTiles.tiles[id];
+    if (place) {
+        tile.style.gridRow = place.row + 1;
+        tile.style.gridColumn = place.col + 1;
+        $("states").appendChild(tile);
+    }
+    else {
+        // Many contests (a synthetic night's thousands): small squares,
+        // their line in the tooltip.
+        if (night.contests.size > MANY_CONTESTS)
+            tile.classList.add("small");
+        $("contests-more").appendChild(tile);
+    }
+    return tile;
+}
+
+function drawStates() {
+    for (const [id, contest] of night.contests) {
+        const tile = stateTile(id, contest);
+        const { party, look } = tileLook(contest);
+        const fill = party ? colour(party) : UNDECLARED;
+        const key = [contest.status, party, contest.reporting].join("|");
+        if (tile.dataset.key === key)
+            continue;
+        tile.dataset.key = key;
+        tile.dataset.status = contest.status;
+        tile.dataset.party = party || "";
+        tile.dataset.look = look;
+        tile.dataset.reporting = (100 * (contest.reporting || 0)).toFixed(1);
+        tile.title = contestLine(contest);
+        tile.querySelector(".in").textContent = contest.status === "waiting" ? ""
+            : Math.floor(100 * (contest.reporting || 0)) + "%";
+        tile.style.backgroundImage = "";
+        tile.style.borderColor = "transparent";
+        if (look === "solid")
+            tile.style.backgroundColor = fill;
+        else
+        if (look === "hatched") {
+            tile.style.backgroundColor = tint(fill, TINT);
+            tile.style.backgroundImage = "repeating-linear-gradient(135deg, " + fill
+                + " 0 5px, transparent 5px 10px)";
+            tile.style.borderColor = fill;
+        }
+        else
+        if (look === "tint")
+            tile.style.backgroundColor = tint(fill, TINT);
+        else
+            tile.style.backgroundColor = UNDECLARED;
+    }
+}
+
+// The latest contests updated, each with its parties' votes so far.
+function drawContestCards() {
+    const cards = night.latest.map(id => {
+        const contest = night.contests.get(id);
+        const card = el("div", { class: "result", "data-id": id,
+                                 "data-status": contest.status });
+        card.appendChild(el("h3", {}, contest.name));
+        card.appendChild(el("div", { class: "outcome" }, contestLine(contest, false)));
+        const table = el("table");
+        for (const party of (contest.parties || []).slice(0, CANDIDATES_MAX)) {
+            const row = el("tr");
+            const chip = el("span", { class: "chip" });
+            chip.style.background = colour(party.party);
+            row.appendChild(el("td")).appendChild(chip);
+            row.appendChild(el("td", {}, partyName(party.party)));
+            row.appendChild(el("td", { class: "votes" }, figure(party.votes)));
+            row.appendChild(el("td", { class: "votes" },
+                               (100 * (party.share || 0)).toFixed(1) + "%"));
+            table.appendChild(row);
+        }
+        card.appendChild(table);
+        return card;
+    });
+    $("results").replaceChildren(...cards);
+}
+
 // Many events can arrive in one frame at full speed: draw once per frame.
 function scheduleDraw() {
     if (!drawPending) {
@@ -381,7 +604,8 @@ function placeMajorityLine() {
     const line = $("majority-line");
     line.style.left = (100 * election.majority / election.seats) + "%";
     line.dataset.majority = election.majority;
-    $("majority-label").textContent = election.majority + " for a majority";
+    $("majority-label").textContent = election.majority
+        + (night.electoral ? " to win" : " for a majority");
 }
 
 // HexJSON "odd-r": pointy-topped hexagons in rows; odd rows shifted right by
@@ -482,6 +706,7 @@ function connect() {
     source.addEventListener("totals", handle(applyTotals));
     source.addEventListener("result", handle(applyResult));
     source.addEventListener("alert", handle(applyAlert));
+    source.addEventListener("contest", handle(applyContest));
 }
 
 async function fetchJson(path) {
@@ -505,6 +730,18 @@ async function start() {
     document.title = night.election.title + " — results";
     night.referendum = night.election.kind === "referendum";
     document.body.dataset.kind = night.election.kind || "plurality";
+    night.electoral = night.election.headline === "electoral_votes";
+    document.body.dataset.headline = night.election.headline || "seats";
+    if (night.electoral) {
+        placeMajorityLine();
+        $("results-title").textContent = "Latest states";
+        $("map-note").textContent = "One tile a contest (a state or DC at its place on the "
+            + "US grid), with its electoral votes: "
+            + "a light tint of the leader's colour while counting, hatched once called, "
+            + "solid once its count is final; grey: nothing in yet.";
+        stateTiles = await fetchJson("us-states-tiles.json");
+    }
+    else
     if (night.referendum)
         $("map-note").textContent = "One tile a counting area, grouped by region, "
             + "coloured by the option that carried it; grey: not yet declared.";
