@@ -121,6 +121,16 @@ s_fill (tr_msg_t *msg)
         case TR_MSG_SNAPSHOT_REQUEST:
             strcpy (msg->u.snapshot_request.sender, "watch");
             break;
+        case TR_MSG_CONTEST:
+            //  A US state part-counted, with a desk's call standing
+            msg->u.contest = (tr_contest_state_t) {
+                .seq = 40211, .contest = "PA", .name = "Pennsylvania",
+                .region = "Northeast", .weight = 20, .status = TR_CONTEST_CALLED,
+                .leader = "Dem", .margin = 80555, .reporting = 987, .units = 67,
+                .units_final = 61, .winner = "Dem", .called = "Dem", .party_count = 3,
+                .parties = { { "Dem", 3458229 }, { "Rep", 3377674 }, { "Oth", 79380 } }
+            };
+            break;
         case TR_MSG_SNAPSHOT_REPLY:
             msg->u.snapshot_reply.seq = 1209;
             msg->u.snapshot_reply.ingest_seq = 412;
@@ -220,11 +230,18 @@ int
 main (int argc, char *argv [])
 {
     const char *directory = argc > 1? argv [1]: "proto/vectors";
-    for (int type = TR_MSG_DECLARATION; type <= TR_MSG_SNAPSHOT_REPLY; type++)
-        if (s_write_vector (directory, (tr_msg_type_t) type) != 0) {
+    static const tr_msg_type_t types [] = {
+        TR_MSG_DECLARATION, TR_MSG_ACK, TR_MSG_NACK, TR_MSG_RESULT, TR_MSG_TOTALS,
+        TR_MSG_ALERT, TR_MSG_HEARTBEAT, TR_MSG_SNAPSHOT_REQUEST, TR_MSG_SNAPSHOT_REPLY,
+        TR_MSG_CONTEST
+    };
+    for (size_t index = 0; index < sizeof types / sizeof types [0]; index++) {
+        tr_msg_type_t type = types [index];
+        if (s_write_vector (directory, type) != 0) {
             fprintf (stderr, "make_vectors: cannot write the %s vector into %s\n",
                      tr_msg_type_name ((tr_msg_type_t) type), directory);
             return 1;
         }
+    }
     return 0;
 }
