@@ -125,7 +125,7 @@ s_declaration (const tr_declaration_t *declaration)
             "name", candidate->name, "party", candidate->party,
             "votes", (json_int_t) candidate->votes));
     }
-    return json_pack ("{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}",
+    json_t *object = json_pack ("{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:o}",
         "type", "declaration", "seq", (json_int_t) declaration->seq,
         "accepted_at", (json_int_t) declaration->accepted_at,
         "submission_id", declaration->submission_id,
@@ -135,6 +135,13 @@ s_declaration (const tr_declaration_t *declaration)
         "electorate", (json_int_t) declaration->electorate,
         "invalid_votes", (json_int_t) declaration->invalid_votes,
         "elected", declaration->elected, "candidates", candidates);
+    //  A contests night's fields, as on the wire: only when given.
+    if (object && *declaration->contest)
+        json_object_set_new (object, "contest", json_string (declaration->contest));
+    if (object && declaration->reporting)
+        json_object_set_new (object, "reporting",
+                             json_integer ((json_int_t) declaration->reporting));
+    return object;
 }
 
 json_t *

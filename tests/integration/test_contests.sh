@@ -105,6 +105,12 @@ tr log check "$work/run/night.log" >"$work/check.out" \
 grep -q "^contests: 3 partial counts, 1 calls, 1 withdrawn$" "$work/check.out" \
     || fail "log check's contests line: $(cat "$work/check.out")"
 grep -q "^anomalies: 0$" "$work/check.out" || fail "anomalies: $(cat "$work/check.out")"
+tr log cat --json "$work/run/night.log" | python3 -c '
+import json, sys
+records = [json.loads(line) for line in sys.stdin]
+assert any(r["kind"] == "call" and r["contest"] == "SO" and r["elected"] == "Rep" for r in records)
+assert any(r["kind"] == "partial" and r.get("reporting") == 300 for r in records)
+' || fail "log cat --json does not show the calls and partial counts"
 
 # A stack started again on the same night log rebuilds the same state,
 # calls and withdrawals included.

@@ -713,7 +713,7 @@ test_every_vector_decodes_encodes_back_and_matches_its_json (void **state)
     (void) state;
     const char *names [] = {
         "declaration", "ack", "nack", "result", "totals", "alert",
-        "heartbeat", "snapshot_request", "snapshot_reply"
+        "heartbeat", "snapshot_request", "snapshot_reply", "contest"
     };
     for (size_t index = 0; index < sizeof (names) / sizeof (names [0]); index++)
         s_check_vector (names [index]);
