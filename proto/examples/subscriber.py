@@ -260,9 +260,18 @@ def strip(message):
 
 
 def resnapshot(context, args, night, why):
+    """A new state from a snapshot after a gap. A contest that moved in the
+    messages we missed is printed as it now stands, so a reader of the lines
+    still sees each contest's latest state."""
     print(f"subscriber: {why}: taking a snapshot", file=sys.stderr)
     snapshot = request_snapshot(context, args)
-    return Night(snapshot) if snapshot else night
+    if not snapshot:
+        return night
+    fresh = Night(snapshot)
+    for code, contest in fresh.contests.items():
+        if night.contests.get(code) != contest:
+            print("CONTEST " + contest_line(contest))
+    return fresh
 
 
 def run(args):

@@ -28,7 +28,10 @@ background_pids+=($!)
 watch_pid=$!
 wait_for "$work/early.err" 10 "snapshot seq=0"
 wait_for "$work/watch.err" 10 "connected"
-"$bin/tallyroom" replay "${endpoints[@]}" --speed max "$night" \
+# At 7,200 (the 15.5 hours of the night in about 8 s), not max: a Python
+# subscriber that falls behind a PUB's queue loses messages and must take a
+# snapshot (handled, below), and the point here is the lines.
+"$bin/tallyroom" replay "${endpoints[@]}" --speed 7200 "$night" \
     2>"$work/replay.err" || { cat "$work/replay.err" >&2; fail "replay did not get its acks"; }
 wait "$early_pid" || fail "the subscriber exited $?: $(tail -n 5 "$work/early.err")"
 timeout 30 /usr/bin/python3 "$example" --pub "$pub" --snapshot "$snapshot" --until-complete \
@@ -77,7 +80,12 @@ for contest in contests:
     assert re.fullmatch(want, watch_last.get(contest["name"], "")), \
         (watch_last.get(contest["name"]), want)
 updates = sum(line.startswith("CONTEST ") for line in early)
-assert updates == sum(line.startswith("CONTEST ") for line in watch) > 51, updates
+# A subscriber that fell behind took a snapshot and printed the contests
+# that moved meanwhile once each: then it has fewer lines than watch.
+if "taking a snapshot" in open(sys.argv[2].replace(".out", ".err")).read():
+    print("the example fell behind and took a snapshot: its lines are not counted")
+else:
+    assert updates == sum(line.startswith("CONTEST ") for line in watch) > 51, updates
 leads = [line for line in early if re.match(r"CONTEST .*: \w+ leads by [\d,]+, [\d.]+% in$", line)]
 assert leads, "no line with a lead"
 partials = [line for line in early if re.match(r"RESULT  .* \(\w\w\): .*, [\d.]+% in$", line)]
