@@ -66,8 +66,12 @@
           - id: GA                     # required, unique, 1..16 of [A-Za-z0-9_-]
             name: Georgia              # required
             region: South              # optional, default ""
-            weight: 16                 # optional, default 1: what winning it adds
-                                       # to the headline (electoral votes)
+            weight: 16                 # optional, default elect: what winning it
+                                       # adds to the headline (electoral votes)
+            elect: 1                   # optional, default 1: members elected, the
+                                       # most votes winning (a ward's 3); more
+                                       # than 1 only in one unit, seats headline,
+                                       # and then weight is elect
         constituencies:                # required, 1..TR_UNITS_MAX (100,000)
           - id: E14001342              # required, unique ONS code
             name: Loughborough         # required
@@ -158,7 +162,10 @@ typedef struct {
     char *name;                             /*  "Georgia", heap               */
     char *region;                           /*  "South", "" if none, heap     */
     uint32_t weight;                        /*  electoral votes, or 1         */
+    uint32_t elect;                         /*  members it elects (a council  */
+                                            /*  ward's 3); 1 but in one unit  */
     uint32_t unit_count;                    /*  constituencies naming it      */
+    uint32_t first_unit;                    /*  index of the first of them    */
 } tr_contest_t;
 
 //  What the headline counts (election.headline).

@@ -9,7 +9,9 @@
 */
 #include "tr_config_contests.h"
 
-static const char *const s_contest_keys [] = { "id", "name", "region", "weight", NULL };
+static const char *const s_contest_keys [] = {
+    "id", "name", "region", "weight", "elect", NULL
+};
 
 const char *
 tr_headline_kind_name (tr_headline_kind_t kind)
@@ -68,12 +70,22 @@ s_read_contest (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
         return tr_yaml_fail (yaml, id, "%s: duplicate contest id '%s'", id_path,
                              contest->id);
     self->contest_count++;              //  so destroy frees its names
-    contest->weight = 1;
+    contest->elect = 1;
     if (!s_read_name (&map, "name", TR_YAML_REQUIRED, &contest->name)
     ||  !s_read_name (&map, "region", TR_YAML_OPTIONAL, &contest->region)
-    ||  !tr_yaml_map_uint32 (&map, "weight", TR_YAML_OPTIONAL, 1, TR_WEIGHT_MAX,
+    ||  !tr_yaml_map_uint32 (&map, "elect", TR_YAML_OPTIONAL, 1, TR_CANDIDATES_MAX,
+                             &contest->elect))
+        return false;
+    contest->weight = contest->elect;
+    if (!tr_yaml_map_uint32 (&map, "weight", TR_YAML_OPTIONAL, 1, TR_WEIGHT_MAX,
                              &contest->weight))
         return false;
+    //  Each member elected is a seat of the headline: a contest electing
+    //  several weighs what it elects.
+    if (contest->elect > 1 && contest->weight != contest->elect)
+        return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "weight"),
+            "%s.weight: %u, but it elects %u: a contest electing several weighs "
+            "one a member", path, contest->weight, contest->elect);
     zhashx_insert (self->contest_index, contest->id, (void *) (uintptr_t) (index + 1));
     return true;
 }
@@ -118,7 +130,8 @@ tr_config_read_unit_contest (const tr_yaml_map_t *map, tr_config_t *self,
     if (index < 0)
         return tr_yaml_fail (map->yaml, node, "%s: unknown contest '%s'", path, id);
     seat->contest = (uint32_t) index;
-    self->contests [index].unit_count++;
+    if (self->contests [index].unit_count++ == 0)
+        self->contests [index].first_unit = (uint32_t) self->constituency_count - 1;
     return true;
 }
 
@@ -135,11 +148,27 @@ tr_config_check_contests (const tr_yaml_map_t *root, tr_config_t *self)
     if (self->kind == TR_CONTEST_REFERENDUM)
         return tr_yaml_fail (root->yaml, list,
             "contests: a referendum is one contest; give its areas as constituencies");
-    for (size_t index = 0; index < self->contest_count; index++)
-        if (self->contests [index].unit_count == 0)
+    for (size_t index = 0; index < self->contest_count; index++) {
+        const tr_contest_t *contest = &self->contests [index];
+        if (contest->unit_count == 0)
             return tr_yaml_fail (root->yaml, list,
                 "contests[%zu] (%s): no constituency is counted towards it",
-                index, self->contests [index].id);
+                index, contest->id);
+        //  Its members are its unit's most voted candidates: one count.
+        if (contest->elect > 1 && contest->unit_count > 1)
+            return tr_yaml_fail (root->yaml, list,
+                "contests[%zu] (%s): elects %u, so it is counted in one unit, not %u",
+                index, contest->id, contest->elect, contest->unit_count);
+        if (contest->elect > 1 && self->headline_kind == TR_HEADLINE_ELECTORAL_VOTES)
+            return tr_yaml_fail (root->yaml, list,
+                "contests[%zu] (%s): elects %u, but electoral votes go to one winner",
+                index, contest->id, contest->elect);
+        if (contest->elect > 1
+        &&  self->constituencies [contest->first_unit].nominee_count < contest->elect)
+            return tr_yaml_fail (root->yaml, list,
+                "contests[%zu] (%s): elects %u from %zu candidates", index, contest->id,
+                contest->elect, self->constituencies [contest->first_unit].nominee_count);
+    }
     return true;
 }
 

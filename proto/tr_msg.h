@@ -205,6 +205,10 @@ typedef struct {
 } tr_contest_party_t;
 
 typedef struct {
+    char party [TR_PARTY_MAX + 1];          /*  an elected member's party     */
+} tr_contest_member_t;
+
+typedef struct {
     uint64_t seq;
     char contest [TR_ID_MAX + 1];
     char name [TR_NAME_MAX + 1];
@@ -220,6 +224,10 @@ typedef struct {
     char called [TR_PARTY_MAX + 1];         /*  the standing call, "" if none */
     size_t party_count;
     tr_contest_party_t parties [TR_CONTEST_PARTIES_MAX];   /*  votes, desc    */
+    size_t member_count;                    /*  a contest electing several,   */
+    tr_contest_member_t members [TR_CANDIDATES_MAX];   /*  once decided: each */
+                                            /*  member's party, most votes    */
+                                            /*  first; none electing one      */
 } tr_contest_state_t;
 
 typedef struct {

@@ -206,6 +206,14 @@ static const tr_record_t s_contest_party = {
     "contest party", sizeof (tr_contest_party_t), s_contest_party_fields
 };
 
+static const tr_field_t s_contest_member_fields [] = {
+    F_STR (tr_contest_member_t, party, TR_PARTY_MAX, REQUIRED),
+    F_END
+};
+static const tr_record_t s_contest_member = {
+    "contest member", sizeof (tr_contest_member_t), s_contest_member_fields
+};
+
 static const tr_field_t s_contest_fields [] = {
     F_NUM (tr_contest_state_t, seq, TR_FIELD_U64, REQUIRED),
     F_STR (tr_contest_state_t, contest, TR_ID_MAX, REQUIRED),
@@ -223,6 +231,10 @@ static const tr_field_t s_contest_fields [] = {
     F_STR (tr_contest_state_t, called, TR_PARTY_MAX, OPTIONAL),
     F_LIST (tr_contest_state_t, parties, TR_FIELD_LIST, party_count,
             TR_CONTEST_PARTIES_MAX, &s_contest_party, REQUIRED),
+    { .name = "members", .kind = TR_FIELD_LIST, .required = false,
+      .omit_zero = true, .offset = offsetof (tr_contest_state_t, members),
+      .bound = TR_CANDIDATES_MAX, .record = &s_contest_member,
+      .count_offset = offsetof (tr_contest_state_t, member_count) },
     F_END
 };
 static const tr_record_t s_contest = {

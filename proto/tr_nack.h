@@ -30,6 +30,7 @@
 #define TR_NACK_BAD_REPORTING         "bad_reporting"
 #define TR_NACK_OPTIONS_FOR_CANDIDATES "options_for_candidates"
 #define TR_NACK_UNKNOWN_PARTY         "unknown_party"
+#define TR_NACK_NOT_CALLABLE          "not_callable"
 //  The declaration against the night so far (tr_validate.h)
 #define TR_NACK_ALREADY_DECLARED      "already_declared"
 #define TR_NACK_NOT_DECLARED          "not_declared"

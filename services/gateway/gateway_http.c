@@ -100,9 +100,10 @@ s_election_json (const tr_config_t *config, size_t *size)
         json_t *contests = json_array ();
         for (size_t index = 0; index < config->contest_count; index++) {
             const tr_contest_t *contest = &config->contests [index];
-            json_array_append_new (contests, json_pack ("{s:s, s:s, s:s, s:I, s:I}",
+            json_array_append_new (contests, json_pack ("{s:s, s:s, s:s, s:I, s:I, s:I}",
                 "id", contest->id, "name", contest->name, "region", contest->region,
                 "weight", (json_int_t) contest->weight,
+                "elect", (json_int_t) contest->elect,
                 "units", (json_int_t) contest->unit_count));
         }
         json_object_set_new (document, "contests", contests);

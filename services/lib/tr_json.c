@@ -73,7 +73,7 @@ s_contest (const tr_contest_state_t *contest)
             "party", party->party, "votes", (json_int_t) party->votes,
             "share", total ? (double) party->votes / (double) total : 0.0));
     }
-    return json_pack ("{s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:I, s:f, s:I, s:I, "
+    json_t *object = json_pack ("{s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s?, s:I, s:f, s:I, s:I, "
                       "s:s?, s:s?, s:o}",
         "type", "contest", "seq", (json_int_t) contest->seq,
         "id", contest->contest, "name", contest->name, "region", contest->region,
@@ -87,6 +87,14 @@ s_contest (const tr_contest_state_t *contest)
         "winner", *contest->winner ? contest->winner : NULL,
         "called", *contest->called ? contest->called : NULL,
         "parties", parties);
+    //  A contest electing several: its members' parties, once decided.
+    if (object && contest->member_count) {
+        json_t *members = json_array ();
+        for (size_t index = 0; index < contest->member_count; index++)
+            json_array_append_new (members, json_string (contest->members [index].party));
+        json_object_set_new (object, "members", members);
+    }
+    return object;
 }
 
 static json_t *

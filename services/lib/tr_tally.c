@@ -173,6 +173,21 @@ s_result_order (const s_seat_t *stored, const tr_constituency_t *seat,
     }
 }
 
+//  Whether nominee is among the elect most voted of a unit whose contest
+//  elects several: as tr_tally_contests elects them, a tie going to the
+//  name first in order.
+static bool
+s_among_most_voted (const tr_constituency_t *seat, const s_seat_t *stored,
+                    size_t nominee, uint32_t elect)
+{
+    uint32_t ahead = 0;
+    for (size_t other = 0; other < seat->nominee_count; other++)
+        ahead += stored->votes [other] > stored->votes [nominee]
+              || (stored->votes [other] == stored->votes [nominee]
+                  && strcmp (seat->nominees [other].name, seat->nominees [nominee].name) < 0);
+    return ahead < elect;
+}
+
 //  The seat's result message, from what is stored and the config. Turnout
 //  is valid votes over the electorate, as the House of Commons Library
 //  reports it.
@@ -207,7 +222,11 @@ s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
         S_COPY (to->party, nominee->party);
         to->votes = stored->votes [order [index]];
         to->share = (double) to->votes / (double) stored->valid_votes;
-        to->elected = order [index] == stored->elected;
+        to->elected = config->contest_count
+                    && config->contests [seat->contest].elect > 1
+                    ? stored->final && s_among_most_voted (seat, stored, order [index],
+                                          config->contests [seat->contest].elect)
+                    : order [index] == stored->elected;
         to->sitting_mp = nominee->sitting_mp;
         double previous;
         if (s_previous_share (seat, nominee->party_index, &previous)) {
@@ -468,23 +487,25 @@ s_finish_totals (tr_tally_t *self, const tr_declaration_t *declaration,
         }
 }
 
-//  Moves a contest's weight in the headline from the party it credited to
-//  the one it credits now.
+//  Moves a contest's weight in the headline from the parties it credited
+//  to those it credits now: its winner's, or a member's share (1) to each
+//  member's party of a contest electing several.
 static void
 s_credit (tr_tally_t *self, size_t contest, const tr_contest_change_t *change)
 {
-    if (change->winner == change->winner_before)
-        return;
-    uint32_t weight = self->config->contests [contest].weight;
-    if (change->winner_before >= 0) {
-        self->sums [change->winner_before].seats -= weight;
-        self->touched [change->winner_before] = true;
-        self->decided -= weight;
+    const tr_contest_t *config = &self->config->contests [contest];
+    uint32_t share = config->weight / config->elect;
+    for (size_t index = 0; index < change->members_before; index++) {
+        int16_t party = change->credited_before [index];
+        self->sums [party].seats -= share;
+        self->touched [party] = true;
+        self->decided -= share;
     }
-    if (change->winner >= 0) {
-        self->sums [change->winner].seats += weight;
-        self->touched [change->winner] = true;
-        self->decided += weight;
+    for (size_t index = 0; index < change->members; index++) {
+        int16_t party = change->credited [index];
+        self->sums [party].seats += share;
+        self->touched [party] = true;
+        self->decided += share;
     }
 }
 
@@ -521,6 +542,12 @@ s_decide_contest_alerts (tr_tally_t *self, size_t contest_index,
     if (declaration->kind == TR_KIND_WITHDRAW)
         tr_alert_call_withdrawn (&writer, contest, s_code (self, change->winner_before));
     else
+    if (change->by_count && contest->elect > 1 && change->members
+    &&  (change->members_before != change->members
+      || memcmp (change->credited, change->credited_before,
+                 change->members * sizeof (int16_t)) != 0))
+        tr_alert_contest_elects (&writer, contest, change->credited, change->members);
+    else
     if (change->by_count && change->winner >= 0 && change->winner != change->winner_before)
         tr_alert_contest_won (&writer, contest, s_code (self, change->winner));
     const tr_totals_t *totals = &update->totals;
@@ -544,8 +571,10 @@ static void
 s_settle_contest (tr_tally_t *self, size_t contest,
                   const tr_declaration_t *declaration, tr_tally_update_t *update)
 {
+    //  A contest electing several is its one unit's count.
+    const s_seat_t *unit = self->seats [self->config->contests [contest].first_unit];
     tr_contest_change_t change;
-    tr_tally_contests_settle (self->contests, contest, &change);
+    tr_tally_contests_settle (self->contests, contest, unit ? unit->votes : NULL, &change);
     s_credit (self, contest, &change);
     s_sort_parties (self);
     tr_tally_contests_stamp (self->contests, contest, ++self->seq);

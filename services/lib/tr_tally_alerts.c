@@ -225,3 +225,30 @@ tr_alert_contests_last (tr_alert_writer_t *writer, const tr_contest_t *contest,
              writer->config->contest_count, contest->name,
              s_headline_name (writer->config, party));
 }
+
+void
+tr_alert_contest_elects (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                         const int16_t *parties, size_t members)
+{
+    //  "Abbey ward elects 3: Labour 2, Green 1", parties in order of their
+    //  first member
+    char text [TR_TEXT_MAX + 1];
+    size_t used = (size_t) snprintf (text, sizeof text, "%s elects %zu:", contest->name,
+                                     members);
+    for (size_t index = 0; index < members && used < sizeof text; index++) {
+        bool seen = false;
+        for (size_t earlier = 0; earlier < index; earlier++)
+            seen = seen || parties [earlier] == parties [index];
+        if (seen)
+            continue;
+        size_t count = 0;
+        for (size_t other = index; other < members; other++)
+            count += parties [other] == parties [index];
+        used += (size_t) snprintf (text + used, sizeof text - used, "%s %s %zu",
+                                   index ? "," : "",
+                                   writer->config->parties [parties [index]].headline_name,
+                                   count);
+    }
+    s_write (writer, TR_ALERT_WIN, contest->id,
+             writer->config->parties [parties [0]].code, "%s", text);
+}

@@ -49,6 +49,10 @@ void tr_alert_call_withdrawn (tr_alert_writer_t *writer, const tr_contest_t *con
 //  "Biden wins the presidency" (electoral votes) or "… wins a majority"
 void tr_alert_contest_majority (tr_alert_writer_t *writer, const tr_contest_t *contest,
                                 const char *party);
+//  "Abbey ward elects 3: Labour 2, Green 1": a contest electing several,
+//  every member's party (parties, members of them, most voted first)
+void tr_alert_contest_elects (tr_alert_writer_t *writer, const tr_contest_t *contest,
+                              const int16_t *parties, size_t members);
 //  "Last contest decided, all 51 in: Alaska, the last, to Trump"
 void tr_alert_contests_last (tr_alert_writer_t *writer, const tr_contest_t *contest,
                              const char *party);

@@ -15,6 +15,8 @@ typedef struct {
     int16_t leader;                 //  party index, -1 none
     int16_t called;                 //  the standing call's party, -1 none
     int16_t winner;                 //  credited in the headline, -1 none
+    uint8_t member_count;           //  a contest electing several, decided:
+    int16_t members [TR_CANDIDATES_MAX];    //  its members' parties
     uint64_t margin;                //  votes between first and second
 } s_contest_t;
 
@@ -99,18 +101,68 @@ s_leader (const tr_tally_contests_t *self, size_t contest, uint64_t *margin)
     return top;
 }
 
+//  The parties a contest credits, one a member: its winner's, or each of
+//  its members'.
+static size_t
+s_credited (const s_contest_t *contest, uint32_t elect, int16_t *parties)
+{
+    if (elect > 1) {
+        memcpy (parties, contest->members, contest->member_count * sizeof (int16_t));
+        return contest->member_count;
+    }
+    parties [0] = contest->winner;
+    return contest->winner >= 0;
+}
+
+//  A contest electing several: its unit's nominees with most votes, most
+//  first, a tie going to the name first in order (the unit's result marks
+//  the same ones elected).
+static void
+s_elect (s_contest_t *contest, const tr_constituency_t *unit, uint32_t elect,
+         const uint32_t *votes)
+{
+    uint8_t order [TR_CANDIDATES_MAX];
+    size_t count = 0;
+    for (size_t nominee = 0; nominee < unit->nominee_count; nominee++) {
+        size_t place = count++;
+        while (place > 0
+           && (votes [order [place - 1]] < votes [nominee]
+            || (votes [order [place - 1]] == votes [nominee]
+                && strcmp (unit->nominees [order [place - 1]].name,
+                           unit->nominees [nominee].name) > 0))) {
+            order [place] = order [place - 1];
+            place--;
+        }
+        order [place] = (uint8_t) nominee;
+    }
+    contest->member_count = (uint8_t) elect;
+    for (size_t member = 0; member < elect; member++)
+        contest->members [member] = (int16_t) unit->nominees [order [member]].party_index;
+}
+
 void
 tr_tally_contests_settle (tr_tally_contests_t *self, size_t contest_index,
-                          tr_contest_change_t *change)
+                          const uint32_t *unit_votes, tr_contest_change_t *change)
 {
+    const tr_contest_t *config = &self->config->contests [contest_index];
     s_contest_t *contest = &self->contests [contest_index];
     change->leader_before = contest->leader;
     change->winner_before = contest->winner;
+    change->members_before = s_credited (contest, config->elect, change->credited_before);
     contest->leader = (int16_t) s_leader (self, contest_index, &contest->margin);
     change->by_count = tr_tally_contests_final (self, contest_index);
-    contest->winner = change->by_count ? contest->leader : contest->called;
+    contest->member_count = 0;
+    if (config->elect > 1) {
+        if (change->by_count && unit_votes)
+            s_elect (contest, &self->config->constituencies [config->first_unit],
+                     config->elect, unit_votes);
+        contest->winner = contest->member_count ? contest->members [0] : -1;
+    }
+    else
+        contest->winner = change->by_count ? contest->leader : contest->called;
     change->leader = contest->leader;
     change->winner = contest->winner;
+    change->members = s_credited (contest, config->elect, change->credited);
 }
 
 int
@@ -173,6 +225,10 @@ tr_tally_contests_state (const tr_tally_contests_t *self, size_t contest_index,
                   : TR_CONTEST_WAITING;
     s_copy_code (state->leader, sizeof state->leader, config, held->leader);
     s_copy_code (state->winner, sizeof state->winner, config, held->winner);
+    state->member_count = held->member_count;
+    for (size_t member = 0; member < held->member_count; member++)
+        s_copy_code (state->members [member].party, sizeof state->members [member].party,
+                     config, held->members [member]);
     s_copy_code (state->called, sizeof state->called, config, held->called);
     //  Parties with votes, most first (an insertion into at most 32).
     const uint64_t *sums = self->votes + contest_index * self->party_count;

@@ -17,8 +17,13 @@ typedef struct {
     int leader_before;
     int leader;
     int winner_before;              //  credited in the headline before
-    int winner;                     //  and now
+    int winner;                     //  and now (a contest electing several:
+                                    //  its first member's party)
     bool by_count;                  //  winner is the final count's, all in
+    size_t members_before;          //  parties credited, one a member (one
+    int16_t credited_before [TR_CANDIDATES_MAX];    //  for a contest
+    size_t members;                 //  electing one: its winner's), before
+    int16_t credited [TR_CANDIDATES_MAX];           //  and now
 } tr_contest_change_t;
 
 //  Nothing counted, nothing called. config must outlive it.
@@ -41,9 +46,13 @@ void
 
 //  After counting or calling: the contest's leader and its winner now
 //  (every unit final: the count's leader; else the call's party; else
-//  none), and what changed since the last settle.
+//  none), and what changed since the last settle. A contest electing
+//  several elects its one unit's most voted nominees once it is final:
+//  unit_votes is that unit's count, per nominee in config order (NULL
+//  before it has one; ignored for a contest electing one).
 void
     tr_tally_contests_settle (tr_tally_contests_t *self, size_t contest,
+                              const uint32_t *unit_votes,
                               tr_contest_change_t *change);
 
 //  The standing call's party, or -1; whether every unit is final.

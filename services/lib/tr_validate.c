@@ -210,6 +210,11 @@ tr_validate_call (const tr_config_t *config, const tr_declaration_t *declaration
         return tr_nack_refuse (nack, TR_NACK_NOT_NOMINATED,
             "candidates: a %s gives no votes; name the party in elected",
             tr_kind_name (declaration->kind));
+    if (config->contests [index].elect > 1)
+        return tr_nack_refuse (nack, TR_NACK_NOT_CALLABLE,
+            "contest: %s (%s) elects %u members: its count decides them, not a call",
+            config->contests [index].name, config->contests [index].id,
+            config->contests [index].elect);
     if (declaration->kind == TR_KIND_CALL
     &&  tr_config_party_index (config, declaration->elected) < 0)
         return tr_nack_refuse (nack, TR_NACK_UNKNOWN_PARTY,

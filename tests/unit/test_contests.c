@@ -375,6 +375,117 @@ test_bad_declarations_get_their_own_nack (void **state)
     tr_config_destroy (&mini);
 }
 
+//  A council night: wards electing several, the most voted winning.
+static void
+test_a_ward_electing_three_elects_its_three_most_voted (void **state)
+{
+    (void) state;
+    char error [512];
+    tr_config_t *config = tr_config_load ("tests/fixtures/council.yaml", error, sizeof error);
+    if (!config)
+        fail_msg ("%s", error);
+    assert_int_equal (config->contests [0].elect, 3);
+    assert_int_equal (config->contests [0].weight, 3);
+    assert_int_equal (config->seats, 5);
+    tr_tally_t *tally = tr_tally_new (config);
+    tr_night_rules_t *rules = tr_night_rules_new (config);
+    static tr_tally_update_t update;
+    tr_declaration_t declaration;
+    memset (&declaration, 0, sizeof declaration);
+    strcpy (declaration.submission_id, "abbey-1");
+    strcpy (declaration.constituency, "ABB");
+    declaration.electorate = 9000;
+    declaration.kind = TR_KIND_PARTIAL;
+    declaration.reporting = 500;
+    const char *names [5] = { "Ann Lab", "Ben Lab", "Cat Grn", "Dan Con", "Eve Con" };
+    const char *parties [5] = { "Lab", "Lab", "Grn", "Con", "Con" };
+    uint32_t votes [5] = { 900, 700, 800, 650, 500 };
+    for (size_t index = 0; index < 5; index++) {
+        strcpy (declaration.candidates [index].name, names [index]);
+        strcpy (declaration.candidates [index].party, parties [index]);
+        declaration.candidates [index].votes = votes [index];
+    }
+    declaration.candidate_count = 5;
+    tr_nack_t nack;
+    assert_true (tr_tally_apply (tally, &declaration, &update, &nack));
+    //  Half counted: nobody elected yet
+    assert_int_equal (update.contest.member_count, 0);
+    assert_int_equal (update.totals.declared, 0);
+    for (size_t index = 0; index < update.result.candidate_count; index++)
+        assert_false (update.result.candidates [index].elected);
+
+    //  The whole count: Ann, Cat and Ben elected; Dan, fourth, is not
+    strcpy (declaration.submission_id, "abbey-2");
+    declaration.kind = TR_KIND_FIRST;
+    declaration.reporting = 0;
+    declaration.candidates [3].votes = 1400;        //  Dan Con: 1,400, second
+    size_t target;
+    assert_true (tr_night_rules_target (config, &declaration, &target, &nack));
+    assert_true (tr_tally_apply (tally, &declaration, &update, &nack));
+    assert_int_equal (update.contest.status, TR_CONTEST_FINAL);
+    assert_int_equal (update.contest.member_count, 3);
+    assert_string_equal (update.contest.members [0].party, "Con");
+    assert_string_equal (update.contest.members [1].party, "Lab");
+    assert_string_equal (update.contest.members [2].party, "Grn");
+    assert_int_equal (update.totals.declared, 3);
+    assert_int_equal (update.totals.to_go, 2);
+    uint32_t seats [4] = { 0 };
+    for (size_t index = 0; index < update.totals.party_count; index++)
+        seats [tr_config_party_index (config, update.totals.parties [index].party)] =
+            update.totals.parties [index].seats;
+    assert_int_equal (seats [0], 1);        //  Lab: Ann (900); Ben (700) fourth
+    assert_int_equal (seats [1], 1);        //  Con: Dan
+    assert_int_equal (seats [2], 1);        //  Grn: Cat
+    size_t elected = 0;
+    for (size_t index = 0; index < update.result.candidate_count; index++) {
+        const tr_result_candidate_t *candidate = &update.result.candidates [index];
+        elected += candidate->elected;
+        assert_true (candidate->elected == (index < 3));
+    }
+    assert_int_equal (elected, 3);
+    assert_int_equal (update.alert_count, 1);
+    assert_string_equal (update.alerts [0].text,
+                         "Abbey ward elects 3: Conservatives 1, Labour 1, Green 1");
+
+    //  A correction moves the members and the seats with them
+    strcpy (declaration.submission_id, "abbey-3");
+    declaration.kind = TR_KIND_CORRECTION;
+    declaration.candidates [1].votes = 1000;        //  Ben Lab past Cat Grn
+    assert_true (tr_tally_apply (tally, &declaration, &update, &nack));
+    assert_string_equal (update.contest.members [1].party, "Lab");
+    assert_string_equal (update.contest.members [2].party, "Lab");
+    assert_int_equal (update.totals.declared, 3);
+    assert_non_null (strstr (update.alerts [update.alert_count - 1].text,
+                             "Abbey ward elects 3: Conservatives 1, Labour 2"));
+
+    //  Its count decides it: no call
+    tr_declaration_t call;
+    memset (&call, 0, sizeof call);
+    strcpy (call.submission_id, "call-1");
+    strcpy (call.contest, "BRI");
+    strcpy (call.elected, "Lab");
+    call.kind = TR_KIND_CALL;
+    assert_false (tr_night_rules_target (config, &call, &target, &nack));
+    assert_string_equal (nack.code, "not_callable");
+
+    //  A ward electing more than it has candidates, or counted in two units
+    const char *short_list =
+        "election: {name: x, date: 2024-05-02}\n"
+        "headline: [{code: D, name: D}]\n"
+        "parties: [{code: D, name: D}]\n"
+        "contests: [{id: A, name: A, elect: 2}]\n"
+        "constituencies:\n"
+        "  - {id: '1', name: One, region: R, nation: N, contest: A,"
+        " candidates: [{name: X, party: D}]}\n";
+    tr_config_t *bad = tr_config_parse (short_list, strlen (short_list), "t.yaml",
+                                        error, sizeof error);
+    assert_null (bad);
+    assert_non_null (strstr (error, "contests[0] (A): elects 2 from 1 candidates"));
+    tr_night_rules_destroy (&rules);
+    tr_tally_destroy (&tally);
+    tr_config_destroy (&config);
+}
+
 int
 main (void)
 {
@@ -386,6 +497,7 @@ main (void)
                                          s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bad_declarations_get_their_own_nack,
                                          s_setup, s_teardown),
+        cmocka_unit_test (test_a_ward_electing_three_elects_its_three_most_voted),
     };
     return cmocka_run_group_tests_name ("contests", tests, NULL, NULL);
 }
