@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TR_PROTOCOL_VERSION 1
 
@@ -394,5 +395,16 @@ bool tr_alert_kind_parse (const char *name, tr_alert_kind_t *kind);
 //  precision tells the compiler the bound, so -Wformat-truncation holds.
 #define TR_COPY(dst, src) \
     snprintf ((dst), sizeof (dst), "%.*s", (int) sizeof (dst) - 1, (src))
+
+//  The same without formatting, for the hot paths that copy every name of
+//  every result (the tally's): snprintf was half their instructions.
+#define TR_COPY_FAST(dst, src) tr_copy_fast ((dst), sizeof (dst), (src))
+static inline void
+tr_copy_fast (char *dst, size_t size, const char *src)
+{
+    size_t length = strnlen (src, size - 1);
+    memcpy (dst, src, length);
+    dst [length] = 0;
+}
 
 #endif

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "tr_import_file.h"
 
 //  The night's clock: counting areas declared from midnight (BST) on 24
 //  June 2016. An area's time is TR_IMPORT_EU_FIRST plus a share of
@@ -24,12 +25,8 @@
 #define TR_IMPORT_EU_SPAN     (7 * 3600)    /*  to 07:00                      */
 #define TR_IMPORT_EU_JITTER   (40 * 60)     /*  seconds                       */
 
-typedef struct {
-    const char *input;              //  the Commission's CSV
-    const char *name;               //  election name, e.g. eu2016
-    const char *out_dir;            //  DIR/NAME.yaml and DIR/NAME.night
-    FILE *log;                      //  progress and what was not taken; or NULL
-} tr_import_eu_options_t;
+//  input is the Commission's CSV.
+typedef tr_import_file_options_t tr_import_eu_options_t;
 
 //  Reads, checks and writes. 0 on success; 1 with error set ("FILE:LINE:
 //  column 'X' = 'V': why") and nothing written; 2 for bad options.

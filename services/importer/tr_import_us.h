@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "tr_import_file.h"
 
 //  The night's clock: polls close from 19:00 EST on 3 November 2020
 //  (00:00 UTC on the 4th); each state's closing is minutes after that
@@ -73,12 +74,8 @@ typedef struct {
     tr_import_us_votes_t votes;     //  counted so far
 } tr_import_us_step_t;
 
-typedef struct {
-    const char *input;              //  the county CSV
-    const char *name;               //  election name, e.g. us2020
-    const char *out_dir;            //  DIR/NAME.yaml and DIR/NAME.night
-    FILE *log;                      //  progress and what was not taken; or NULL
-} tr_import_us_options_t;
+//  input is the county CSV.
+typedef tr_import_file_options_t tr_import_us_options_t;
 
 //  Reads, checks and writes. 0 on success; 1 with error set ("FILE:LINE:
 //  column 'X' = 'V': why") and nothing written; 2 for bad options.

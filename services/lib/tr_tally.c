@@ -122,17 +122,6 @@ tr_tally_destroy (tr_tally_t **self_p)
     }
 }
 
-//  Copies a string the config or a validated declaration holds (so within
-//  size) without formatting: this runs for every name of every result.
-#define S_COPY(dst, src) s_copy ((dst), sizeof (dst), (src))
-static inline void
-s_copy (char *dst, size_t size, const char *src)
-{
-    size_t length = strnlen (src, size - 1);
-    memcpy (dst, src, length);
-    dst [length] = 0;
-}
-
 //  The previous share of a party that stood once in the seat, if known.
 static bool
 s_previous_share (const tr_constituency_t *seat, size_t party, double *share)
@@ -202,11 +191,11 @@ s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
     result->reporting = 0;
     result->seq = stored->seq;
     result->ingest_seq = stored->ingest_seq;
-    S_COPY (result->constituency, seat->id);
-    S_COPY (result->name, seat->name);
-    S_COPY (result->region, seat->region);
-    S_COPY (result->nation, seat->nation);
-    S_COPY (result->previous, seat->previous);
+    TR_COPY_FAST (result->constituency, seat->id);
+    TR_COPY_FAST (result->name, seat->name);
+    TR_COPY_FAST (result->region, seat->region);
+    TR_COPY_FAST (result->nation, seat->nation);
+    TR_COPY_FAST (result->previous, seat->previous);
     result->kind = stored->kind;
     result->declared_at = stored->declared_at;
     result->new_seat = seat->new_seat;
@@ -218,8 +207,8 @@ s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
         const tr_nominee_t *nominee = &seat->nominees [order [index]];
         tr_result_candidate_t *to = &result->candidates [index];
         memset (to, 0, sizeof *to);
-        S_COPY (to->name, nominee->name);
-        S_COPY (to->party, nominee->party);
+        TR_COPY_FAST (to->name, nominee->name);
+        TR_COPY_FAST (to->party, nominee->party);
         to->votes = stored->votes [order [index]];
         to->share = (double) to->votes / (double) stored->valid_votes;
         to->elected = config->contest_count
@@ -235,11 +224,11 @@ s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
         }
     }
     const tr_result_candidate_t *winner = &result->candidates [0];
-    S_COPY (result->winner, winner->party);
-    S_COPY (result->winner_name, winner->name);
+    TR_COPY_FAST (result->winner, winner->party);
+    TR_COPY_FAST (result->winner_name, winner->name);
     if (result->candidate_count > 1) {
         const tr_result_candidate_t *second = &result->candidates [1];
-        S_COPY (result->runner_up, second->party);
+        TR_COPY_FAST (result->runner_up, second->party);
         result->majority = winner->votes - second->votes;
     }
     else
@@ -248,7 +237,7 @@ s_build_result (const tr_config_t *config, const tr_constituency_t *seat,
     result->turnout = result->electorate
                     ? (double) result->valid_votes / (double) result->electorate : 0;
     if (config->contest_count) {
-        S_COPY (result->contest, config->contests [seat->contest].id);
+        TR_COPY_FAST (result->contest, config->contests [seat->contest].id);
         result->reporting = stored->final ? TR_REPORTING_ALL : stored->reporting;
     }
     if (!*seat->previous)           //  a referendum's area: nothing to hold
@@ -373,21 +362,21 @@ tr_tally_totals (const tr_tally_t *self, tr_totals_t *totals)
         int option = tr_referendum_decided (votes, self->party_count,
                                             self->valid_votes, self->remaining);
         if (option >= 0)
-            S_COPY (totals->majority_party, config->parties [option].code);
+            TR_COPY_FAST (totals->majority_party, config->parties [option].code);
     }
     else
     //  The first party in config order to reach the majority names it.
     for (size_t index = 0; index < self->party_count; index++)
         if (self->sums [index].seats >= config->majority) {
-            S_COPY (totals->majority_party, config->parties [index].code);
+            TR_COPY_FAST (totals->majority_party, config->parties [index].code);
             break;
         }
     for (size_t index = 0; index < self->party_count; index++) {
         size_t party = self->order [index];
         const s_sums_t *sums = &self->sums [party];
         tr_party_total_t *total = &totals->parties [index];
-        S_COPY (total->party, config->parties [party].code);
-        S_COPY (total->name, config->parties [party].name);
+        TR_COPY_FAST (total->party, config->parties [party].code);
+        TR_COPY_FAST (total->name, config->parties [party].name);
         total->seats = sums->seats;
         total->change = sums->change;
         total->votes = sums->votes;

@@ -184,21 +184,10 @@ tr_tally_contests_stamp (tr_tally_contests_t *self, size_t contest, uint64_t seq
     self->contests [contest].seq = seq;
 }
 
-//  A bounded copy without formatting: this runs for every name of every
-//  contest update (snprintf was half the tally's instructions here).
-#define S_COPY(dst, src) s_copy ((dst), sizeof (dst), (src))
-static inline void
-s_copy (char *dst, size_t size, const char *src)
-{
-    size_t length = strnlen (src, size - 1);
-    memcpy (dst, src, length);
-    dst [length] = 0;
-}
-
 static void
 s_copy_code (char *dst, size_t size, const tr_config_t *config, int party)
 {
-    s_copy (dst, size, party >= 0 ? config->parties [party].code : "");
+    tr_copy_fast (dst, size, party >= 0 ? config->parties [party].code : "");
 }
 
 void
@@ -210,9 +199,9 @@ tr_tally_contests_state (const tr_tally_contests_t *self, size_t contest_index,
     const s_contest_t *held = &self->contests [contest_index];
     memset (state, 0, offsetof (tr_contest_state_t, parties));
     state->seq = held->seq;
-    S_COPY (state->contest, contest->id);
-    S_COPY (state->name, contest->name);
-    S_COPY (state->region, contest->region);
+    TR_COPY_FAST (state->contest, contest->id);
+    TR_COPY_FAST (state->name, contest->name);
+    TR_COPY_FAST (state->region, contest->region);
     state->weight = contest->weight;
     state->units = contest->unit_count;
     state->units_final = held->finals;
@@ -248,7 +237,7 @@ tr_tally_contests_state (const tr_tally_contests_t *self, size_t contest_index,
             state->parties [place] = state->parties [place - 1];
             place--;
         }
-        S_COPY (state->parties [place].party, config->parties [party].code);
+        TR_COPY_FAST (state->parties [place].party, config->parties [party].code);
         state->parties [place].votes = sums [party];
     }
 }

@@ -8,7 +8,7 @@
 
 #include "commands.h"
 #include "services/importer/tr_import_us.h"
-#include <getopt.h>
+#include "import_command.h"
 #include <stdio.h>
 
 static void
@@ -48,45 +48,5 @@ s_usage (FILE *stream)
 int
 tr_cmd_import_us (int argc, char **argv)
 {
-    enum { O_INPUT = 256, O_NAME, O_OUT };
-    static const struct option long_options [] = {
-        { "input", required_argument, NULL, O_INPUT },
-        { "name", required_argument, NULL, O_NAME },
-        { "out", required_argument, NULL, O_OUT },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    tr_import_us_options_t options = { .log = stderr };
-    optind = 1;
-    opterr = 1;
-    int option;
-    while ((option = getopt_long (argc, argv, "qh", long_options, NULL)) != -1) {
-        switch (option) {
-            case O_INPUT:   options.input = optarg; break;
-            case O_NAME:    options.name = optarg; break;
-            case O_OUT:     options.out_dir = optarg; break;
-            case 'q':       options.log = NULL; break;
-            case 'h':
-                s_usage (stdout);
-                return 0;
-            default:
-                fprintf (stderr, "Try 'tallyroom import-us-president --help'.\n");
-                return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf (stderr, "tallyroom import-us-president: unexpected argument '%s'\n"
-                 "Try 'tallyroom import-us-president --help'.\n", argv [optind]);
-        return 2;
-    }
-    char error [1024] = "";
-    int rc = tr_import_us_run (&options, error, sizeof error);
-    if (rc == 2)
-        fprintf (stderr, "tallyroom import-us-president: %s\n"
-                 "Try 'tallyroom import-us-president --help'.\n", error);
-    else
-    if (rc)
-        fprintf (stderr, "tallyroom import-us-president: %s\n", error);
-    return rc;
+    return import_command (argc, argv, "import-us-president", s_usage, tr_import_us_run);
 }
