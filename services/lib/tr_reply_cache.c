@@ -75,6 +75,24 @@ tr_reply_cache_begin (tr_reply_cache_t *self, uint64_t seq, bool upstream)
     self->made_at = zclock_mono ();
 }
 
+void
+tr_reply_cache_make (tr_reply_cache_t *self, uint64_t seq, bool upstream,
+                     size_t pieces, tr_reply_piece_fn *next, void *source)
+{
+    tr_reply_cache_begin (self, seq, upstream);
+    tr_snapshot_cursor_t cursor = { 0 };
+    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
+    for (size_t piece = 0; piece < pieces; piece++) {
+        next (source, &cursor, &answer.u.snapshot_reply);
+        answer.u.snapshot_reply.upstream = upstream;
+        answer.u.snapshot_reply.piece = (uint32_t) piece;
+        answer.u.snapshot_reply.pieces = (uint32_t) pieces;
+        if (tr_reply_cache_add (self, &answer) != 0)
+            break;
+    }
+    tr_msg_clear (&answer);
+}
+
 int
 tr_reply_cache_add (tr_reply_cache_t *self, const tr_msg_t *msg)
 {

@@ -45,6 +45,19 @@ void
 int
     tr_reply_cache_add (tr_reply_cache_t *self, const tr_msg_t *msg);
 
+//  Fills reply with the next piece of a state from cursor (the tally's
+//  tr_tally_snapshot_piece, a view's tr_view_snapshot_piece).
+typedef void (tr_reply_piece_fn) (void *source, tr_snapshot_cursor_t *cursor,
+                                  tr_snapshot_reply_t *reply);
+
+//  The whole reply for the state at seq (proto/README.md, "snapshot_reply"):
+//  begin, then each of its pieces from source, numbered, all made now in
+//  the caller's one handler so that every piece is of the same seq; one
+//  piece's results at a time are held, never a whole night's.
+void
+    tr_reply_cache_make (tr_reply_cache_t *self, uint64_t seq, bool upstream,
+                         size_t pieces, tr_reply_piece_fn *next, void *source);
+
 //  A reply of one message: begin, then add msg.
 void
     tr_reply_cache_store (tr_reply_cache_t *self, uint64_t seq, bool upstream,

@@ -209,25 +209,18 @@ s_on_update (void *arg, const tr_follower_update_t *update)
     //  need to clear all 28 KB of it for the next.
 }
 
-//  The state in pieces (proto/README.md, "snapshot_reply"), all made now,
-//  in this one handler: the view cannot move between them, so every piece
-//  is of the same seq. One piece's results at a time are unpacked.
+static void
+s_view_piece (void *view, tr_snapshot_cursor_t *cursor, tr_snapshot_reply_t *reply)
+{
+    tr_view_snapshot_piece ((tr_view_t *) view, cursor, reply);
+}
+
+//  The state in pieces, from the view (it cannot move while they are made).
 static void
 s_make_reply (publisher_server_t *self, uint64_t seq, bool upstream)
 {
-    tr_reply_cache_begin (self->replies, seq, upstream);
-    size_t pieces = tr_view_snapshot_pieces (self->view);
-    tr_snapshot_cursor_t cursor = { 0 };
-    tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-    for (size_t piece = 0; piece < pieces; piece++) {
-        tr_view_snapshot_piece (self->view, &cursor, &answer.u.snapshot_reply);
-        answer.u.snapshot_reply.upstream = upstream;
-        answer.u.snapshot_reply.piece = (uint32_t) piece;
-        answer.u.snapshot_reply.pieces = (uint32_t) pieces;
-        if (tr_reply_cache_add (self->replies, &answer) != 0)
-            break;
-    }
-    tr_msg_clear (&answer);
+    tr_reply_cache_make (self->replies, seq, upstream,
+                         tr_view_snapshot_pieces (self->view), s_view_piece, self->view);
 }
 
 //  A heartbeat request is a liveness check: the answer is a heartbeat with

@@ -278,7 +278,14 @@ s_rewound (tally_server_t *self, const char *where, uint64_t seq, uint64_t befor
     return -1;
 }
 
-//  Sends the state to the requester named by identity.
+static void
+s_tally_piece (void *tally, tr_snapshot_cursor_t *cursor, tr_snapshot_reply_t *reply)
+{
+    tr_tally_snapshot_piece ((const tr_tally_t *) tally, cursor, reply);
+}
+
+//  Sends the state to the requester named by identity, in pieces from the
+//  tally (it cannot move while they are made).
 static void
 s_send_snapshot (tally_server_t *self, zframe_t *identity)
 {
@@ -286,25 +293,10 @@ s_send_snapshot (tally_server_t *self, zframe_t *identity)
     //  (`tallyroom status`, and so `stack up`, wait for this).
     bool upstream = self->upstream && self->rebuilt;
     uint64_t seq = tr_tally_seq (self->tally);
-    if (!tr_reply_cache_has (self->replies, seq, upstream)) {
-        //  In pieces (proto/README.md, "snapshot_reply"), all made now, in
-        //  this one handler: the tally cannot move between them, so every
-        //  piece is of the same seq. One piece's results at a time are
-        //  built (never a whole night of 6 KB results).
-        tr_reply_cache_begin (self->replies, seq, upstream);
-        size_t pieces = tr_tally_snapshot_pieces (self->tally);
-        tr_snapshot_cursor_t cursor = { 0 };
-        tr_msg_t answer = { .type = TR_MSG_SNAPSHOT_REPLY };
-        for (size_t piece = 0; piece < pieces; piece++) {
-            tr_tally_snapshot_piece (self->tally, &cursor, &answer.u.snapshot_reply);
-            answer.u.snapshot_reply.upstream = upstream;
-            answer.u.snapshot_reply.piece = (uint32_t) piece;
-            answer.u.snapshot_reply.pieces = (uint32_t) pieces;
-            if (tr_reply_cache_add (self->replies, &answer) != 0)
-                break;
-        }
-        tr_msg_clear (&answer);
-    }
+    if (!tr_reply_cache_has (self->replies, seq, upstream))
+        tr_reply_cache_make (self->replies, seq, upstream,
+                             tr_tally_snapshot_pieces (self->tally), s_tally_piece,
+                             self->tally);
     tr_reply_cache_send (self->replies, self->snapshot, identity);
 }
 
