@@ -82,14 +82,16 @@ for contest in contests:
 updates = sum(line.startswith("CONTEST ") for line in early)
 # A subscriber that fell behind took a snapshot and printed the contests
 # that moved meanwhile once each: then it has fewer lines than watch.
-if "taking a snapshot" in open(sys.argv[2].replace(".out", ".err")).read():
+behind = "taking a snapshot" in open(sys.argv[2].replace(".out", ".err")).read()
+if behind:
     print("the example fell behind and took a snapshot: its lines are not counted")
 else:
     assert updates == sum(line.startswith("CONTEST ") for line in watch) > 51, updates
 leads = [line for line in early if re.match(r"CONTEST .*: \w+ leads by [\d,]+, [\d.]+% in$", line)]
 assert leads, "no line with a lead"
 partials = [line for line in early if re.match(r"RESULT  .* \(\w\w\): .*, [\d.]+% in$", line)]
-assert len(partials) == 12608, len(partials)
+# Each unit's count is a line, but those sent while it was behind it never saw.
+assert len(partials) == 12608 or (behind and 0 < len(partials) < 12608), len(partials)
 final = "FINAL   " + "  ".join("%s %d" % (party, seats) for party, seats in
                                sorted(headline.items(), key=lambda p: -p[1])) \
     + " | 538/538 decided; %s wins" % snapshot["majority_party"]
