@@ -18,7 +18,13 @@ listeners=()
     "$work/first300.night"
 
 half_start a primary
-sleep 1.2       # a primary alone takes the night once its peer has been silent 1 s
+# A primary alone takes the night at a client's declaration once its peer
+# has been silent 1 s, counted from its pair's start (the log line below).
+# On a loaded machine the start itself may take longer than a fixed sleep
+# allows (CI, stop 14: a sleep of 1.2 s from the spawn, and replay was
+# refused 'standby').
+wait_for "$work/a.log" 10 "pair state=primary ingest_peer="
+sleep 1.2
 "$bin/tallyroom" replay -q -k "$keys" -e "ingest=$ingest_a" "$work/first300.night" \
     2>"$work/replay1.err" || fail "replay of 300 to the lone primary: $(tail -n 2 "$work/replay1.err")"
 [ "$(role_of a)" = "active 300" ] || fail "the lone primary: $(role_of a), not 'active 300'"
