@@ -43,13 +43,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Seven free ports on 127.0.0.1, asked of the kernel.
+# free_ports [N]: N (7) free ports on 127.0.0.1, all different, asked of
+# the kernel.
 free_ports() {
     /usr/bin/python3 -c '
-import socket
-socks = [socket.socket() for _ in range(7)]
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
 for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))'
+print(" ".join(str(s.getsockname()[1]) for s in socks))' "${1:-7}"
 }
 
 stack_start() {

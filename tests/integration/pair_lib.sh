@@ -10,20 +10,25 @@
 #   role_of NAME                "ROLE SEQ" from its heartbeat answer
 #   wait_role NAME ROLE SECONDS
 # Half a binds ingest_a, ingest_pub_a, ingest_records_a, peer_a; b likewise.
+# spare_ports holds two more free ports, different from those.
 # Set via_a (an endpoint that reaches peer_a, e.g. a proxy) before
 # half_start b, and b sends to a there.
 
-port() { /usr/bin/python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
+# The eight ports are asked of the kernel at once (all bound, then let go),
+# so no two are the same: asked one at a time, two could be, and a half
+# whose peer port was its own heard itself (CI, 11:37 this stop: "we are
+# primary and the peer says primary").
+# The two left over, spare_ports, are for a test's proxies or gateway.
+read -r -a pair_ports <<<"$(free_ports 10)"
 keys=$work/keys
 export TALLYROOM_KEYS=$keys
 for half in a b; do
     for door in ingest ingest_pub ingest_records peer; do
-        printf -v "${door}_$half" 'tcp://127.0.0.1:%s' "$(port)"
+        printf -v "${door}_$half" 'tcp://127.0.0.1:%s' "${pair_ports[0]}"
+        pair_ports=("${pair_ports[@]:1}")
     done
 done
+spare_ports=("${pair_ports[@]}")
 
 pair_keys() {
     mkdir -p "$keys/centres"

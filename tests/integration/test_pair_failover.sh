@@ -24,7 +24,7 @@ half_start b backup
 wait_role a active 10
 wait_role b passive 10
 
-http=127.0.0.1:$(port)
+http=127.0.0.1:${spare_ports[0]}
 "$bin/tallyroom-gateway" -k "$keys" -e "ingest=$ingest_a,$ingest_b" --listen "$http" \
     >"$work/gateway.log" 2>&1 &
 background_pids+=($!)

@@ -332,8 +332,11 @@ PY
 # rejoin HOST SURVIVOR: HOST's ingest catches up and is the passive half,
 # its night log byte-identical to the survivor's.
 rejoin() {
+    local started
+    started=$(date +%s%3N)
     wait_state "$1" 30 passive 650
     wait_state "$2" 5 active 650
+    echo "$scenario: host $1 caught up $(( $(date +%s%3N) - started )) ms after its restart"
     cmp "${night_log[$1]}" "${night_log[$2]}" \
         || fail "host $1's night log differs from host $2's after it rejoined"
     echo "$scenario: host $1 rejoined as the passive half; its night log is cmp-identical to host $2's"

@@ -14,8 +14,8 @@
 . "$(dirname "$0")/pair_lib.sh"
 
 pair_keys
-proxy_a=$(port)
-proxy_b=$(port)
+proxy_a=${spare_ports[0]}
+proxy_b=${spare_ports[1]}
 via_a=tcp://127.0.0.1:$proxy_a
 via_b=tcp://127.0.0.1:$proxy_b
 proxy_start() {
