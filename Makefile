@@ -32,7 +32,7 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEFAULT_CONFIG := config/ge2024.yaml
 
-.PHONY: all deps test test-unit test-integration test-asan bench night clean
+.PHONY: all deps test test-binaries test-unit test-integration test-asan bench night clean
 all: deps $(PROGRAMS)
 
 deps:
@@ -94,10 +94,17 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libtallyroom.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< $(BUILD)/libtallyroom.a $(PKG_LIBS) $(LDLIBS) -o $@
 
-test: all
+# The builds use every core (JOBS); the tests run as run-tests schedules
+# them, so each phase builds first, then tests.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) test-binaries
 	@$(MAKE) --no-print-directory test-unit test-integration
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory test-fuzz
+
+test-binaries: $(PROGRAMS) $(UNIT_TESTS)
 
 test-unit: $(UNIT_TESTS)
 	@scripts/run-tests unit $(UNIT_TESTS)
@@ -106,9 +113,10 @@ test-integration: $(PROGRAMS)
 	@scripts/run-tests integration $(BIN) $(wildcard tests/integration/test_*.sh)
 
 # The whole suite again, built with the sanitizers into build/asan.
-test-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/bin \
-	    OPT="-O1 -g $(SAN_FLAGS)" test-unit test-integration
+ASAN_VARS := BUILD=build/asan BIN=build/asan/bin OPT="-O1 -g $(SAN_FLAGS)"
+test-asan: deps
+	@$(MAKE) --no-print-directory $(ASAN_VARS) -j$(JOBS) test-binaries
+	@$(MAKE) --no-print-directory $(ASAN_VARS) test-unit test-integration
 
 bench: all $(BENCHES)
 	@scripts/bench $(BUILD)/bench
@@ -169,7 +177,8 @@ install-built: man
 # target with its seeds in tests/fuzz/corpus/X/: a new one needs no edit
 # here. The library is built again with clang, instrumented, into
 # build/fuzz; `make fuzz` runs each target FUZZ_SECONDS (one at a time,
-# niced: the machine is shared), `make test-fuzz` FUZZ_SMOKE_SECONDS each.
+# niced: the machine is shared), `make test-fuzz` FUZZ_SMOKE_SECONDS each,
+# JOBS at once (tests/fuzz/run, FUZZ_JOBS).
 # A crash, leak, hang (FUZZ_TIMEOUT s on one input) or sanitizer report
 # fails the target.
 FUZZ_BUILD    := build/fuzz
@@ -183,7 +192,7 @@ FUZZ_TARGETS  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
 .PHONY: fuzz fuzz-build fuzz-seeds test-fuzz
 
 fuzz-build: deps
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) BIN=$(FUZZ_BUILD)/bin \
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=$(FUZZ_BUILD) BIN=$(FUZZ_BUILD)/bin \
 	    CC=clang OPT="$(FUZZ_OPT)" $(FUZZ_TARGETS) $(FUZZ_BUILD)/fuzz/make_seeds
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libtallyroom.a
@@ -218,6 +227,6 @@ fuzz: fuzz-build
 	@tests/fuzz/run $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TIMEOUT)
 
 test-fuzz: fuzz-build
-	@tests/fuzz/run $(FUZZ_BUILD)/fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TIMEOUT)
+	@FUZZ_JOBS=$(JOBS) tests/fuzz/run $(FUZZ_BUILD)/fuzz $(FUZZ_SMOKE_SECONDS) $(FUZZ_TIMEOUT)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
