@@ -86,6 +86,25 @@ endpoint() {
     printf '%s\n' "${endpoints[@]}" | sed -n "s/^$1=//p"
 }
 
+# settled_snapshot FILE TALLYROOM_ARGS...: the snapshot (JSON, in FILE) once
+# it holds everything ingest has taken: ingest's seq from `tallyroom status`,
+# then the snapshot asked again until its seq has reached it. (A fixed sleep
+# before the snapshot was a race on a loaded machine.)
+settled_snapshot() {
+    local file=$1 want seq
+    shift
+    want=$("$bin/tallyroom" status "$@" 2>&1 | sed -n 's/^ingest .*, seq \([0-9]*\).*/\1/p' | head -n 1)
+    [ -n "$want" ] || fail "settled_snapshot: no seq from ingest: $("$bin/tallyroom" status "$@" 2>&1)"
+    for _ in $(seq 100); do
+        if "$bin/tallyroom" snapshot --json "$@" >"$file" 2>/dev/null; then
+            seq=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["seq"])' "$file")
+            [ "$seq" -ge "$want" ] && return 0
+        fi
+        sleep 0.1
+    done
+    fail "settled_snapshot: the snapshot is at seq ${seq:-none} after 10 s, ingest at $want"
+}
+
 # trust_centres NAME...: a key pair for each count centre in $centres
 # ($work/centre-keys), its public half installed where ingest trusts it.
 trust_centres() {

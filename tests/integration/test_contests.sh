@@ -57,15 +57,13 @@ refused not_your_seat count 20001 partial 300 60 90 north
 # The desk calls South; a centre may not
 refused not_a_desk call call SO Rep "$centres/south.cert_secret"
 call call SO Rep | grep -q "accepted" || fail "the desk's call"
-sleep 0.5
-tr snapshot --json >"$work/called.json"
+settled_snapshot "$work/called.json" -c "$config" "${endpoints[@]}"
 call withdraw SO | grep -q "accepted" || fail "the withdrawal"
 refused no_call call withdraw SO
 count 10001 first 0 200 300 | grep -q "accepted" || fail "final 10001"
 count 10002 first 0 400 60 | grep -q "accepted" || fail "final 10002"
 refused unit_finished count 10002 partial 900 500 70
-sleep 0.5
-tr snapshot --json >"$work/final.json"
+settled_snapshot "$work/final.json" -c "$config" "${endpoints[@]}"
 sleep 0.5
 
 /usr/bin/python3 - "$work/called.json" "$work/final.json" "$work/watch.jsonl" <<'PY' || fail "contests' state or alerts wrong"

@@ -49,8 +49,7 @@ set -e
     || fail "a second declaration not marked as a correction was not refused: $(cat "$work/out")"
 echo "kind: correction" >>"$work/correction.yaml"
 tr declare "$work/correction.yaml" | grep -q "accepted: E14000002 seq=2" || fail "correction"
-sleep 0.5
-tr snapshot --json >"$work/after.json"
+settled_snapshot "$work/after.json" -c "$config" "${endpoints[@]}"
 
 /usr/bin/python3 - "$work/before.json" "$work/after.json" "$work/breaking.jsonl" <<'PY' || fail "state or alerts wrong"
 import json, sys

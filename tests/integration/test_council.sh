@@ -40,8 +40,7 @@ set +e; tr declare "$work/call.yaml" >"$work/call.out" 2>&1; status=$?; set -e
 [ $status -eq 1 ] && grep -q "not_callable" "$work/call.out" \
     || fail "a call of a ward was not refused: $(cat "$work/call.out")"
 tr declare "$work/bridge.yaml" | grep -q "accepted" || fail "Bridge's count"
-sleep 0.5
-tr snapshot --json >"$work/final.json"
+settled_snapshot "$work/final.json" -c "$config" "${endpoints[@]}"
 sleep 0.3
 python3 - "$work/final.json" "$work/alerts.jsonl" <<'PY' || fail "the council's state is wrong"
 import json, sys
