@@ -112,7 +112,7 @@ def s_ready(socket_type):
 
 def multipart(args):
     host, port = args.endpoint.replace("tcp://", "").rsplit(":", 1)
-    chunk = b"\x01\x00" * 32768               # 32,768 empty frames, "more" set
+    frames = b"\x01\x00" * 32768              # 32,768 empty frames, "more" set
     sent = cuts = 0
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
@@ -126,14 +126,14 @@ def multipart(args):
             # frames arrive before its handshake is done
             answer = b""
             while len(answer) < 64 + 8:
-                chunk = raw.recv(256)
-                if not chunk:
+                piece = raw.recv(256)
+                if not piece:
                     raise OSError("closed during the handshake")
-                answer += chunk
+                answer += piece
             raw.settimeout(0.2)
             while time.monotonic() < deadline and (not args.max_bytes
                                                     or sent < args.max_bytes):
-                sent += raw.send(chunk)
+                sent += raw.send(frames)
             if args.max_bytes and sent >= args.max_bytes:
                 time.sleep(max(0, deadline - time.monotonic()))
         except (OSError, socket.timeout):
