@@ -9,6 +9,10 @@
     one line at a time. Checks that span tables (party codes named by
     seats, seats against the constituency list) run once the table they
     refer to has been read, which is why the readers run in this order.
+    The two lists that grow with the night, constituencies and contests,
+    are read an entry at a time (tr_yaml_new_streamed), which is why a
+    seat's duplicate is told the first's line from id_lines, not from the
+    first's entry, which is gone by then.
 */
 #include "tr_config.h"
 #include "tr_config_security.h"
