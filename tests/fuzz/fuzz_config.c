@@ -12,7 +12,8 @@
     for word, or the same seats, parties and contests.
 
     Seeds: tests/fuzz/corpus/config/ (the .yaml files of tests/fixtures/config and
-    tests/fixtures/mini.yaml).
+    tests/fixtures/mini.yaml, and a contests night with its lists before the
+    tables the readers take first, stream-lists-out-of-order.yaml).
 */
 #include "config/tr_config.h"
 #include <stdlib.h>
@@ -22,11 +23,24 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+//  The headline's seats: a seat a constituency, or with contests the sum
+//  of their weights.
+static uint64_t
+s_seats (const tr_config_t *config)
+{
+    if (config->contest_count == 0)
+        return config->constituency_count;
+    uint64_t seats = 0;
+    for (size_t index = 0; index < config->contest_count; index++)
+        seats += config->contests [index].weight;
+    return seats;
+}
+
 static void
 s_check_loaded (const tr_config_t *config)
 {
     if (config->party_count == 0 || config->constituency_count == 0
-    ||  config->seats != config->constituency_count
+    ||  config->seats != s_seats (config)
     ||  config->majority == 0 || config->majority > config->seats)
         abort ();
     for (size_t index = 0; index < config->party_count; index++)
@@ -38,7 +52,9 @@ s_check_loaded (const tr_config_t *config)
         const tr_constituency_t *seat = &config->constituencies [index];
         if (tr_config_constituency (config, seat->id) != seat
         ||  seat->nominee_count == 0 || seat->nominee_count > TR_CANDIDATES_MAX
-        ||  !tr_config_party (config, seat->previous))
+        ||  (*seat->previous && !tr_config_party (config, seat->previous))
+        ||  (!*seat->previous && !config->contest_count
+                              && config->kind != TR_CONTEST_REFERENDUM))
             abort ();
         for (size_t nominee = 0; nominee < seat->nominee_count; nominee++)
             if (!tr_config_party (config, seat->nominees [nominee].party))
