@@ -34,7 +34,9 @@ typedef struct _tr_yaml_stream_t tr_yaml_stream_t;
 //  names the root's keys whose lists are read an entry at a time
 //  (NULL-terminated). Returns NULL, skeleton not initialised, when the file
 //  is not one it takes (above) or memory runs out: read it whole instead.
-//  Keeps pointers to text and skeleton: both must outlive it.
+//  Keeps pointers to text and skeleton: both must outlive it. The text,
+//  not the file: the second pass must find the very bytes the first
+//  checked, even if someone saves the file in between.
 tr_yaml_stream_t *
     tr_yaml_stream_new (const char *text, size_t size, const char *const lists [],
                         yaml_document_t *skeleton);
