@@ -9,6 +9,10 @@
     one line at a time. Checks that span tables (party codes named by
     seats, seats against the constituency list) run once the table they
     refer to has been read, which is why the readers run in this order.
+    The two lists that grow with the night, constituencies and contests,
+    are read an entry at a time (tr_yaml_new_streamed), which is why a
+    seat's duplicate is told the first's line from id_lines, not from the
+    first's entry, which is gone by then.
 */
 #include "tr_config.h"
 #include "tr_config_security.h"
@@ -676,9 +680,12 @@ s_check_referendum (const tr_yaml_map_t *root, tr_config_t *self)
     return true;
 }
 
+//  id_lines holds the line of each seat's id read so far: a duplicate's
+//  message names the first's, and its entry is gone (the list is read an
+//  entry at a time, tr_yaml_new_streamed).
 static bool
 s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
-                     size_t index, tr_config_t *self)
+                     size_t index, tr_config_t *self, size_t *id_lines)
 {
     char path [TR_YAML_PATH_MAX];
     tr_yaml_path_index (path, list_path, index);
@@ -692,7 +699,8 @@ s_read_constituency (tr_yaml_t *yaml, yaml_node_t *list, const char *list_path,
     if (first >= 0)
         return tr_yaml_fail (yaml, tr_yaml_map_value (&map, "id"),
             "%s.id: duplicate constituency id '%s' (first at line %zu)", path,
-            seat->id, s_line_of (yaml, list, (size_t) first, "id"));
+            seat->id, id_lines [first]);
+    id_lines [index] = tr_yaml_line (tr_yaml_map_value (&map, "id"));
     //  Counted now, so tr_config_destroy frees what this seat has read
     //  if a later key fails; the index below waits until it is whole.
     self->constituency_count++;
@@ -729,13 +737,16 @@ s_read_constituencies (const tr_yaml_map_t *root, tr_config_t *self)
                                           TR_UNITS_MAX, path, &ok);
     if (!list)
         return false;
-    self->constituencies = calloc (tr_yaml_list_size (list), sizeof *self->constituencies);
-    if (!self->constituencies)
-        return tr_yaml_fail (root->yaml, list, "%s: out of memory", path);
-    for (size_t index = 0; index < tr_yaml_list_size (list); index++)
-        if (!s_read_constituency (root->yaml, list, path, index, self))
-            return false;
-    return true;
+    size_t count = tr_yaml_list_size (list);
+    self->constituencies = calloc (count, sizeof *self->constituencies);
+    size_t *id_lines = calloc (count, sizeof *id_lines);
+    bool read = self->constituencies && id_lines;
+    if (!read)
+        tr_yaml_fail (root->yaml, list, "%s: out of memory", path);
+    for (size_t index = 0; read && index < count; index++)
+        read = s_read_constituency (root->yaml, list, path, index, self, id_lines);
+    free (id_lines);
+    return read;
 }
 
 
@@ -775,9 +786,13 @@ s_config_new (const char *source)
     return self;
 }
 
-tr_config_t *
-tr_config_parse (const char *text, size_t size, const char *source,
-                 char *error, size_t error_size)
+//  The lists a config may hold 100,000 entries of: read an entry at a time
+//  (tr_yaml_new_streamed), so loading costs about what the config keeps.
+static const char *const s_streamed_lists [] = { "constituencies", "contests", NULL };
+
+static tr_config_t *
+s_parse (const char *text, size_t size, const char *source, bool streamed,
+         char *error, size_t error_size)
 {
     assert (text);
     assert (source);
@@ -787,7 +802,9 @@ tr_config_parse (const char *text, size_t size, const char *source,
                       source, size, TR_CONFIG_SIZE_MAX);
         return NULL;
     }
-    tr_yaml_t *yaml = tr_yaml_new (text, size, source, error, error_size);
+    tr_yaml_t *yaml = streamed
+        ? tr_yaml_new_streamed (text, size, source, s_streamed_lists, error, error_size)
+        : tr_yaml_new (text, size, source, error, error_size);
     if (!yaml)
         return NULL;
     tr_config_t *self = s_config_new (source);
@@ -797,11 +814,25 @@ tr_config_parse (const char *text, size_t size, const char *source,
     if (!s_read_config (yaml, self))
         tr_config_destroy (&self);
     tr_yaml_destroy (&yaml);
-    //  libyaml's document of a general election is several times the
-    //  config it leaves (5 KB a seat against 1): give those pages back,
-    //  or every daemon keeps them resident all night among the config's.
+    //  What reading took (a whole libyaml document, 5 KB a seat against
+    //  the config's 1; streamed, an entry's worth) is free but resident:
+    //  give those pages back, or every daemon keeps them all night.
     malloc_trim (0);
     return self;
+}
+
+tr_config_t *
+tr_config_parse (const char *text, size_t size, const char *source,
+                 char *error, size_t error_size)
+{
+    return s_parse (text, size, source, true, error, error_size);
+}
+
+tr_config_t *
+tr_config_parse_whole (const char *text, size_t size, const char *source,
+                       char *error, size_t error_size)
+{
+    return s_parse (text, size, source, false, error, error_size);
 }
 
 tr_config_t *

@@ -261,10 +261,20 @@ typedef struct {
 tr_config_t *
     tr_config_load (const char *path, char *error, size_t error_size);
 
-//  The same from text in memory; source names it in error messages.
+//  The same from text in memory; source names it in error messages. The
+//  lists of constituencies and contests are read an entry at a time, never
+//  held whole (config/README.md, "How files are read").
 tr_config_t *
     tr_config_parse (const char *text, size_t size, const char *source,
                      char *error, size_t error_size);
+
+//  The same with the file held whole as one libyaml document, as
+//  tr_config_parse reads a file it cannot stream (anchors and aliases, a
+//  syntax error, two documents). It gives the same config or the same
+//  message, at many times the memory; the tests compare the two.
+tr_config_t *
+    tr_config_parse_whole (const char *text, size_t size, const char *source,
+                           char *error, size_t error_size);
 
 //  The config built into every binary (config/ge2024.yaml at build time).
 tr_config_t *

@@ -5,7 +5,11 @@
 
     We use libyaml's document API (yaml_parser_load): the whole file becomes
     a tree of nodes, each with the line it starts on, and a loader walks the
-    tree it expects, so every message can point at a line.
+    tree it expects, so every message can point at a line. A big file's
+    big lists (an election config's constituencies) are not held whole:
+    tr_yaml_new_streamed builds the tree without their entries and each
+    entry when it is asked for (tr_yaml_stream.c), so here a node's
+    children are looked up in the document the node is in (s_document_of).
 
     Before loading, one pass over libyaml's events refuses a file nested
     deeper than any config or declaration is (TR_YAML_DEPTH_MAX): libyaml's
@@ -14,6 +18,7 @@
     each. The event pass stops at the first level too deep, at once.
 */
 #include "tr_yaml_read.h"
+#include "tr_yaml_stream.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -25,12 +30,12 @@
 
 #define s_streq(one, other) (strcmp ((one), (other)) == 0)
 
-//  A config nests root, constituencies, a seat, candidates, a candidate:
-//  five levels. Twice and more is room for any layout a person writes.
-#define TR_YAML_DEPTH_MAX 16
-
 struct _tr_yaml_t {
-    yaml_document_t document;   /*  the parsed file                          */
+    yaml_document_t document;   /*  the parsed file, or with stream its      */
+                                /*  skeleton: all but the streamed entries   */
+    tr_yaml_stream_t *stream;   /*  lists read an entry at a time, or NULL   */
+    bool lost;                  /*  memory ran out reading an entry: the     */
+                                /*  message says so and stays                */
     const char *source;         /*  its name in messages                     */
     char *error;                /*  the caller's buffer for the message      */
     size_t error_size;          /*  its size; 0 when the caller wants none   */
@@ -66,6 +71,10 @@ s_write (char *error, size_t error_size, const char *source, size_t line,
 bool
 tr_yaml_fail (tr_yaml_t *self, const yaml_node_t *node, const char *format, ...)
 {
+    //  The reader that fails on the empty entry handed out in its place
+    //  would say something else (s_entry).
+    if (self->lost)
+        return false;
     va_list args;
     va_start (args, format);
     s_vwrite (self->error, self->error_size, self->source,
@@ -314,20 +323,14 @@ s_check_depth (tr_yaml_t *self, const char *text, size_t size)
     return !deep;
 }
 
-tr_yaml_t *
-tr_yaml_new (const char *text, size_t size, const char *source,
-             char *error, size_t error_size)
+//  The whole document, as yaml_parser_load makes it, into self; frees self
+//  and returns NULL with the message on a file that is not one.
+static tr_yaml_t *
+s_load_whole (tr_yaml_t *self, const char *text, size_t size)
 {
-    assert (text);
-    assert (source);
-    tr_yaml_t *self = calloc (1, sizeof *self);
-    if (!self) {
-        s_write (error, error_size, source, 0, "out of memory");
-        return NULL;
-    }
-    self->source = source;
-    self->error = error;
-    self->error_size = error_size;
+    const char *source = self->source;
+    char *error = self->error;
+    size_t error_size = self->error_size;
     if (!s_check_depth (self, text, size)) {
         free (self);
         return NULL;
@@ -360,11 +363,49 @@ tr_yaml_new (const char *text, size_t size, const char *source,
     return self;
 }
 
+static tr_yaml_t *
+s_new (const char *text, const char *source, char *error, size_t error_size)
+{
+    assert (text);
+    assert (source);
+    tr_yaml_t *self = calloc (1, sizeof *self);
+    if (!self) {
+        s_write (error, error_size, source, 0, "out of memory");
+        return NULL;
+    }
+    self->source = source;
+    self->error = error;
+    self->error_size = error_size;
+    return self;
+}
+
+tr_yaml_t *
+tr_yaml_new (const char *text, size_t size, const char *source,
+             char *error, size_t error_size)
+{
+    tr_yaml_t *self = s_new (text, source, error, error_size);
+    return self ? s_load_whole (self, text, size) : NULL;
+}
+
+//  A file the stream does not take (a syntax error, an alias, two
+//  documents) is read whole, which says what is wrong as it always has.
+tr_yaml_t *
+tr_yaml_new_streamed (const char *text, size_t size, const char *source,
+                      const char *const lists [], char *error, size_t error_size)
+{
+    tr_yaml_t *self = s_new (text, source, error, error_size);
+    if (!self)
+        return NULL;
+    self->stream = tr_yaml_stream_new (text, size, lists, &self->document);
+    return self->stream ? self : s_load_whole (self, text, size);
+}
+
 void
 tr_yaml_destroy (tr_yaml_t **self_p)
 {
     assert (self_p);
     if (*self_p) {
+        tr_yaml_stream_destroy (&(*self_p)->stream);
         yaml_document_delete (&(*self_p)->document);
         free (*self_p);
         *self_p = NULL;
@@ -375,6 +416,38 @@ yaml_node_t *
 tr_yaml_root (tr_yaml_t *self)
 {
     return yaml_document_get_root_node (&self->document);
+}
+
+size_t
+tr_yaml_nodes_held (const tr_yaml_t *self)
+{
+    return self->stream
+        ? tr_yaml_stream_nodes_held (self->stream)
+        : (size_t) (self->document.nodes.top - self->document.nodes.start);
+}
+
+//  The document node is in: the entry read last, or the file's.
+static yaml_document_t *
+s_document_of (tr_yaml_t *self, const yaml_node_t *node)
+{
+    yaml_document_t *entry = self->stream
+        ? tr_yaml_stream_document_of (self->stream, node) : NULL;
+    return entry ? entry : &self->document;
+}
+
+//  An entry of a streamed list. When memory runs out the message says so,
+//  and the reader gets an empty value, which it refuses without a word of
+//  its own (tr_yaml_fail keeps the message).
+static yaml_node_t *
+s_entry (tr_yaml_t *self, const yaml_node_t *list, size_t index)
+{
+    yaml_node_t *entry = tr_yaml_stream_entry (self->stream, list, index);
+    if (entry)
+        return entry;
+    if (!self->lost)
+        s_write (self->error, self->error_size, self->source, 0, "out of memory");
+    self->lost = true;
+    return tr_yaml_stream_nothing (self->stream);
 }
 
 
@@ -418,7 +491,9 @@ yaml_node_t *
 tr_yaml_item (tr_yaml_t *self, const yaml_node_t *list, size_t index)
 {
     assert (index < tr_yaml_list_size (list));
-    return yaml_document_get_node (&self->document,
+    if (self->stream && tr_yaml_stream_holds (self->stream, list))
+        return s_entry (self, list, index);
+    return yaml_document_get_node (s_document_of (self, list),
                                    list->data.sequence.items.start [index]);
 }
 
@@ -439,7 +514,7 @@ yaml_node_t *
 tr_yaml_map_key_at (const tr_yaml_map_t *map, size_t index)
 {
     assert (index < tr_yaml_map_size (map));
-    return yaml_document_get_node (&map->yaml->document,
+    return yaml_document_get_node (s_document_of (map->yaml, map->node),
                                    map->node->data.mapping.pairs.start [index].key);
 }
 
@@ -447,7 +522,7 @@ yaml_node_t *
 tr_yaml_map_value_at (const tr_yaml_map_t *map, size_t index)
 {
     assert (index < tr_yaml_map_size (map));
-    return yaml_document_get_node (&map->yaml->document,
+    return yaml_document_get_node (s_document_of (map->yaml, map->node),
                                    map->node->data.mapping.pairs.start [index].value);
 }
 

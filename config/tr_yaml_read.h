@@ -34,6 +34,10 @@
 #define TR_YAML_PATH_MAX 256    /*  "constituencies[649].candidates[31].party" */
 #define TR_YAML_QUOTE_MAX 48    /*  bytes of a value shown in a message       */
 
+//  A config nests root, constituencies, a seat, candidates, a candidate:
+//  five levels. Twice and more is room for any layout a person writes.
+#define TR_YAML_DEPTH_MAX 16
+
 typedef struct _tr_yaml_t tr_yaml_t;
 
 typedef enum {
@@ -66,8 +70,24 @@ tr_yaml_t *
     tr_yaml_new (const char *text, size_t size, const char *source,
                  char *error, size_t error_size);
 
+//  The same for a file that may be big (an election config): the lists
+//  under the root's keys named in lists (NULL-terminated, "constituencies")
+//  are not held whole but read an entry at a time (tr_yaml_stream.h), so
+//  the memory it takes is that of one entry and what is outside them, not
+//  of the file. tr_yaml_item on such a list gives an entry valid until the
+//  next tr_yaml_item on one; in order is fastest. What every reader sees,
+//  and every message, is as tr_yaml_new's. Keeps a pointer to text too.
+tr_yaml_t *
+    tr_yaml_new_streamed (const char *text, size_t size, const char *source,
+                          const char *const lists [], char *error, size_t error_size);
+
 void
     tr_yaml_destroy (tr_yaml_t **self_p);
+
+//  Nodes held now: the whole document's, or with lists read an entry at a
+//  time, what is outside them and the entry read last (for the tests).
+size_t
+    tr_yaml_nodes_held (const tr_yaml_t *self);
 
 //  The document's root node (never NULL).
 yaml_node_t *
@@ -148,7 +168,8 @@ bool
     tr_yaml_timestamp (tr_yaml_t *self, yaml_node_t *node, const char *path,
                        int64_t *value);
 
-//  A list of min..max entries. Its entries are then tr_yaml_item 0..size-1.
+//  A list of min..max entries. Its entries are then tr_yaml_item 0..size-1
+//  (an entry of a list read an entry at a time lasts until the next).
 bool
     tr_yaml_list (tr_yaml_t *self, yaml_node_t *node, const char *path,
                   size_t min, size_t max);

@@ -16,6 +16,8 @@ snapshot --json` asks for the final state. Prints one line of figures:
         snapshot_contests C contests_final E
         ingest_peak_kb A tally_peak_kb B publisher_peak_kb P
         ingest_start_kb ... (VmRSS once up, before the night)
+        ingest_load_peak_kb ... (VmHWM once up: the peak of reading the
+        config, the night not begun; config/README.md says what it costs)
 
 seconds is from the first declaration sent to the last result at the
 subscriber; rate is declarations / seconds. Nothing lost: results_got ==
@@ -107,6 +109,7 @@ def main():
                 for d in ("ingest", "tally", "publisher")}
         for daemon, pid in pids.items():
             figures[daemon + "_start_kb"] = status(pid, "VmRSS")
+            figures[daemon + "_load_peak_kb"] = status(pid, "VmHWM")
         subscriber = subprocess.Popen([os.path.join(BENCH, "bench_subs"),
                                        urls["publisher_pub"], "1",
                                        str(figures["declarations"]), "20"],

@@ -27,7 +27,8 @@ What runs, in order, each on a fresh stack and a fresh night log:
             real stack, Curve off, replay at full speed, one counting
             subscriber, then the snapshot (tests/bench/bench_synth.py):
             time, rate (against the same at 1,000 units and 100 contests),
-            nothing lost, each daemon's VmHWM; and bench_synth:
+            nothing lost, each daemon's VmHWM once up (reading the config)
+            and after the night; and bench_synth:
             the tally's cost per update at 1,000, 10,000 and 100,000 units
             (BENCH_SYNTH_UNITS=N for another largest size)
   pair      the cost of the second copy (issue 11): ingest alone against an
@@ -436,6 +437,11 @@ def main():
         row("synthetic night: contests final in the last snapshot",
             "%d" % night.get("contests_final", 0), "contests: %d" % night["contests"],
             ratio(night.get("contests_final", 0), night["contests"]), "1.00")
+        for daemon in ("ingest", "tally", "publisher"):
+            load, start = night.get(daemon + "_load_peak_kb", 0), night.get(daemon + "_start_kb", 0)
+            row("synthetic night: %s peak reading the config (VmHWM once up), %d units"
+                % (daemon, units), "%d kB" % load, "once up, before the night: %d kB" % start,
+                ratio(load, start), "< 2.5")
         for daemon in ("ingest", "tally", "publisher"):
             peak, start = night.get(daemon + "_peak_kb", 0), night.get(daemon + "_start_kb", 0)
             row("synthetic night: %s peak (VmHWM), %d units" % (daemon, units),
