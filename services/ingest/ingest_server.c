@@ -1257,6 +1257,7 @@ ingest_server_run (ingest_server_t *self)
     assert (self->loop);
     zloop_reader (self->loop, self->router, s_door_ready, self);
     zloop_reader (self->loop, self->records_router, s_records_ready, self);
+    tr_door_guard_poll_unread (self->loop, self->pub);
     zloop_timer (self->loop, INGEST_HEARTBEAT_MS, 0, s_heartbeat_due, self);
     if (self->paired) {
         zloop_reader (self->loop, self->peer_router, s_peer_ready, self);

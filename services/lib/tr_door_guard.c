@@ -475,3 +475,19 @@ tr_door_guard_destroy (tr_door_guard_t **self_p)
         *self_p = NULL;
     }
 }
+
+static int
+s_never_read (zloop_t *loop, zsock_t *socket, void *argument)
+{
+    (void) loop;
+    (void) socket;
+    (void) argument;
+    return 0;
+}
+
+int
+tr_door_guard_poll_unread (zloop_t *loop, zsock_t *socket)
+{
+    assert (loop && socket);
+    return zloop_reader (loop, socket, s_never_read, NULL);
+}

@@ -76,6 +76,16 @@ tr_door_guard_t *
     tr_door_guard_new_with (zsock_t *socket, const tr_door_limits_t *limits,
                             const char *door);
 
+//  Puts a door the daemon never reads (a PUB) on the daemon's loop. libzmq
+//  tears a closed connection down in steps that each need the socket's own
+//  thread, which otherwise runs them only when the daemon next sends: a
+//  churn of connections (tens of thousands a second, each dropped at once)
+//  then piled up their buffers, 124 MB in 4 s on a publisher sending a
+//  heartbeat a second. Polled, the socket runs them as they come (it is
+//  never readable, so the loop never calls us for it). 0, or -1.
+int
+    tr_door_guard_poll_unread (zloop_t *loop, zsock_t *socket);
+
 //  Stops the guard; call it before destroying the socket, from its thread.
 void
     tr_door_guard_destroy (tr_door_guard_t **self_p);

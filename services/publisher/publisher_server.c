@@ -291,6 +291,7 @@ int
 publisher_server_run (publisher_server_t *self)
 {
     if (zloop_reader (self->loop, self->snapshot, s_handle_snapshot, self) != 0
+    ||  tr_door_guard_poll_unread (self->loop, self->pub) != 0
     ||  zloop_timer (self->loop, PUBLISHER_HEARTBEAT_MS, 0, s_send_heartbeat, self) < 0
     ||  zloop_timer (self->loop, PUBLISHER_LINK_CHECK_MS, 0, s_check_link, self) < 0
     ||  tr_follower_start (self->follower, self->loop) != 0) {

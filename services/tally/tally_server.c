@@ -594,6 +594,7 @@ tally_server_run (tally_server_t *self)
     zloop_reader (self->loop, self->sub, s_handle_ingest, self);
     zloop_reader (self->loop, self->snapshot, s_handle_snapshot, self);
     zloop_reader (self->loop, self->records, s_handle_records, self);
+    tr_door_guard_poll_unread (self->loop, self->pub);
     zloop_timer (self->loop, TALLY_HEARTBEAT_MS, 0, s_send_heartbeat, self);
     zloop_timer (self->loop, TALLY_LINK_CHECK_MS, 0, s_check_link, self);
     //  The night so far, if there is one: a restarted tally starts from it.

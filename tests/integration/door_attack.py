@@ -143,6 +143,38 @@ def multipart(args):
     return f"bytes_sent={sent} cut_off={cuts}", None
 
 
+def churn(args):
+    """Connects, does the handshake, sends a frame libzmq must refuse (flags
+    0xff: a protocol error, so libzmq drops the connection at once), and
+    again, as fast as it can: what the door's connections cost when they
+    come and go, each shorter than one of the guard's checks."""
+    host, port = args.endpoint.replace("tcp://", "").rsplit(":", 1)
+    connections = 0
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline:
+        raw = socket.socket()
+        try:
+            raw.bind((ATTACKER, 0))
+            raw.settimeout(1)
+            raw.connect((host, int(port)))
+            raw.sendall(s_greeting() + s_ready(args.type))
+            answer = b""
+            while len(answer) < 64 + 8:
+                piece = raw.recv(256)
+                if not piece:
+                    raise OSError("closed during the handshake")
+                answer += piece
+            raw.sendall(b"\xff" * 256)
+            connections += 1
+            while raw.recv(4096):
+                pass
+        except (OSError, socket.timeout):
+            pass
+        finally:
+            raw.close()
+    return f"connections={connections}", None
+
+
 def flood(args):
     context = zmq.Context()
     dealer = context.socket(zmq.DEALER)
@@ -177,7 +209,7 @@ def flood(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("attack", choices=["nonreading", "multipart", "flood"])
+    parser.add_argument("attack", choices=["nonreading", "multipart", "churn", "flood"])
     parser.add_argument("endpoint")
     parser.add_argument("--clients", type=int, default=3)
     parser.add_argument("--type", default="DEALER")
@@ -188,7 +220,7 @@ def main():
     args = parser.parse_args()
     sampler = Sampler(args.pid)
     sampler.start()
-    figures, done = {"nonreading": nonreading, "multipart": multipart,
+    figures, done = {"nonreading": nonreading, "multipart": multipart, "churn": churn,
                      "flood": flood}[args.attack](args)
     # the attacker's connections stay open while the last figures are taken
     time.sleep(0.5)
