@@ -292,13 +292,11 @@ s_refresh_cache (gateway_hub_t *self)
     pthread_mutex_unlock (&self->mutex);
     if (fresh)
         return;
-    json_t *document = tr_json_snapshot_view (self->config, copy);
-    char *text = json_dumps (document, JSON_COMPACT | JSON_ENSURE_ASCII);
-    assert (text);
-    json_decref (document);
+    size_t size;
+    char *text = tr_json_snapshot_text (self->config, copy, &size);
     free (self->cache);
     self->cache = text;
-    self->cache_size = strlen (text);
+    self->cache_size = size;
     self->cache_seq = tr_view_seq (copy);
     self->cache_epoch = epoch;
     tr_view_destroy (&copy);
