@@ -97,11 +97,33 @@ void
 
 //  --- The HTTP side -----------------------------------------------------
 
-//  The snapshot JSON document (tr_json_snapshot, compact) and the sequence
-//  number it reflects; malloc'd, caller frees. Built once per sequence
-//  number however many browsers ask. NULL before the first snapshot.
-char *
-    gateway_hub_snapshot_json (gateway_hub_t *self, uint64_t *seq, size_t *size);
+//  One built snapshot JSON document (tr_json_snapshot_text, compact),
+//  shared by every request that serves it: a reference, never a copy.
+typedef struct {
+    char *text;                 //  the document, NUL-terminated
+    size_t size;                //  its length
+    uint64_t seq;               //  the state it reflects
+    uint64_t epoch;             //  the ring's epoch then
+    int64_t taken_at;           //  when that state was copied, monotonic ms
+    int refs;                   //  references (atomic)
+} gateway_snapshot_t;
+
+#define GATEWAY_SNAPSHOT_STALE_MS  2000     //  how old a document a request
+                                            //  may be given while a newer
+                                            //  one is being built
+
+//  The snapshot document, built once per state however many ask, and at
+//  most one build at a time. When the state has moved since the last one
+//  was built: if another request is building, this one gets the last
+//  document if that reflects a state at most GATEWAY_SNAPSHOT_STALE_MS
+//  old (its seq says which: the ETag and the event id stay true), else it
+//  waits for that build; if none is, it builds. NULL before the first
+//  snapshot. Release with gateway_snapshot_release.
+gateway_snapshot_t *
+    gateway_hub_snapshot (gateway_hub_t *self);
+
+void
+    gateway_snapshot_release (gateway_snapshot_t **self_p);
 
 //  Whether the hub holds the publisher's state yet.
 bool
@@ -137,7 +159,8 @@ gateway_next_t
 
 //  The snapshot as one event ("event: snapshot", id its seq; data the
 //  snapshot JSON document), moving cursor to it. NULL before the first
-//  snapshot.
+//  snapshot. As gateway_hub_snapshot, but a document older than the ring's
+//  first event is not given: the stream could not carry on after it.
 char *
     gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
                                 size_t *size);
