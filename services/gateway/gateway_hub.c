@@ -17,7 +17,8 @@
     request) there is never more than one build, and a request does not
     queue behind it when the last document is recent enough: it is given
     that one (gateway_hub.h, GATEWAY_SNAPSHOT_STALE_MS), with its own seq.
-    Documents are shared by reference: what a request costs is the answer's
+    Documents are shared by reference, with /snapshot's answers and with
+    the streams' snapshot events: what a request costs is the answer's
     headers, not a copy of a document of tens of megabytes.
 */
 
@@ -391,20 +392,16 @@ gateway_hub_snapshot (gateway_hub_t *self)
     return s_snapshot (self, false);
 }
 
-char *
-gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
-                            size_t *size)
+gateway_snapshot_t *
+gateway_hub_snapshot_for_stream (gateway_hub_t *self, gateway_cursor_t *cursor)
 {
     gateway_snapshot_t *snapshot = s_snapshot (self, true);
-    if (!snapshot)
-        return NULL;
-    char *frame = gateway_hub_format_event (snapshot->seq, "snapshot",
-                                            snapshot->text, size);
-    cursor->seq = snapshot->seq;
-    cursor->epoch = snapshot->epoch;
-    cursor->fresh = false;
-    gateway_snapshot_release (&snapshot);
-    return frame;
+    if (snapshot) {
+        cursor->seq = snapshot->seq;
+        cursor->epoch = snapshot->epoch;
+        cursor->fresh = false;
+    }
+    return snapshot;
 }
 
 gateway_cursor_t

@@ -148,7 +148,7 @@ gateway_cursor_t
 //  The event after cursor: waits up to wait_ms for one. On
 //  GATEWAY_NEXT_EVENT *event is a malloc'd SSE frame of *size bytes and
 //  the cursor moves to it. On GATEWAY_NEXT_SNAPSHOT the caller sends
-//  gateway_hub_snapshot_event and moves the cursor with it; *dropped says
+//  gateway_hub_snapshot_for_stream and moves the cursor with it; *dropped says
 //  the stream fell out of the ring by reading too slowly, and the caller
 //  drops it instead. Events filter does not pass (NULL: all pass) are
 //  stepped over: the cursor moves past them without a word.
@@ -157,13 +157,14 @@ gateway_next_t
                       const gateway_filter_t *filter, int wait_ms,
                       char **event, size_t *size, bool *dropped);
 
-//  The snapshot as one event ("event: snapshot", id its seq; data the
-//  snapshot JSON document), moving cursor to it. NULL before the first
-//  snapshot. As gateway_hub_snapshot, but a document older than the ring's
-//  first event is not given: the stream could not carry on after it.
-char *
-    gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
-                                size_t *size);
+//  The snapshot for a stream's "event: snapshot" (id its seq; data the
+//  document), moving cursor to it: a reference, as gateway_hub_snapshot
+//  gives, so a crowd of streams starting at once shares one document.
+//  NULL before the first snapshot. As gateway_hub_snapshot, but a
+//  document older than the ring's first event is not given: the stream
+//  could not carry on after it.
+gateway_snapshot_t *
+    gateway_hub_snapshot_for_stream (gateway_hub_t *self, gateway_cursor_t *cursor);
 
 //  Counts streams for the metrics.
 void gateway_hub_stream_opened (gateway_hub_t *self);
