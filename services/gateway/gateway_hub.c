@@ -75,6 +75,9 @@ struct _gateway_hub_t {
     gateway_snapshot_t *cache;  //  the last document built (a reference)
     bool building;              //  a request is building the next one
     uint64_t builds;            //  documents built so far
+    tr_json_units_t *units;     //  each unit's text in the last document,
+                                //  for units_epoch: only the builder uses it
+    uint64_t units_epoch;
 };
 
 gateway_hub_t *
@@ -117,6 +120,7 @@ gateway_hub_destroy (gateway_hub_t **self_p)
         s_empty_ring (self);
         free (self->ring);
         gateway_snapshot_release (&self->cache);
+        tr_json_units_destroy (&self->units);
         tr_view_destroy (&self->view);
         pthread_cond_destroy (&self->built);
         pthread_cond_destroy (&self->changed);
@@ -309,7 +313,9 @@ s_snapshot_ref (gateway_snapshot_t *snapshot)
 //  The document of the state now. The view is copied under the lock,
 //  packed (a few hundred bytes a unit; a whole snapshot unpacked was 6 KB:
 //  600 MB at 100,000 units), and the document written from the copy a
-//  piece at a time without holding up the feed.
+//  piece at a time without holding up the feed, each unit that has not
+//  changed since the last document copied from it. Called by one thread
+//  at a time (the builder: building is set).
 static gateway_snapshot_t *
 s_build (gateway_hub_t *self)
 {
@@ -322,7 +328,15 @@ s_build (gateway_hub_t *self)
     snapshot->taken_at = zclock_mono ();
     pthread_mutex_unlock (&self->mutex);
     snapshot->seq = tr_view_seq (copy);
-    snapshot->text = tr_json_snapshot_text (self->config, copy, &snapshot->size);
+    //  The units' texts are known by their results' seq, which a new night
+    //  (a new epoch) may give to other results.
+    if (!self->units || self->units_epoch != snapshot->epoch) {
+        tr_json_units_destroy (&self->units);
+        self->units = tr_json_units_new (self->config);
+        self->units_epoch = snapshot->epoch;
+    }
+    snapshot->text = tr_json_snapshot_text (self->config, copy, self->units,
+                                            &snapshot->size);
     snapshot->refs = 1;
     tr_view_destroy (&copy);
     return snapshot;

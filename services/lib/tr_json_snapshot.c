@@ -22,6 +22,45 @@
 #define S_TEXT_FLAGS    (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
 #define S_TEXT_INITIAL  (64 * 1024)     //  the buffer's first size, bytes
 
+//  One unit's text as last written, and the result it was written from.
+typedef struct {
+    char *text;                 //  NULL: none written yet
+    size_t size;
+    bool declared;              //  written from a result (else undeclared)
+    uint64_t seq;               //  that result's tally seq
+} s_unit_text_t;
+
+struct _tr_json_units_t {
+    size_t count;               //  the config's units
+    s_unit_text_t *units;       //  by config index
+};
+
+tr_json_units_t *
+tr_json_units_new (const tr_config_t *config)
+{
+    tr_json_units_t *self = (tr_json_units_t *) calloc (1, sizeof (tr_json_units_t));
+    assert (self);
+    self->count = config->constituency_count;
+    self->units = (s_unit_text_t *) calloc (self->count ? self->count : 1,
+                                            sizeof (s_unit_text_t));
+    assert (self->units);
+    return self;
+}
+
+void
+tr_json_units_destroy (tr_json_units_t **self_p)
+{
+    assert (self_p);
+    tr_json_units_t *self = *self_p;
+    if (self) {
+        for (size_t index = 0; index < self->count; index++)
+            free (self->units [index].text);
+        free (self->units);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
 //  Where the pieces go: into a tree (document) or, as text, into a buffer.
 typedef struct {
     bool as_text;               //  text, not a tree
@@ -32,6 +71,7 @@ typedef struct {
     size_t size;                //  text: bytes written
     size_t capacity;            //  text: bytes allocated
     size_t items;               //  text: items in the open list so far
+    tr_json_units_t *units;     //  text: the units' last texts, or NULL
 } s_writer_t;
 
 static void
@@ -145,6 +185,36 @@ s_write_member (s_writer_t *self, const char *key, json_t *value)
     s_text_key (self, key);
     s_text_dump (self, value);
     json_decref (value);
+}
+
+static json_t *
+    s_constituency (const tr_constituency_t *seat, const tr_result_t *result);
+
+//  Unit index of the config (seat, result) as an item of the open list:
+//  its last text if written from the same result, else made afresh (and
+//  kept, when the writer keeps units' texts).
+static void
+s_write_unit (s_writer_t *self, size_t index, const tr_constituency_t *seat,
+              const tr_result_t *result)
+{
+    s_unit_text_t *kept = self->units ? &self->units->units [index] : NULL;
+    if (kept && kept->text && kept->declared == (result != NULL)
+    &&  (!result || kept->seq == result->seq)) {
+        if (self->items++)
+            s_text_append (self, ",", 1);
+        s_text_append (self, kept->text, kept->size);
+        return;
+    }
+    size_t start = self->size + (self->as_text && self->items ? 1 : 0);
+    s_write_item (self, s_constituency (seat, result));
+    if (kept) {
+        kept->size = self->size - start;
+        kept->text = (char *) realloc (kept->text, kept->size);
+        assert (kept->text);
+        memcpy (kept->text, self->text + start, kept->size);
+        kept->declared = result != NULL;
+        kept->seq = result ? result->seq : 0;
+    }
 }
 
 //  --- The regions' round-up ---------------------------------------------
@@ -361,7 +431,7 @@ s_document (s_writer_t *writer, const tr_config_t *config, uint64_t seq,
     for (size_t index = 0; index < config->constituency_count; index++) {
         const tr_constituency_t *seat = &config->constituencies [index];
         const tr_result_t *result = source->result (source->arg, seat);
-        s_write_item (writer, s_constituency (seat, result));
+        s_write_unit (writer, index, seat, result);
         s_count (s_area (&areas, "region", seat->region), result);
         if (!streq (seat->region, seat->nation))
             s_count (s_area (&areas, "nation", seat->nation), result);
@@ -483,9 +553,11 @@ tr_json_snapshot_view (const tr_config_t *config, const tr_view_t *view)
 }
 
 char *
-tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view, size_t *size)
+tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,
+                       tr_json_units_t *units, size_t *size)
 {
-    s_writer_t text = { .as_text = true };
+    assert (!units || units->count == config->constituency_count);
+    s_writer_t text = { .as_text = true, .units = units };
     s_text_reserve (&text, S_TEXT_INITIAL);
     s_view_document (&text, config, view);
     s_text_append (&text, "}", 1);

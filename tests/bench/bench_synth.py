@@ -27,7 +27,8 @@ units) and every contest final. SYNTH_KEEP=DIR keeps the files there.
 The gateway (scripts/stack --http) is asked for /snapshot in a loop while
 the night plays, two browsers at once (the state moves on almost every
 request, so almost every one is a new document):
-  gateway_live_requests N gateway_live_max_s T gateway_live_peak_kb P
+  gateway_live_requests N gateway_live_max_s T gateway_live_mean_s M
+  gateway_live_peak_kb P
   gateway_start_kb S (VmRSS once up)
 After the night a second gateway starts on the final state and is asked
 once (its one build of the document, nothing cached) and again (cached):
@@ -102,6 +103,7 @@ class Poller(threading.Thread):
     def __init__(self, url, stop):
         threading.Thread.__init__(self, daemon=True)
         self.url, self.stop, self.requests, self.slowest = url, stop, 0, 0.0
+        self.seconds = 0.0
 
     def run(self):
         while not self.stop.is_set():
@@ -112,6 +114,7 @@ class Poller(threading.Thread):
                 continue
             self.requests += 1
             self.slowest = max(self.slowest, seconds)
+            self.seconds += seconds
 
 
 def fresh_gateway(options, env, work, figures):
@@ -209,6 +212,8 @@ def main():
             poller.join()
         figures["gateway_live_requests"] = sum(p.requests for p in pollers)
         figures["gateway_live_max_s"] = max(p.slowest for p in pollers)
+        figures["gateway_live_mean_s"] = sum(p.seconds for p in pollers) \
+            / max(1, figures["gateway_live_requests"])
         figures["gateway_live_peak_kb"] = status(gateway_pid, "VmHWM")
         figures["results_got"] = done.get("results_min", 0)
         figures["seconds"] = done["done_last"] - started if done.get("done_last") else 0
