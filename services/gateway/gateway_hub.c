@@ -75,9 +75,9 @@ struct _gateway_hub_t {
     gateway_snapshot_t *cache;  //  the last document built (a reference)
     bool building;              //  a request is building the next one
     uint64_t builds;            //  documents built so far
-    tr_json_units_t *units;     //  each unit's text in the last document,
-                                //  for units_epoch: only the builder uses it
-    uint64_t units_epoch;
+    tr_json_units_t *units;     //  where each unit is in units_text, a
+    gateway_snapshot_t *units_text; //  document of units_epoch (held for
+    uint64_t units_epoch;       //  them): only the builder uses these
 };
 
 gateway_hub_t *
@@ -121,6 +121,7 @@ gateway_hub_destroy (gateway_hub_t **self_p)
         free (self->ring);
         gateway_snapshot_release (&self->cache);
         tr_json_units_destroy (&self->units);
+        gateway_snapshot_release (&self->units_text);
         tr_view_destroy (&self->view);
         pthread_cond_destroy (&self->built);
         pthread_cond_destroy (&self->changed);
@@ -314,8 +315,9 @@ s_snapshot_ref (gateway_snapshot_t *snapshot)
 //  packed (a few hundred bytes a unit; a whole snapshot unpacked was 6 KB:
 //  600 MB at 100,000 units), and the document written from the copy a
 //  piece at a time without holding up the feed, each unit that has not
-//  changed since the last document copied from it. Called by one thread
-//  at a time (the builder: building is set).
+//  changed since the last document copied from that document (held for
+//  it: no more than the cache holds, unless a request still sends an
+//  older one). Called by one thread at a time (building is set).
 static gateway_snapshot_t *
 s_build (gateway_hub_t *self)
 {
@@ -332,6 +334,7 @@ s_build (gateway_hub_t *self)
     //  (a new epoch) may give to other results.
     if (!self->units || self->units_epoch != snapshot->epoch) {
         tr_json_units_destroy (&self->units);
+        gateway_snapshot_release (&self->units_text);
         self->units = tr_json_units_new (self->config);
         self->units_epoch = snapshot->epoch;
     }
@@ -339,6 +342,10 @@ s_build (gateway_hub_t *self)
                                             &snapshot->size);
     snapshot->refs = 1;
     tr_view_destroy (&copy);
+    //  The units are now where this document has them: it is held for
+    //  them until the next build.
+    gateway_snapshot_release (&self->units_text);
+    self->units_text = s_snapshot_ref (snapshot);
     return snapshot;
 }
 

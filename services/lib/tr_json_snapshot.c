@@ -22,17 +22,23 @@
 #define S_TEXT_FLAGS    (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
 #define S_TEXT_INITIAL  (64 * 1024)     //  the buffer's first size, bytes
 
-//  One unit's text as last written, and the result it was written from.
+//  Where one unit's text is in the last document, and the result it was
+//  written from.
 typedef struct {
-    char *text;                 //  NULL: none written yet
+    bool written;               //  it is there (else nothing is known)
+    size_t offset;              //  in the document's text
     size_t size;
     bool declared;              //  written from a result (else undeclared)
     uint64_t seq;               //  that result's tally seq
 } s_unit_text_t;
 
+//  The units' places are kept, not copies of their texts: the document
+//  holds them all, one after another, and the caller keeps it anyway.
 struct _tr_json_units_t {
     size_t count;               //  the config's units
-    s_unit_text_t *units;       //  by config index
+    const char *text;           //  the last document written; not owned
+    s_unit_text_t *units;       //  where each unit is in it, by config index
+    s_unit_text_t *next;        //  where each goes in the one being written
 };
 
 tr_json_units_t *
@@ -43,7 +49,9 @@ tr_json_units_new (const tr_config_t *config)
     self->count = config->constituency_count;
     self->units = (s_unit_text_t *) calloc (self->count ? self->count : 1,
                                             sizeof (s_unit_text_t));
-    assert (self->units);
+    self->next = (s_unit_text_t *) calloc (self->count ? self->count : 1,
+                                           sizeof (s_unit_text_t));
+    assert (self->units && self->next);
     return self;
 }
 
@@ -53,9 +61,8 @@ tr_json_units_destroy (tr_json_units_t **self_p)
     assert (self_p);
     tr_json_units_t *self = *self_p;
     if (self) {
-        for (size_t index = 0; index < self->count; index++)
-            free (self->units [index].text);
         free (self->units);
+        free (self->next);
         free (self);
         *self_p = NULL;
     }
@@ -197,24 +204,21 @@ static void
 s_write_unit (s_writer_t *self, size_t index, const tr_constituency_t *seat,
               const tr_result_t *result)
 {
-    s_unit_text_t *kept = self->units ? &self->units->units [index] : NULL;
-    if (kept && kept->text && kept->declared == (result != NULL)
+    tr_json_units_t *units = self->units;
+    const s_unit_text_t *kept = units ? &units->units [index] : NULL;
+    size_t start = self->size + (self->items ? 1 : 0);
+    if (kept && kept->written && kept->declared == (result != NULL)
     &&  (!result || kept->seq == result->seq)) {
         if (self->items++)
             s_text_append (self, ",", 1);
-        s_text_append (self, kept->text, kept->size);
-        return;
+        s_text_append (self, units->text + kept->offset, kept->size);
     }
-    size_t start = self->size + (self->as_text && self->items ? 1 : 0);
-    s_write_item (self, s_constituency (seat, result));
-    if (kept) {
-        kept->size = self->size - start;
-        kept->text = (char *) realloc (kept->text, kept->size);
-        assert (kept->text);
-        memcpy (kept->text, self->text + start, kept->size);
-        kept->declared = result != NULL;
-        kept->seq = result ? result->seq : 0;
-    }
+    else
+        s_write_item (self, s_constituency (seat, result));
+    if (units)
+        units->next [index] = (s_unit_text_t) { .written = true, .offset = start,
+            .size = self->size - start, .declared = result != NULL,
+            .seq = result ? result->seq : 0 };
 }
 
 //  --- The regions' round-up ---------------------------------------------
@@ -566,5 +570,12 @@ tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,
     //  Give back the doubling's slack: the text may be kept a while.
     char *document = (char *) realloc (text.text, text.size);
     assert (document);
+    if (units) {
+        //  The units are now where this document has them.
+        s_unit_text_t *places = units->units;
+        units->units = units->next;
+        units->next = places;
+        units->text = document;
+    }
     return document;
 }

@@ -524,7 +524,7 @@ test_the_snapshot_text_partway_is_the_trees (void **state)
     //  With the units' texts kept from one document to the next (as the
     //  gateway keeps them): the county that counted again is written anew.
     tr_json_units_t *units = tr_json_units_new (fixture->config);
-    free (tr_json_snapshot_text (fixture->config, view, units, &size));
+    char *before = tr_json_snapshot_text (fixture->config, view, units, &size);
     declaration = s_count (fixture, "20001", TR_KIND_PARTIAL, 600, 300, 250);
     assert_true (s_take (fixture, &declaration));
     tr_tally_snapshot (fixture->tally, &whole);
@@ -534,6 +534,7 @@ test_the_snapshot_text_partway_is_the_trees (void **state)
     text = tr_json_snapshot_text (fixture->config, view, units, &size);
     assert_string_equal (text, expected);
     assert_non_null (strstr (text, "\"votes\":300"));
+    free (before);
     free (text);
     free (expected);
     json_decref (tree);
