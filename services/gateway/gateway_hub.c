@@ -75,6 +75,9 @@ struct _gateway_hub_t {
     gateway_snapshot_t *cache;  //  the last document built (a reference)
     bool building;              //  a request is building the next one
     uint64_t builds;            //  documents built so far
+    int alive;                  //  documents not yet freed (atomic: a
+                                //  document is freed by whichever thread
+                                //  lets go of it last)
     tr_json_units_t *units;     //  where each unit is in units_text, a
     gateway_snapshot_t *units_text; //  document of units_epoch (held for
     uint64_t units_epoch;       //  them): only the builder uses these
@@ -298,6 +301,8 @@ gateway_snapshot_release (gateway_snapshot_t **self_p)
     assert (self_p);
     gateway_snapshot_t *self = *self_p;
     if (self && __atomic_sub_fetch (&self->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        if (self->alive)
+            __atomic_sub_fetch (self->alive, 1, __ATOMIC_ACQ_REL);
         free (self->text);
         free (self);
     }
@@ -324,6 +329,7 @@ s_build (gateway_hub_t *self)
     gateway_snapshot_t *snapshot =
         (gateway_snapshot_t *) calloc (1, sizeof (gateway_snapshot_t));
     assert (snapshot);
+    __atomic_add_fetch (&self->alive, 1, __ATOMIC_ACQ_REL);
     pthread_mutex_lock (&self->mutex);
     tr_view_t *copy = tr_view_dup (self->view);
     snapshot->epoch = self->epoch;
@@ -341,6 +347,7 @@ s_build (gateway_hub_t *self)
     snapshot->text = tr_json_snapshot_text (self->config, copy, self->units,
                                             &snapshot->size);
     snapshot->refs = 1;
+    snapshot->alive = &self->alive;
     tr_view_destroy (&copy);
     //  The units are now where this document has them: it is held for
     //  them until the next build.
@@ -358,6 +365,19 @@ s_recent_enough (const gateway_snapshot_t *cache,
 {
     return cache && cache->epoch == epoch
         && zclock_mono () - cache->taken_at <= GATEWAY_SNAPSHOT_STALE_MS
+        && (!for_stream || cache->seq + 1 >= first);
+}
+
+//  Whether a build would pass GATEWAY_SNAPSHOTS_MAX documents alive, and
+//  the last one can be given instead: the same epoch, and for a stream,
+//  not older than the ring's first event (else it is built regardless: a
+//  stream given it would be dropped as too slow).
+static bool
+s_too_many (gateway_hub_t *self, const gateway_snapshot_t *cache,
+            uint64_t epoch, uint64_t first, bool for_stream)
+{
+    return __atomic_load_n (&self->alive, __ATOMIC_ACQUIRE) >= GATEWAY_SNAPSHOTS_MAX
+        && cache && cache->epoch == epoch
         && (!for_stream || cache->seq + 1 >= first);
 }
 
@@ -390,6 +410,9 @@ s_snapshot (gateway_hub_t *self, bool for_stream)
         else
         if (self->building)
             pthread_cond_wait (&self->built, &self->cache_mutex);
+        else
+        if (s_too_many (self, cache, epoch, first, for_stream))
+            snapshot = s_snapshot_ref (cache);              //  the bound
         else {
             self->building = true;
             pthread_mutex_unlock (&self->cache_mutex);

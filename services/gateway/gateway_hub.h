@@ -106,19 +106,27 @@ typedef struct {
     uint64_t epoch;             //  the ring's epoch then
     int64_t taken_at;           //  when that state was copied, monotonic ms
     int refs;                   //  references (atomic)
+    int *alive;                 //  the hub's count of documents alive, or
+                                //  NULL (a gzip): one less when freed
 } gateway_snapshot_t;
 
 #define GATEWAY_SNAPSHOT_STALE_MS  2000     //  how old a document a request
                                             //  may be given while a newer
                                             //  one is being built
+#define GATEWAY_SNAPSHOTS_MAX   4           //  documents alive at once: the
+                                            //  last built, the one being
+                                            //  built, those answers still send
 
 //  The snapshot document, built once per state however many ask, and at
 //  most one build at a time. When the state has moved since the last one
 //  was built: if another request is building, this one gets the last
 //  document if that reflects a state at most GATEWAY_SNAPSHOT_STALE_MS
 //  old (its seq says which: the ETag and the event id stay true), else it
-//  waits for that build; if none is, it builds. NULL before the first
-//  snapshot. Release with gateway_snapshot_release.
+//  waits for that build; if none is, it builds, unless
+//  GATEWAY_SNAPSHOTS_MAX documents are alive (slow browsers still being
+//  sent older ones): then it gets the last one, however old, so that what
+//  the documents hold stays bounded. NULL before the first snapshot.
+//  Release with gateway_snapshot_release.
 gateway_snapshot_t *
     gateway_hub_snapshot (gateway_hub_t *self);
 
