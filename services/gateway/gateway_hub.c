@@ -78,9 +78,6 @@ struct _gateway_hub_t {
     int alive;                  //  documents not yet freed (atomic: a
                                 //  document is freed by whichever thread
                                 //  lets go of it last)
-    tr_json_units_t *units;     //  where each unit is in units_text, a
-    gateway_snapshot_t *units_text; //  document of units_epoch (held for
-    uint64_t units_epoch;       //  them): only the builder uses these
 };
 
 gateway_hub_t *
@@ -123,8 +120,6 @@ gateway_hub_destroy (gateway_hub_t **self_p)
         s_empty_ring (self);
         free (self->ring);
         gateway_snapshot_release (&self->cache);
-        tr_json_units_destroy (&self->units);
-        gateway_snapshot_release (&self->units_text);
         tr_view_destroy (&self->view);
         pthread_cond_destroy (&self->built);
         pthread_cond_destroy (&self->changed);
@@ -319,10 +314,7 @@ s_snapshot_ref (gateway_snapshot_t *snapshot)
 //  The document of the state now. The view is copied under the lock,
 //  packed (a few hundred bytes a unit; a whole snapshot unpacked was 6 KB:
 //  600 MB at 100,000 units), and the document written from the copy a
-//  piece at a time without holding up the feed, each unit that has not
-//  changed since the last document copied from that document (held for
-//  it: no more than the cache holds, unless a request still sends an
-//  older one). Called by one thread at a time (building is set).
+//  piece at a time without holding up the feed.
 static gateway_snapshot_t *
 s_build (gateway_hub_t *self)
 {
@@ -336,23 +328,10 @@ s_build (gateway_hub_t *self)
     snapshot->taken_at = zclock_mono ();
     pthread_mutex_unlock (&self->mutex);
     snapshot->seq = tr_view_seq (copy);
-    //  The units' texts are known by their results' seq, which a new night
-    //  (a new epoch) may give to other results.
-    if (!self->units || self->units_epoch != snapshot->epoch) {
-        tr_json_units_destroy (&self->units);
-        gateway_snapshot_release (&self->units_text);
-        self->units = tr_json_units_new (self->config);
-        self->units_epoch = snapshot->epoch;
-    }
-    snapshot->text = tr_json_snapshot_text (self->config, copy, self->units,
-                                            &snapshot->size);
+    snapshot->text = tr_json_snapshot_text (self->config, copy, &snapshot->size);
     snapshot->refs = 1;
     snapshot->alive = &self->alive;
     tr_view_destroy (&copy);
-    //  The units are now where this document has them: it is held for
-    //  them until the next build.
-    gateway_snapshot_release (&self->units_text);
-    self->units_text = s_snapshot_ref (snapshot);
     return snapshot;
 }
 

@@ -30,26 +30,9 @@ json_t *
 //  the view and the regions' running sums, never the tree of the night
 //  (840 MB at 100,000 units). malloc'd and NUL-terminated, *size its
 //  length: what the gateway serves at /snapshot.
-//  units (NULL: none) remembers where each unit's text is in the document
-//  last written with it, and from which result: a unit whose result is
-//  the one it was written from (the same tally seq, or still undeclared)
-//  is copied from there, not built again. On a live night most units have
-//  not changed since the last document. The caller keeps that document's
-//  text as it is, and alive, until the next call with units.
-typedef struct _tr_json_units_t tr_json_units_t;
-
 char *
     tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,
-                           tr_json_units_t *units, size_t *size);
-
-//  Nothing known of any unit yet (config->constituency_count of them). A
-//  unit's text is known by its result's seq: start again (destroy, new)
-//  when the state is replaced by another night's.
-tr_json_units_t *
-    tr_json_units_new (const tr_config_t *config);
-
-void
-    tr_json_units_destroy (tr_json_units_t **self_p);
+                           size_t *size);
 
 //  One message as an object with "type" and its fields. New reference.
 json_t *

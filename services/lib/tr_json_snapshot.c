@@ -22,52 +22,6 @@
 #define S_TEXT_FLAGS    (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
 #define S_TEXT_INITIAL  (64 * 1024)     //  the buffer's first size, bytes
 
-//  Where one unit's text is in the last document, and the result it was
-//  written from.
-typedef struct {
-    bool written;               //  it is there (else nothing is known)
-    size_t offset;              //  in the document's text
-    size_t size;
-    bool declared;              //  written from a result (else undeclared)
-    uint64_t seq;               //  that result's tally seq
-} s_unit_text_t;
-
-//  The units' places are kept, not copies of their texts: the document
-//  holds them all, one after another, and the caller keeps it anyway.
-struct _tr_json_units_t {
-    size_t count;               //  the config's units
-    const char *text;           //  the last document written; not owned
-    s_unit_text_t *units;       //  where each unit is in it, by config index
-    s_unit_text_t *next;        //  where each goes in the one being written
-};
-
-tr_json_units_t *
-tr_json_units_new (const tr_config_t *config)
-{
-    tr_json_units_t *self = (tr_json_units_t *) calloc (1, sizeof (tr_json_units_t));
-    assert (self);
-    self->count = config->constituency_count;
-    self->units = (s_unit_text_t *) calloc (self->count ? self->count : 1,
-                                            sizeof (s_unit_text_t));
-    self->next = (s_unit_text_t *) calloc (self->count ? self->count : 1,
-                                           sizeof (s_unit_text_t));
-    assert (self->units && self->next);
-    return self;
-}
-
-void
-tr_json_units_destroy (tr_json_units_t **self_p)
-{
-    assert (self_p);
-    tr_json_units_t *self = *self_p;
-    if (self) {
-        free (self->units);
-        free (self->next);
-        free (self);
-        *self_p = NULL;
-    }
-}
-
 //  Where the pieces go: into a tree (document) or, as text, into a buffer.
 typedef struct {
     bool as_text;               //  text, not a tree
@@ -78,7 +32,6 @@ typedef struct {
     size_t size;                //  text: bytes written
     size_t capacity;            //  text: bytes allocated
     size_t items;               //  text: items in the open list so far
-    tr_json_units_t *units;     //  text: the units' last texts, or NULL
 } s_writer_t;
 
 static void
@@ -192,33 +145,6 @@ s_write_member (s_writer_t *self, const char *key, json_t *value)
     s_text_key (self, key);
     s_text_dump (self, value);
     json_decref (value);
-}
-
-static json_t *
-    s_constituency (const tr_constituency_t *seat, const tr_result_t *result);
-
-//  Unit index of the config (seat, result) as an item of the open list:
-//  its last text if written from the same result, else made afresh (and
-//  kept, when the writer keeps units' texts).
-static void
-s_write_unit (s_writer_t *self, size_t index, const tr_constituency_t *seat,
-              const tr_result_t *result)
-{
-    tr_json_units_t *units = self->units;
-    const s_unit_text_t *kept = units ? &units->units [index] : NULL;
-    size_t start = self->size + (self->items ? 1 : 0);
-    if (kept && kept->written && kept->declared == (result != NULL)
-    &&  (!result || kept->seq == result->seq)) {
-        if (self->items++)
-            s_text_append (self, ",", 1);
-        s_text_append (self, units->text + kept->offset, kept->size);
-    }
-    else
-        s_write_item (self, s_constituency (seat, result));
-    if (units)
-        units->next [index] = (s_unit_text_t) { .written = true, .offset = start,
-            .size = self->size - start, .declared = result != NULL,
-            .seq = result ? result->seq : 0 };
 }
 
 //  --- The regions' round-up ---------------------------------------------
@@ -435,7 +361,7 @@ s_document (s_writer_t *writer, const tr_config_t *config, uint64_t seq,
     for (size_t index = 0; index < config->constituency_count; index++) {
         const tr_constituency_t *seat = &config->constituencies [index];
         const tr_result_t *result = source->result (source->arg, seat);
-        s_write_unit (writer, index, seat, result);
+        s_write_item (writer, s_constituency (seat, result));
         s_count (s_area (&areas, "region", seat->region), result);
         if (!streq (seat->region, seat->nation))
             s_count (s_area (&areas, "nation", seat->nation), result);
@@ -557,11 +483,9 @@ tr_json_snapshot_view (const tr_config_t *config, const tr_view_t *view)
 }
 
 char *
-tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,
-                       tr_json_units_t *units, size_t *size)
+tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view, size_t *size)
 {
-    assert (!units || units->count == config->constituency_count);
-    s_writer_t text = { .as_text = true, .units = units };
+    s_writer_t text = { .as_text = true };
     s_text_reserve (&text, S_TEXT_INITIAL);
     s_view_document (&text, config, view);
     s_text_append (&text, "}", 1);
@@ -570,12 +494,5 @@ tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,
     //  Give back the doubling's slack: the text may be kept a while.
     char *document = (char *) realloc (text.text, text.size);
     assert (document);
-    if (units) {
-        //  The units are now where this document has them.
-        s_unit_text_t *places = units->units;
-        units->units = units->next;
-        units->next = places;
-        units->text = document;
-    }
     return document;
 }

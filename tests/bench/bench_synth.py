@@ -28,7 +28,7 @@ The gateway (scripts/stack --http) is asked for /snapshot in a loop while
 the night plays, two browsers at once (the state moves on almost every
 request, so almost every one is a new document):
   gateway_live_requests N gateway_live_max_s T gateway_live_mean_s M
-  gateway_live_peak_kb P
+  gateway_live_peak_kb P gateway_live_end_kb E (VmRSS then)
   gateway_start_kb S (VmRSS once up)
 After the night a second gateway starts on the final state and is asked
 once (its one build of the document, nothing cached) and again (cached):
@@ -215,6 +215,7 @@ def main():
         figures["gateway_live_mean_s"] = sum(p.seconds for p in pollers) \
             / max(1, figures["gateway_live_requests"])
         figures["gateway_live_peak_kb"] = status(gateway_pid, "VmHWM")
+        figures["gateway_live_end_kb"] = status(gateway_pid, "VmRSS")
         figures["results_got"] = done.get("results_min", 0)
         figures["seconds"] = done["done_last"] - started if done.get("done_last") else 0
         figures["rate"] = figures["declarations"] / figures["seconds"] \

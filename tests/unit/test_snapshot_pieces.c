@@ -233,7 +233,7 @@ test_the_text_document_is_the_trees_byte_for_byte (void **state)
     char *expected = json_dumps (from_view, JSON_COMPACT | JSON_ENSURE_ASCII);
     char *expected_whole = json_dumps (from_whole, JSON_COMPACT | JSON_ENSURE_ASCII);
     size_t size;
-    char *text = tr_json_snapshot_text (fixture->config, view, NULL, &size);
+    char *text = tr_json_snapshot_text (fixture->config, view, &size);
     assert_int_equal (size, strlen (expected));
     assert_string_equal (text, expected);
     assert_string_equal (text, expected_whole);
