@@ -458,11 +458,12 @@ def main():
                 "%d kB" % build_kb, "the document: %d kB" % document_kb,
                 ratio(build_kb, document_kb), "< 3")
             row("synthetic night: gateway /snapshot, slowest of %d asked while the night plays"
-                % night.get("gateway_live_requests", 0),
+                " (mean %.2f s)" % (night.get("gateway_live_requests", 0),
+                                    night.get("gateway_live_mean_s", 0)),
                 "%.2f s" % night.get("gateway_live_max_s", 0),
                 "one build after the night: %.2f s" % night.get("gateway_snapshot_s", 0),
                 ratio(night.get("gateway_live_max_s", 0), night.get("gateway_snapshot_s", 0)),
-                "~2 (two builds)")
+                "< 3 (a build waited for, then its own)")
             row("synthetic night: gateway peak (VmHWM) while the night plays, %d units" % units,
                 "%d kB" % night.get("gateway_live_peak_kb", 0),
                 "the document: %d kB" % document_kb,
