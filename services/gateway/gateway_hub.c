@@ -25,6 +25,7 @@
 #include "gateway_hub.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_wire.h"
+#include <malloc.h>
 #include <pthread.h>
 
 typedef struct {
@@ -332,6 +333,11 @@ s_build (gateway_hub_t *self)
     snapshot->refs = 1;
     snapshot->alive = &self->alive;
     tr_view_destroy (&copy);
+    //  A build makes and frees a unit's objects at a time in this thread's
+    //  malloc arena (a thread a connection: a different arena from one
+    //  build to the next); give the free pages back rather than let each
+    //  arena keep them.
+    malloc_trim (0);
     return snapshot;
 }
 

@@ -463,7 +463,7 @@ def main():
                 "%.2f s" % night.get("gateway_live_max_s", 0),
                 "one build after the night: %.2f s" % night.get("gateway_snapshot_s", 0),
                 ratio(night.get("gateway_live_max_s", 0), night.get("gateway_snapshot_s", 0)),
-                "< 3 (a build waited for, then its own)")
+                "< 3 (a build waited for, on a busy machine)")
             row("synthetic night: gateway peak (VmHWM) while the night plays, %d units" % units,
                 "%d kB" % night.get("gateway_live_peak_kb", 0),
                 "the document: %d kB" % document_kb,
