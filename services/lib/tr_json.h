@@ -28,7 +28,7 @@ json_t *
 //  written a piece at a time: one unit's or one contest's object is built,
 //  appended and freed before the next, so what it holds beyond the text is
 //  the view and the regions' running sums, never the tree of the night
-//  (840 MB at 100,000 units). malloc'd and NUL-terminated, *size its
+//  (907 MB for an 85 MB document at 100,000 units). malloc'd and NUL-terminated, *size its
 //  length: what the gateway serves at /snapshot.
 char *
     tr_json_snapshot_text (const tr_config_t *config, const tr_view_t *view,

@@ -5,12 +5,13 @@
     One function, s_document, says what the document holds and in which
     order; it hands each piece to a writer that either adds it to a tree or
     appends its json_dumpb text to a growing buffer and frees it. So the two
-    forms cannot drift apart (tests/unit/test_json.c compares them byte for
-    byte on every shipped night), and the text form never holds more than
-    one unit's object besides the text: the whole tree of a 100,000-unit
-    night was 840 MB and 5 s to build for an 80 MB document. jansson still
-    does every string and number; the writer adds only the punctuation
-    between pieces and the document's own keys, which are constants here.
+    forms cannot drift apart (tests/unit/test_json_text.c compares them
+    byte for byte on every shipped night), and the text form never holds
+    more than one unit's object besides the text: the whole tree of a
+    100,000-unit night was 907 MB and 3.9 s to build for an 85 MB document
+    (BENCHMARKS.md). jansson still does every string and number; the
+    writer adds only the punctuation between pieces and the document's own
+    keys, which are constants here.
 
     The regions' round-up is summed in plain structs as the units go by and
     each area becomes an object only when it is written.
