@@ -29,21 +29,70 @@ typedef struct {
     gateway_cursor_t cursor;    //  where the stream is in the night
     gateway_filter_t *filter;   //  what it passes (NULL: everything)
     uint64_t told;              //  the last id the browser was sent
-    char *pending;              //  the frame being written
-    size_t pending_size;
+    char *pending;              //  the frame being written (a snapshot's:
+    size_t pending_size;        //  its head, up to "data: ")
     size_t pending_sent;        //  bytes of it already handed over
+    gateway_snapshot_t *document;   //  a snapshot frame's data, written
+                                //  after pending, then its "\n\n": a
+                                //  reference to the document every answer
+                                //  shares, not a copy; NULL for the rest
+    size_t document_sent;       //  bytes of the data and "\n\n" handed over
     bool dropped;               //  ended for reading too slowly
     gateway_events_closed_fn *closed;   //  told when the stream ends
     void *closed_arg;           //  its argument
 } s_stream_t;
 
+#define S_FRAME_END     "\n\n"  //  after a snapshot frame's data
+
+//  The next frame: frame, then document's text and S_FRAME_END if a
+//  document is given. Takes both.
 static void
-s_set_pending (s_stream_t *self, char *frame, size_t size)
+s_set_pending (s_stream_t *self, char *frame, size_t size, gateway_snapshot_t *document)
 {
     free (self->pending);
     self->pending = frame;
     self->pending_size = size;
     self->pending_sent = 0;
+    gateway_snapshot_release (&self->document);
+    self->document = document;
+    self->document_sent = 0;
+}
+
+//  Whether the frame being written has been handed over whole.
+static bool
+s_frame_sent (const s_stream_t *self)
+{
+    return self->pending_sent == self->pending_size
+        && (!self->document
+            || self->document_sent == self->document->size + strlen (S_FRAME_END));
+}
+
+//  Up to max bytes of what is left of the frame, into buf: how many.
+static size_t
+s_frame_write (s_stream_t *self, char *buf, size_t max)
+{
+    size_t count;
+    if (self->pending_sent < self->pending_size) {
+        count = self->pending_size - self->pending_sent;
+        count = count < max ? count : max;
+        memcpy (buf, self->pending + self->pending_sent, count);
+        self->pending_sent += count;
+        return count;
+    }
+    const gateway_snapshot_t *document = self->document;
+    if (self->document_sent < document->size) {
+        count = document->size - self->document_sent;
+        count = count < max ? count : max;
+        memcpy (buf, document->text + self->document_sent, count);
+    }
+    else {
+        size_t at = self->document_sent - document->size;
+        count = strlen (S_FRAME_END) - at;
+        count = count < max ? count : max;
+        memcpy (buf, S_FRAME_END + at, count);
+    }
+    self->document_sent += count;
+    return count;
 }
 
 //  Whether the browser has closed its end. Without this a quiet stream
@@ -90,6 +139,7 @@ s_next_frame (s_stream_t *self)
     char *frame = NULL;
     size_t size = 0;
     bool dropped = false;
+    gateway_snapshot_t *document = NULL;
     gateway_next_t next = s_wait_next (self, &frame, &size, &dropped);
     if (next == GATEWAY_NEXT_STOPPING)
         return MHD_CONTENT_READER_END_OF_STREAM;
@@ -100,9 +150,14 @@ s_next_frame (s_stream_t *self)
                        (unsigned long long) self->cursor.seq);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
-        frame = gateway_hub_snapshot_event (self->hub, &self->cursor, &size);
-        if (!frame)
+        //  As gateway_hub_format_event makes it, the data the document.
+        document = gateway_hub_snapshot_for_stream (self->hub, &self->cursor);
+        if (!document)
             return MHD_CONTENT_READER_END_WITH_ERROR;
+        int length = asprintf (&frame, "id: %llu\nevent: snapshot\ndata: ",
+                               (unsigned long long) document->seq);
+        assert (length > 0);
+        size = (size_t) length;
     }
     else
     if (next == GATEWAY_NEXT_IDLE && s_stepped_over (self)) {
@@ -118,7 +173,7 @@ s_next_frame (s_stream_t *self)
         size = strlen (frame);
     }
     self->told = self->cursor.seq;
-    s_set_pending (self, frame, size);
+    s_set_pending (self, frame, size, document);
     return 0;
 }
 
@@ -127,17 +182,12 @@ s_stream_read (void *cls, uint64_t pos, char *buf, size_t max)
 {
     (void) pos;
     s_stream_t *self = (s_stream_t *) cls;
-    while (self->pending_sent == self->pending_size) {
+    while (s_frame_sent (self)) {
         ssize_t end = s_next_frame (self);
         if (end != 0)
             return end;
     }
-    size_t count = self->pending_size - self->pending_sent;
-    if (count > max)
-        count = max;
-    memcpy (buf, self->pending + self->pending_sent, count);
-    self->pending_sent += count;
-    return (ssize_t) count;
+    return (ssize_t) s_frame_write (self, buf, max);
 }
 
 static void
@@ -148,7 +198,7 @@ s_stream_free (void *cls)
     if (self->closed)
         self->closed (self->closed_arg);
     gateway_filter_destroy (&self->filter);
-    free (self->pending);
+    s_set_pending (self, NULL, 0, NULL);
     free (self);
 }
 
@@ -171,7 +221,7 @@ gateway_events_response (gateway_hub_t *hub, int socket, bool has_last, uint64_t
     char *greeting = NULL;
     int length = asprintf (&greeting, "retry: %d\n\n", GATEWAY_RETRY_MS);
     assert (length > 0);
-    s_set_pending (self, greeting, (size_t) length);
+    s_set_pending (self, greeting, (size_t) length, NULL);
     struct MHD_Response *response = MHD_create_response_from_callback (
         MHD_SIZE_UNKNOWN, 16 * 1024, s_stream_read, self, s_stream_free);
     if (!response) {

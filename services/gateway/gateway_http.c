@@ -18,7 +18,8 @@
     with a control byte in its target (%00 would cut the path short), or an
     HTTP/1.1 request with no Host, is refused. /snapshot carries an ETag
     (304 when the browser has it) and is gzipped for a browser that takes
-    gzip, once per sequence number.
+    gzip, once per document; the document and its gzip are shared by
+    reference with every answer that sends them, never copied.
 */
 
 #include "gateway_http.h"
@@ -52,9 +53,8 @@ struct _gateway_http_t {
                                 //  restarted gateway's seq N is not the old N
     pthread_mutex_t mutex;      //  guards what follows (a thread a connection)
     zhashx_t *streams;          //  open event streams by address (size_t)
-    uint64_t gzip_seq;          //  the snapshot gzip holds (0: none)
-    char *gzip;                 //  /snapshot gzipped, for gzip_seq
-    size_t gzip_size;
+    gateway_snapshot_t *gzip;   //  the last /snapshot gzipped (its seq and
+                                //  epoch the document's), or NULL
 };
 
 //  An open event stream, to count it off its address when it ends.
@@ -387,26 +387,38 @@ s_gzip (const char *text, size_t size, size_t *gzip_size)
     return gzip;
 }
 
-//  The snapshot gzipped, made once per seq; a copy the caller frees.
-static char *
-s_snapshot_gzip (gateway_http_t *self, uint64_t seq, const char *text, size_t size,
-                 size_t *gzip_size)
+//  The snapshot gzipped, made once per document: a reference, as the
+//  document is (gateway_snapshot_release), or NULL if zlib failed.
+static gateway_snapshot_t *
+s_snapshot_gzip (gateway_http_t *self, const gateway_snapshot_t *snapshot)
 {
     pthread_mutex_lock (&self->mutex);
-    if (self->gzip_seq != seq) {
-        free (self->gzip);
-        self->gzip = s_gzip (text, size, &self->gzip_size);
-        self->gzip_seq = self->gzip ? seq : 0;
+    if (!self->gzip || self->gzip->seq != snapshot->seq
+    ||  self->gzip->epoch != snapshot->epoch) {
+        gateway_snapshot_release (&self->gzip);
+        size_t size;
+        char *bytes = s_gzip (snapshot->text, snapshot->size, &size);
+        if (bytes) {
+            self->gzip = (gateway_snapshot_t *) calloc (1, sizeof (gateway_snapshot_t));
+            assert (self->gzip);
+            *self->gzip = (gateway_snapshot_t) { .text = bytes, .size = size,
+                .seq = snapshot->seq, .epoch = snapshot->epoch,
+                .taken_at = snapshot->taken_at, .refs = 1 };
+        }
     }
-    char *copy = NULL;
-    if (self->gzip) {
-        copy = (char *) malloc (self->gzip_size);
-        assert (copy);
-        memcpy (copy, self->gzip, self->gzip_size);
-        *gzip_size = self->gzip_size;
-    }
+    gateway_snapshot_t *gzip = self->gzip;
+    if (gzip)
+        __atomic_add_fetch (&gzip->refs, 1, __ATOMIC_ACQ_REL);
     pthread_mutex_unlock (&self->mutex);
-    return copy;
+    return gzip;
+}
+
+//  libmicrohttpd is done with an answer that held a reference.
+static void
+s_release_snapshot (void *snapshot)
+{
+    gateway_snapshot_t *held = (gateway_snapshot_t *) snapshot;
+    gateway_snapshot_release (&held);
 }
 
 static void
@@ -414,6 +426,20 @@ s_snapshot_etag (gateway_http_t *self, uint64_t seq, char *etag, size_t size)
 {
     snprintf (etag, size, "\"%llx-%llu\"", (unsigned long long) self->boot,
               (unsigned long long) seq);
+}
+
+static enum MHD_Result
+s_not_modified (gateway_http_t *self, struct MHD_Connection *connection,
+                const char *etag)
+{
+    struct MHD_Response *response = MHD_create_response_from_buffer (
+        0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    if (!response)
+        return MHD_NO;
+    MHD_add_response_header (response, "ETag", etag);
+    MHD_add_response_header (response, "Cache-Control", "no-cache");
+    MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
+    return s_answer (self, connection, MHD_HTTP_NOT_MODIFIED, response);
 }
 
 //  The snapshot, the same document for everyone until the next message: an
@@ -428,39 +454,33 @@ s_snapshot (gateway_http_t *self, struct MHD_Connection *connection)
         connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (if_none_match && gateway_hub_ready (self->hub)) {
         s_snapshot_etag (self, gateway_hub_seq (self->hub), etag, sizeof etag);
-        if (s_list_accepts (if_none_match, s_match_etag, etag)) {
-            struct MHD_Response *response = MHD_create_response_from_buffer (
-                0, (void *) "", MHD_RESPMEM_PERSISTENT);
-            if (!response)
-                return MHD_NO;
-            MHD_add_response_header (response, "ETag", etag);
-            MHD_add_response_header (response, "Cache-Control", "no-cache");
-            MHD_add_response_header (response, "Access-Control-Allow-Origin", "*");
-            return s_answer (self, connection, MHD_HTTP_NOT_MODIFIED, response);
-        }
+        if (s_list_accepts (if_none_match, s_match_etag, etag))
+            return s_not_modified (self, connection, etag);
     }
-    uint64_t seq;
-    size_t size;
-    char *text = gateway_hub_snapshot_json (self->hub, &seq, &size);
-    if (!text)
+    gateway_snapshot_t *snapshot = gateway_hub_snapshot (self->hub);
+    if (!snapshot)
         return s_refuse (self, connection, MHD_HTTP_SERVICE_UNAVAILABLE,
                          "the gateway has no state from the publisher yet; "
                          "try again in a second");
-    s_snapshot_etag (self, seq, etag, sizeof etag);
+    s_snapshot_etag (self, snapshot->seq, etag, sizeof etag);
+    //  A recent document given while a newer one is built (gateway_hub.h)
+    //  may be the one the poller has: still a 304.
+    if (if_none_match && s_list_accepts (if_none_match, s_match_etag, etag)) {
+        gateway_snapshot_release (&snapshot);
+        return s_not_modified (self, connection, etag);
+    }
     const char *accept = MHD_lookup_connection_value (
         connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-    size_t gzip_size = 0;
-    char *gzip = accept && s_list_accepts (accept, s_match_gzip, NULL)
-               ? s_snapshot_gzip (self, seq, text, size, &gzip_size) : NULL;
-    if (gzip) {
-        free (text);
-        text = gzip;
-        size = gzip_size;
-    }
-    struct MHD_Response *response = MHD_create_response_from_buffer (
-        size, text, MHD_RESPMEM_MUST_FREE);
+    gateway_snapshot_t *gzip = accept && s_list_accepts (accept, s_match_gzip, NULL)
+                             ? s_snapshot_gzip (self, snapshot) : NULL;
+    if (gzip)
+        gateway_snapshot_release (&snapshot);
+    //  The answer holds the reference until libmicrohttpd has sent it.
+    gateway_snapshot_t *body = gzip ? gzip : snapshot;
+    struct MHD_Response *response = MHD_create_response_from_buffer_with_free_callback_cls (
+        body->size, body->text, s_release_snapshot, body);
     if (!response) {
-        free (text);
+        gateway_snapshot_release (&body);
         return MHD_NO;
     }
     MHD_add_response_header (response, "Content-Type", "application/json");
@@ -711,7 +731,7 @@ gateway_http_destroy (gateway_http_t **self_p)
         free (self->election);
         free (self->hexmap);
         free (self->hexmap_note);
-        free (self->gzip);
+        gateway_snapshot_release (&self->gzip);
         zhashx_destroy (&self->streams);
         pthread_mutex_destroy (&self->mutex);
         free (self);

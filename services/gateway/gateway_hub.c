@@ -8,14 +8,24 @@
     than buffered without bound. A snapshot that replaces the state starts
     a new epoch with an empty ring: streams then get a snapshot event.
 
-    The snapshot JSON is built outside the lock (650 seats take a few ms)
-    under a second mutex, so a crowd of browsers asking at once builds it
-    once and the ZeroMQ side never waits for it.
+    The snapshot JSON is built outside the lock, from a copy of the view,
+    so the ZeroMQ side never waits for it: 650 seats take a few ms, 100,000
+    units most of a second (BENCHMARKS.md). A second mutex guards the built
+    document and says whether a build is under way: a crowd of browsers
+    asking at once builds it once, and while the state moves on (thousands
+    of messages a second at 100,000 units, a new document for nearly every
+    request) there is never more than one build, and a request does not
+    queue behind it when the last document is recent enough: it is given
+    that one (gateway_hub.h, GATEWAY_SNAPSHOT_STALE_MS), with its own seq.
+    Documents are shared by reference, with /snapshot's answers and with
+    the streams' snapshot events: what a request costs is the answer's
+    headers, not a copy of a document of tens of megabytes.
 */
 
 #include "gateway_hub.h"
 #include "services/lib/tr_json.h"
 #include "services/lib/tr_wire.h"
+#include <malloc.h>
 #include <pthread.h>
 
 typedef struct {
@@ -61,11 +71,14 @@ struct _gateway_hub_t {
     int64_t heard_at;           //  last message from the publisher, monotonic ms
     const char *feed_state;     //  the feed's follower: "syncing", "live",
                                 //  "stale" (gateway_hub_set_feed_state)
-    pthread_mutex_t cache_mutex;    //  one snapshot builder at a time
-    char *cache;                //  snapshot JSON for cache_seq/cache_epoch
-    size_t cache_size;
-    uint64_t cache_seq;
-    uint64_t cache_epoch;
+    pthread_mutex_t cache_mutex;    //  guards the three below
+    pthread_cond_t built;       //  a build has finished
+    gateway_snapshot_t *cache;  //  the last document built (a reference)
+    bool building;              //  a request is building the next one
+    uint64_t builds;            //  documents built so far
+    int alive;                  //  documents not yet freed (atomic: a
+                                //  document is freed by whichever thread
+                                //  lets go of it last)
 };
 
 gateway_hub_t *
@@ -85,6 +98,7 @@ gateway_hub_new (const tr_config_t *config, size_t ring_size)
     pthread_mutex_init (&self->mutex, NULL);
     pthread_mutex_init (&self->cache_mutex, NULL);
     pthread_cond_init (&self->changed, NULL);
+    pthread_cond_init (&self->built, NULL);
     return self;
 }
 
@@ -106,8 +120,9 @@ gateway_hub_destroy (gateway_hub_t **self_p)
         gateway_hub_t *self = *self_p;
         s_empty_ring (self);
         free (self->ring);
-        free (self->cache);
+        gateway_snapshot_release (&self->cache);
         tr_view_destroy (&self->view);
+        pthread_cond_destroy (&self->built);
         pthread_cond_destroy (&self->changed);
         pthread_mutex_destroy (&self->cache_mutex);
         pthread_mutex_destroy (&self->mutex);
@@ -276,65 +291,146 @@ gateway_hub_stop (gateway_hub_t *self)
     pthread_mutex_unlock (&self->mutex);
 }
 
-//  Builds the snapshot JSON if the cache is older than the state. Called
-//  with cache_mutex held, not mutex.
-static void
-s_refresh_cache (gateway_hub_t *self)
+void
+gateway_snapshot_release (gateway_snapshot_t **self_p)
 {
+    assert (self_p);
+    gateway_snapshot_t *self = *self_p;
+    if (self && __atomic_sub_fetch (&self->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        if (self->alive)
+            __atomic_sub_fetch (self->alive, 1, __ATOMIC_ACQ_REL);
+        free (self->text);
+        free (self);
+    }
+    *self_p = NULL;
+}
+
+static gateway_snapshot_t *
+s_snapshot_ref (gateway_snapshot_t *snapshot)
+{
+    __atomic_add_fetch (&snapshot->refs, 1, __ATOMIC_ACQ_REL);
+    return snapshot;
+}
+
+//  The document of the state now. The view is copied under the lock,
+//  packed (a few hundred bytes a unit; a whole snapshot unpacked was 6 KB:
+//  600 MB at 100,000 units), and the document written from the copy a
+//  piece at a time without holding up the feed.
+static gateway_snapshot_t *
+s_build (gateway_hub_t *self)
+{
+    gateway_snapshot_t *snapshot =
+        (gateway_snapshot_t *) calloc (1, sizeof (gateway_snapshot_t));
+    assert (snapshot);
+    __atomic_add_fetch (&self->alive, 1, __ATOMIC_ACQ_REL);
     pthread_mutex_lock (&self->mutex);
-    bool fresh = self->cache && self->cache_seq == tr_view_seq (self->view)
-              && self->cache_epoch == self->epoch;
-    uint64_t epoch = self->epoch;
-    //  A copy of the view, packed (a few hundred bytes a unit; a whole
-    //  snapshot unpacked was 6 KB: 600 MB at 100,000 units), so the
-    //  document is built without holding up the feed.
-    tr_view_t *copy = fresh ? NULL : tr_view_dup (self->view);
+    tr_view_t *copy = tr_view_dup (self->view);
+    snapshot->epoch = self->epoch;
+    snapshot->taken_at = zclock_mono ();
     pthread_mutex_unlock (&self->mutex);
-    if (fresh)
-        return;
-    json_t *document = tr_json_snapshot_view (self->config, copy);
-    char *text = json_dumps (document, JSON_COMPACT | JSON_ENSURE_ASCII);
-    assert (text);
-    json_decref (document);
-    free (self->cache);
-    self->cache = text;
-    self->cache_size = strlen (text);
-    self->cache_seq = tr_view_seq (copy);
-    self->cache_epoch = epoch;
+    snapshot->seq = tr_view_seq (copy);
+    snapshot->text = tr_json_snapshot_text (self->config, copy, &snapshot->size);
+    snapshot->refs = 1;
+    snapshot->alive = &self->alive;
     tr_view_destroy (&copy);
+    //  A build makes and frees a unit's objects at a time in this thread's
+    //  malloc arena (a thread a connection: a different arena from one
+    //  build to the next); give the free pages back rather than let each
+    //  arena keep them.
+    malloc_trim (0);
+    return snapshot;
 }
 
-char *
-gateway_hub_snapshot_json (gateway_hub_t *self, uint64_t *seq, size_t *size)
+//  Whether the last document may be given instead of waiting for the
+//  build under way: the same epoch, recent enough, and for a stream, not
+//  older than the ring's first event (it carries on from the ring).
+static bool
+s_recent_enough (const gateway_snapshot_t *cache,
+                 uint64_t epoch, uint64_t first, bool for_stream)
+{
+    return cache && cache->epoch == epoch
+        && zclock_mono () - cache->taken_at <= GATEWAY_SNAPSHOT_STALE_MS
+        && (!for_stream || cache->seq + 1 >= first);
+}
+
+//  Whether a build would pass GATEWAY_SNAPSHOTS_MAX documents alive, and
+//  the last one can be given instead: the same epoch, and for a stream,
+//  not older than the ring's first event (else it is built regardless: a
+//  stream given it would be dropped as too slow).
+static bool
+s_too_many (gateway_hub_t *self, const gateway_snapshot_t *cache,
+            uint64_t epoch, uint64_t first, bool for_stream)
+{
+    return __atomic_load_n (&self->alive, __ATOMIC_ACQUIRE) >= GATEWAY_SNAPSHOTS_MAX
+        && cache && cache->epoch == epoch
+        && (!for_stream || cache->seq + 1 >= first);
+}
+
+//  gateway_hub_snapshot (gateway_hub.h says the rule).
+static gateway_snapshot_t *
+s_snapshot (gateway_hub_t *self, bool for_stream)
 {
     if (!gateway_hub_ready (self))
         return NULL;
     pthread_mutex_lock (&self->cache_mutex);
-    s_refresh_cache (self);
-    char *copy = (char *) malloc (self->cache_size + 1);
-    assert (copy);
-    memcpy (copy, self->cache, self->cache_size + 1);
-    *size = self->cache_size;
-    *seq = self->cache_seq;
+    gateway_snapshot_t *snapshot = NULL;
+    uint64_t builds_seen = self->builds;
+    while (!snapshot) {
+        pthread_mutex_lock (&self->mutex);
+        uint64_t seq = tr_view_seq (self->view);
+        uint64_t epoch = self->epoch;
+        uint64_t first = self->first;
+        pthread_mutex_unlock (&self->mutex);
+        gateway_snapshot_t *cache = self->cache;
+        if (cache && cache->seq == seq && cache->epoch == epoch)
+            snapshot = s_snapshot_ref (cache);              //  up to date
+        else
+        if (self->builds != builds_seen && cache)
+            //  The build this request waited for: taken as it is, or a
+            //  state that keeps moving would keep it waiting for ever.
+            snapshot = s_snapshot_ref (cache);
+        else
+        if (self->building && s_recent_enough (cache, epoch, first, for_stream))
+            snapshot = s_snapshot_ref (cache);              //  recent enough
+        else
+        if (self->building)
+            pthread_cond_wait (&self->built, &self->cache_mutex);
+        else
+        if (s_too_many (self, cache, epoch, first, for_stream))
+            snapshot = s_snapshot_ref (cache);              //  the bound
+        else {
+            self->building = true;
+            pthread_mutex_unlock (&self->cache_mutex);
+            gateway_snapshot_t *built = s_build (self);
+            pthread_mutex_lock (&self->cache_mutex);
+            gateway_snapshot_release (&self->cache);
+            self->cache = built;
+            self->building = false;
+            self->builds++;
+            pthread_cond_broadcast (&self->built);
+            snapshot = s_snapshot_ref (built);
+        }
+    }
     pthread_mutex_unlock (&self->cache_mutex);
-    return copy;
+    return snapshot;
 }
 
-char *
-gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
-                            size_t *size)
+gateway_snapshot_t *
+gateway_hub_snapshot (gateway_hub_t *self)
 {
-    if (!gateway_hub_ready (self))
-        return NULL;
-    pthread_mutex_lock (&self->cache_mutex);
-    s_refresh_cache (self);
-    char *frame = gateway_hub_format_event (self->cache_seq, "snapshot",
-                                            self->cache, size);
-    cursor->seq = self->cache_seq;
-    cursor->epoch = self->cache_epoch;
-    cursor->fresh = false;
-    pthread_mutex_unlock (&self->cache_mutex);
-    return frame;
+    return s_snapshot (self, false);
+}
+
+gateway_snapshot_t *
+gateway_hub_snapshot_for_stream (gateway_hub_t *self, gateway_cursor_t *cursor)
+{
+    gateway_snapshot_t *snapshot = s_snapshot (self, true);
+    if (snapshot) {
+        cursor->seq = snapshot->seq;
+        cursor->epoch = snapshot->epoch;
+        cursor->fresh = false;
+    }
+    return snapshot;
 }
 
 gateway_cursor_t

@@ -97,11 +97,41 @@ void
 
 //  --- The HTTP side -----------------------------------------------------
 
-//  The snapshot JSON document (tr_json_snapshot, compact) and the sequence
-//  number it reflects; malloc'd, caller frees. Built once per sequence
-//  number however many browsers ask. NULL before the first snapshot.
-char *
-    gateway_hub_snapshot_json (gateway_hub_t *self, uint64_t *seq, size_t *size);
+//  One built snapshot JSON document (tr_json_snapshot_text, compact),
+//  shared by every request that serves it: a reference, never a copy.
+typedef struct {
+    char *text;                 //  the document, NUL-terminated
+    size_t size;                //  its length
+    uint64_t seq;               //  the state it reflects
+    uint64_t epoch;             //  the ring's epoch then
+    int64_t taken_at;           //  when that state was copied, monotonic ms
+    int refs;                   //  references (atomic)
+    int *alive;                 //  the hub's count of documents alive, or
+                                //  NULL (a gzip): one less when freed
+} gateway_snapshot_t;
+
+#define GATEWAY_SNAPSHOT_STALE_MS  2000     //  how old a document a request
+                                            //  may be given while a newer
+                                            //  one is being built
+#define GATEWAY_SNAPSHOTS_MAX   4           //  documents alive at once: the
+                                            //  last built, the one being
+                                            //  built, those answers still send
+
+//  The snapshot document, built once per state however many ask, and at
+//  most one build at a time. When the state has moved since the last one
+//  was built: if another request is building, this one gets the last
+//  document if that reflects a state at most GATEWAY_SNAPSHOT_STALE_MS
+//  old (its seq says which: the ETag and the event id stay true), else it
+//  waits for that build; if none is, it builds, unless
+//  GATEWAY_SNAPSHOTS_MAX documents are alive (slow browsers still being
+//  sent older ones): then it gets the last one, however old, so that what
+//  the documents hold stays bounded. NULL before the first snapshot.
+//  Release with gateway_snapshot_release.
+gateway_snapshot_t *
+    gateway_hub_snapshot (gateway_hub_t *self);
+
+void
+    gateway_snapshot_release (gateway_snapshot_t **self_p);
 
 //  Whether the hub holds the publisher's state yet.
 bool
@@ -126,7 +156,7 @@ gateway_cursor_t
 //  The event after cursor: waits up to wait_ms for one. On
 //  GATEWAY_NEXT_EVENT *event is a malloc'd SSE frame of *size bytes and
 //  the cursor moves to it. On GATEWAY_NEXT_SNAPSHOT the caller sends
-//  gateway_hub_snapshot_event and moves the cursor with it; *dropped says
+//  gateway_hub_snapshot_for_stream and moves the cursor with it; *dropped says
 //  the stream fell out of the ring by reading too slowly, and the caller
 //  drops it instead. Events filter does not pass (NULL: all pass) are
 //  stepped over: the cursor moves past them without a word.
@@ -135,12 +165,14 @@ gateway_next_t
                       const gateway_filter_t *filter, int wait_ms,
                       char **event, size_t *size, bool *dropped);
 
-//  The snapshot as one event ("event: snapshot", id its seq; data the
-//  snapshot JSON document), moving cursor to it. NULL before the first
-//  snapshot.
-char *
-    gateway_hub_snapshot_event (gateway_hub_t *self, gateway_cursor_t *cursor,
-                                size_t *size);
+//  The snapshot for a stream's "event: snapshot" (id its seq; data the
+//  document), moving cursor to it: a reference, as gateway_hub_snapshot
+//  gives, so a crowd of streams starting at once shares one document.
+//  NULL before the first snapshot. As gateway_hub_snapshot, but a
+//  document older than the ring's first event is not given: the stream
+//  could not carry on after it.
+gateway_snapshot_t *
+    gateway_hub_snapshot_for_stream (gateway_hub_t *self, gateway_cursor_t *cursor);
 
 //  Counts streams for the metrics.
 void gateway_hub_stream_opened (gateway_hub_t *self);

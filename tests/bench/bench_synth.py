@@ -23,8 +23,24 @@ seconds is from the first declaration sent to the last result at the
 subscriber; rate is declarations / seconds. Nothing lost: results_got ==
 declarations, and the snapshot holds every unit final (snapshot_final ==
 units) and every contest final. SYNTH_KEEP=DIR keeps the files there.
+
+The gateway (scripts/stack --http) is asked for /snapshot in a loop while
+the night plays, two browsers at once (the state moves on almost every
+request, so almost every one is a new document):
+  gateway_live_requests N gateway_live_max_s T gateway_live_mean_s M
+  gateway_live_peak_kb P gateway_live_end_kb E (VmRSS then)
+  gateway_start_kb S (VmRSS once up)
+After the night a second gateway starts on the final state and is asked
+once (its one build of the document, nothing cached) and again (cached):
+  gateway_ready_kb R (VmHWM holding the state, before the request)
+  gateway_snapshot_s T gateway_snapshot_peak_kb P gateway_snapshot_bytes B
+  gateway_cached_s C
+and snapshot_s is what `tallyroom snapshot --json` took for the same state
+(the process, the config, the publisher's reply and the document): the
+baseline for the gateway's time.
 """
-import json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+import json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import urllib.request
 
 BENCH, BIN = sys.argv[1:3]
 UNITS = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
@@ -74,6 +90,66 @@ def fields(line):
     return out
 
 
+def get(url):
+    """Seconds and bytes of one GET (the body read to the end)."""
+    started = time.monotonic()
+    with urllib.request.urlopen(url, timeout=600) as answer:
+        size = len(answer.read())
+    return time.monotonic() - started, size
+
+
+class Poller(threading.Thread):
+    """Asks url in a loop until stop is set: requests made, slowest seconds."""
+    def __init__(self, url, stop):
+        threading.Thread.__init__(self, daemon=True)
+        self.url, self.stop, self.requests, self.slowest = url, stop, 0, 0.0
+        self.seconds = 0.0
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                seconds, _ = get(self.url)
+            except OSError:
+                time.sleep(0.1)
+                continue
+            self.requests += 1
+            self.slowest = max(self.slowest, seconds)
+            self.seconds += seconds
+
+
+def fresh_gateway(options, env, work, figures):
+    """A second gateway on the final state: its one build of /snapshot."""
+    port = free_ports(1)[0]
+    base = "http://127.0.0.1:%d" % port
+    log_path = os.path.join(work, "gateway-fresh.log")
+    with open(log_path, "w") as log_file:
+        gateway = subprocess.Popen([os.path.join(BIN, "tallyroom-gateway")] + options
+                                   + ["--listen", "127.0.0.1:%d" % port], env=env,
+                                   stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as answer:
+                    if json.loads(answer.read()).get("seq", 0) >= figures.get("final_seq", 0):
+                        break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.2)
+        figures["gateway_ready_kb"] = status(gateway.pid, "VmHWM")
+        figures["gateway_snapshot_s"], figures["gateway_snapshot_bytes"] = \
+            get(base + "/snapshot")
+        figures["gateway_snapshot_peak_kb"] = status(gateway.pid, "VmHWM")
+        figures["gateway_cached_s"], _ = get(base + "/snapshot")
+    finally:
+        gateway.send_signal(signal.SIGTERM)
+        try:
+            gateway.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            gateway.kill()
+            gateway.wait()
+
+
 def main():
     figures = {"units": UNITS, "contests": CONTESTS, "declarations": UNITS * STEPS}
     config, night = os.path.join(work, "synth.yaml"), os.path.join(work, "synth.night")
@@ -88,14 +164,16 @@ def main():
     with open(config, "w") as out:
         out.write(text.replace("\n  curve: true\n", "\n  curve: false\n", 1))
 
-    urls = dict(zip(NAMES, ("tcp://127.0.0.1:%d" % p for p in free_ports(len(NAMES)))))
+    ports = free_ports(len(NAMES) + 1)
+    urls = dict(zip(NAMES, ("tcp://127.0.0.1:%d" % p for p in ports)))
+    http = "127.0.0.1:%d" % ports[-1]
     options = ["-c", config, "-k", os.path.join(work, "keys")]
     for name in NAMES:
         options += ["-e", "%s=%s" % (name, urls[name])]
     stack_dir = os.path.join(work, "stack")
     shutil.rmtree(stack_dir, ignore_errors=True)        # a fresh night log
     started = time.monotonic()
-    up = subprocess.run([STACK, "up"] + options + ["--dir", stack_dir, "--log",
+    up = subprocess.run([STACK, "up"] + options + ["--http", http, "--dir", stack_dir, "--log",
                         os.path.join(stack_dir, "night.log")], env=env,
                         capture_output=True, text=True)
     figures["up_s"] = time.monotonic() - started
@@ -110,6 +188,10 @@ def main():
         for daemon, pid in pids.items():
             figures[daemon + "_start_kb"] = status(pid, "VmRSS")
             figures[daemon + "_load_peak_kb"] = status(pid, "VmHWM")
+        gateway_pid = int(open(os.path.join(stack_dir, "gateway.pid")).read())
+        figures["gateway_start_kb"] = status(gateway_pid, "VmRSS")
+        stop = threading.Event()
+        pollers = [Poller("http://%s/snapshot" % http, stop) for _ in range(2)]
         subscriber = subprocess.Popen([os.path.join(BENCH, "bench_subs"),
                                        urls["publisher_pub"], "1",
                                        str(figures["declarations"]), "20"],
@@ -117,26 +199,40 @@ def main():
         subscriber.stdout.readline()                    # "ready"
         time.sleep(0.5)                                 # the subscription to travel
         started = time.monotonic()
+        for poller in pollers:
+            poller.start()
         replay = subprocess.run([TOOL, "replay", "--speed", "max", "-q"] + options + [night],
                                 env=env, capture_output=True, text=True)
         figures["replay_s"] = time.monotonic() - started
         if replay.returncode != 0:
             log("replay: exit %d: %s" % (replay.returncode, replay.stderr.strip()[-500:]))
         done = fields(subscriber.communicate(timeout=3600)[0])
+        stop.set()
+        for poller in pollers:
+            poller.join()
+        figures["gateway_live_requests"] = sum(p.requests for p in pollers)
+        figures["gateway_live_max_s"] = max(p.slowest for p in pollers)
+        figures["gateway_live_mean_s"] = sum(p.seconds for p in pollers) \
+            / max(1, figures["gateway_live_requests"])
+        figures["gateway_live_peak_kb"] = status(gateway_pid, "VmHWM")
+        figures["gateway_live_end_kb"] = status(gateway_pid, "VmRSS")
         figures["results_got"] = done.get("results_min", 0)
         figures["seconds"] = done["done_last"] - started if done.get("done_last") else 0
         figures["rate"] = figures["declarations"] / figures["seconds"] \
             if figures["seconds"] > 0 else 0
         for daemon, pid in pids.items():
             figures[daemon + "_peak_kb"] = status(pid, "VmHWM")
+        snapshot_started = time.monotonic()
         snapshot = subprocess.run([TOOL, "snapshot", "--json"] + options, env=env,
                                   capture_output=True, text=True, timeout=300)
+        figures["snapshot_s"] = time.monotonic() - snapshot_started
         try:
             document = json.loads(snapshot.stdout)
         except ValueError:
             log("snapshot: %s" % snapshot.stderr.strip()[-500:])
             document = {}
         units = [c for c in document.get("constituencies") or [] if c.get("declared")]
+        figures["final_seq"] = document.get("seq", 0)
         figures["snapshot_units"] = len(units)
         figures["snapshot_final"] = sum(1 for c in units if c.get("reporting", 1) == 1)
         contests = document.get("contests") or []
@@ -144,6 +240,7 @@ def main():
         figures["contests_final"] = sum(1 for c in contests if c.get("status") == "final")
         for daemon, pid in pids.items():                # the snapshot's cost too
             figures[daemon + "_peak_kb"] = status(pid, "VmHWM")
+        fresh_gateway(options, env, work, figures)
     finally:
         subprocess.run([STACK, "down", "--dir", stack_dir], env=env, capture_output=True)
     print("synth " + " ".join("%s %s" % (k, ("%.3f" % v) if isinstance(v, float) else v)

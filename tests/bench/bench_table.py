@@ -447,6 +447,27 @@ def main():
             row("synthetic night: %s peak (VmHWM), %d units" % (daemon, units),
                 "%d kB" % peak, "once up, before the night: %d kB" % start, ratio(peak, start),
                 "%.0f B/unit" % (peak * 1024 / units))
+        if night.get("gateway_snapshot_bytes"):
+            build_kb = night.get("gateway_snapshot_peak_kb", 0) - night.get("gateway_ready_kb", 0)
+            document_kb = night["gateway_snapshot_bytes"] / 1024
+            row("synthetic night: gateway /snapshot, one build of the document, %d units" % units,
+                "%.2f s" % night.get("gateway_snapshot_s", 0),
+                "tallyroom snapshot --json, same state: %.2f s" % night.get("snapshot_s", 0),
+                ratio(night.get("gateway_snapshot_s", 0), night.get("snapshot_s", 0)), "< 1")
+            row("synthetic night: gateway peak (VmHWM) the build adds, %d units" % units,
+                "%d kB" % build_kb, "the document: %d kB" % document_kb,
+                ratio(build_kb, document_kb), "< 3")
+            row("synthetic night: gateway /snapshot, slowest of %d asked while the night plays"
+                " (mean %.2f s)" % (night.get("gateway_live_requests", 0),
+                                    night.get("gateway_live_mean_s", 0)),
+                "%.2f s" % night.get("gateway_live_max_s", 0),
+                "one build after the night: %.2f s" % night.get("gateway_snapshot_s", 0),
+                ratio(night.get("gateway_live_max_s", 0), night.get("gateway_snapshot_s", 0)),
+                "< 3 (a build waited for, on a busy machine)")
+            row("synthetic night: gateway peak (VmHWM) while the night plays, %d units" % units,
+                "%d kB" % night.get("gateway_live_peak_kb", 0),
+                "the document: %d kB" % document_kb,
+                ratio(night.get("gateway_live_peak_kb", 0), document_kb), "")
     else:
         row("synthetic night through the stack", "-", "did not run (bench_synth.py)", "")
     base = curve.get(1000)

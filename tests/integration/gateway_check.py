@@ -6,7 +6,8 @@ BASE is the gateway under test (http://127.0.0.1:PORT), SLOW_BASE a second
 gateway on the same stack with a small ring. While REPLAY_COMMAND plays the
 night it keeps event streams open (from the start, one that disconnects and
 resumes with Last-Event-ID, one that never reads on the small-ring gateway)
-and scrapes /metrics; once the night is in, it checks every stream got every
+and scrapes /metrics, and four pollers ask /snapshot (each answer's body
+seq its ETag's, none going back); once the night is in, it checks every stream got every
 sequence number once, the metrics moved, and a crowd of streams and snapshot
 requests at once are all served. Prints what it found; exits 1 on a failure.
 
@@ -194,6 +195,47 @@ class Scraper(threading.Thread):
             time.sleep(0.2)
 
 
+class Poller(threading.Thread):
+    """Asks /snapshot in a loop until stopped, sending back the ETag it
+    holds, as a page polling it does. While the night plays the gateway
+    builds one document at a time and may answer with the last one built
+    (README, "What /snapshot costs"): each answer must still be true to
+    itself (the body's seq is the ETag's), and a poller never goes back."""
+
+    def __init__(self, base):
+        super().__init__(daemon=True)
+        self.base = base
+        self.stopping = threading.Event()
+        self.answers = 0            # 200s
+        self.unchanged = 0          # 304s
+        self.problems = []
+
+    def run(self):
+        etag, seen = None, 0
+        while not self.stopping.is_set():
+            req = urllib.request.Request(self.base + "/snapshot",
+                                         headers={"If-None-Match": etag} if etag else {})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as response:
+                    body, etag = json.loads(response.read()), response.headers["ETag"]
+            except urllib.error.HTTPError as error:
+                if error.code == 304:
+                    self.unchanged += 1
+                else:
+                    self.problems.append("answered %d" % error.code)
+                continue
+            except (OSError, ValueError) as error:
+                self.problems.append(str(error))
+                continue
+            self.answers += 1
+            seq = int(etag.strip('"').rsplit("-", 1)[1])
+            if body.get("seq") != seq:
+                self.problems.append("body seq %s under ETag %s" % (body.get("seq"), etag))
+            if seq < seen:
+                self.problems.append("seq %d after %d" % (seq, seen))
+            seen = max(seen, seq)
+
+
 def distinct(samples, name):
     return sorted({sample.get(name) for sample in samples})
 
@@ -216,6 +258,9 @@ def night(base, slow_base, replay):
                and metrics(slow_base)["tallyroom_gateway_subscribers"] == 1)
     scraper = Scraper(base)
     scraper.start()
+    pollers = [Poller(base) for _ in range(4)]
+    for poller in pollers:
+        poller.start()
     before = metrics(base)
     replaying = subprocess.Popen(replay)
 
@@ -229,6 +274,15 @@ def night(base, slow_base, replay):
     last = final_seq(base)
     scraper.stopping.set()
     scraper.join()
+    for poller in pollers:
+        poller.stopping.set()
+    for poller in pollers:
+        poller.join(WAIT_S)
+        check(not poller.problems and poller.answers > 0,
+              "a /snapshot poller: %d answers, %s" % (poller.answers, poller.problems[:5]))
+    print("pollers: %d snapshots and %d 304s while the night played, each body's seq "
+          "its ETag's, none going back" % (sum(p.answers for p in pollers),
+                                           sum(p.unchanged for p in pollers)), flush=True)
     print("night: final seq %d" % last, flush=True)
 
     for stream in live + [resumed, fresh]:

@@ -3,7 +3,8 @@
 # refused with reasons; then the whole 2024 night played while event streams
 # follow it (every seq once, Last-Event-ID resumption, a stream that stops
 # reading dropped on a gateway with a small ring, a crowd at once) and
-# /metrics is scraped (the counters move); /snapshot equals `tallyroom
+# /metrics is scraped (the counters move) and four pollers ask /snapshot
+# (each answer true to its ETag, none going back); /snapshot equals `tallyroom
 # snapshot --json`; a refusal shows in the metrics; both gateways stop
 # cleanly. The HTTP work is tests/integration/gateway_check.py.
 . "$(dirname "$0")/lib.sh"

@@ -4,7 +4,9 @@
     alert only when the leader changes); a state is won when its counties
     are all final; a desk's call moves the electoral votes at once and its
     withdrawal moves them back; "wins the presidency" comes once; and each
-    bad declaration gets its own nack, from the same rules ingest keeps.   */
+    bad declaration gets its own nack, from the same rules ingest keeps.
+    The snapshot document's text, as the gateway writes it a piece at a
+    time, is its tree's (json_dumps), byte for byte, partway through.    */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,8 @@
 #include "services/lib/tr_tally.h"
 #include "services/lib/tr_validate.h"
 #include "services/lib/tr_night_rules.h"
+#include "services/lib/tr_json.h"
+#include "services/lib/tr_view.h"
 
 typedef struct {
     tr_config_t *config;
@@ -486,6 +490,38 @@ test_a_ward_electing_three_elects_its_three_most_voted (void **state)
     tr_config_destroy (&config);
 }
 
+//  South has counted, North not yet: both contests are listed in config
+//  order, and the gateway's text is json_dumps of the tools' tree.
+static void
+test_the_snapshot_text_partway_is_the_trees (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_declaration_t declaration = s_count (fixture, "20001", TR_KIND_PARTIAL, 300, 100, 200);
+    assert_true (s_take (fixture, &declaration));
+    tr_snapshot_reply_t whole;
+    tr_tally_snapshot (fixture->tally, &whole);
+    tr_view_t *view = tr_view_new ();
+    tr_view_load (view, &whole);
+    json_t *tree = tr_json_snapshot_view (fixture->config, view);
+    json_t *contests = json_object_get (tree, "contests");
+    assert_int_equal (json_array_size (contests), 2);
+    assert_string_equal (json_string_value (json_object_get (json_array_get (contests, 0),
+                                                             "id")), "NO");
+    assert_string_equal (json_string_value (json_object_get (json_array_get (contests, 1),
+                                                             "id")), "SO");
+    char *expected = json_dumps (tree, JSON_COMPACT | JSON_ENSURE_ASCII);
+    size_t size;
+    char *text = tr_json_snapshot_text (fixture->config, view, &size);
+    assert_int_equal (size, strlen (expected));
+    assert_string_equal (text, expected);
+    free (text);
+    free (expected);
+    json_decref (tree);
+    tr_view_destroy (&view);
+    free (whole.results);
+    free (whole.contests);
+}
+
 int
 main (void)
 {
@@ -496,6 +532,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_a_call_moves_the_votes_at_once_and_a_withdrawal_back,
                                          s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bad_declarations_get_their_own_nack,
+                                         s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_the_snapshot_text_partway_is_the_trees,
                                          s_setup, s_teardown),
         cmocka_unit_test (test_a_ward_electing_three_elects_its_three_most_voted),
     };

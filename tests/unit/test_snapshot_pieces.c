@@ -215,6 +215,37 @@ test_the_document_from_a_view_is_the_whole_snapshots (void **state)
     tr_snapshot_pieces_destroy (&pieces);
 }
 
+//  The gateway's document (text written a unit at a time) is json_dumps of
+//  the tools' tree, byte for byte, from the view and from the whole reply.
+static void
+test_the_text_document_is_the_trees_byte_for_byte (void **state)
+{
+    fixture_t *fixture = *state;
+    tr_snapshot_reply_t whole;
+    tr_tally_snapshot (fixture->tally, &whole);
+    json_t *from_whole = tr_json_snapshot (fixture->config, &whole);
+    free (whole.results);
+    free (whole.contests);
+    tr_snapshot_pieces_t *pieces = s_take_all (fixture);
+    tr_view_t *view = tr_view_new ();
+    tr_view_load_pieces (view, pieces);
+    json_t *from_view = tr_json_snapshot_view (fixture->config, view);
+    char *expected = json_dumps (from_view, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *expected_whole = json_dumps (from_whole, JSON_COMPACT | JSON_ENSURE_ASCII);
+    size_t size;
+    char *text = tr_json_snapshot_text (fixture->config, view, &size);
+    assert_int_equal (size, strlen (expected));
+    assert_string_equal (text, expected);
+    assert_string_equal (text, expected_whole);
+    free (text);
+    free (expected);
+    free (expected_whole);
+    json_decref (from_view);
+    json_decref (from_whole);
+    tr_view_destroy (&view);
+    tr_snapshot_pieces_destroy (&pieces);
+}
+
 //  The doors' budgets are sized from an estimate: it must not be below
 //  what the pieces take.
 static void
@@ -392,6 +423,7 @@ main (void)
         cmocka_unit_test (test_the_tallys_pieces_are_its_whole_snapshot),
         cmocka_unit_test (test_a_view_loaded_from_pieces_answers_in_pieces_sorted),
         cmocka_unit_test (test_the_document_from_a_view_is_the_whole_snapshots),
+        cmocka_unit_test (test_the_text_document_is_the_trees_byte_for_byte),
         cmocka_unit_test (test_the_byte_estimate_covers_the_pieces),
         cmocka_unit_test (test_the_doors_limits_follow_the_nights_pieces),
         cmocka_unit_test (test_a_config_takes_more_than_a_thousand_units),
