@@ -254,6 +254,10 @@ s_zap_actor (zsock_t *pipe, void *args)
     zsock_signal (pipe, 0);
     zpoller_t *poller = zpoller_new (pipe, handler, NULL);
     assert (poller);
+    //  The daemon stops us ($TERM), not a signal: without this, once
+    //  SIGTERM had set zsys_interrupted every wait returned at once, and
+    //  we spun for ever without reading the $TERM (test_stop_signal.sh).
+    zpoller_set_nonstop (poller, true);
     while (true) {
         zsock_t *which = (zsock_t *) zpoller_wait (poller, -1);
         if (which == handler)

@@ -66,6 +66,18 @@ for s in sockets:
     s.close()
 PY
 }
+# stopped_within PID SECONDS: PID (our child) has ended within SECONDS, and
+# is reaped; else it is killed, and false. (A daemon that hung in its exit
+# held a whole CI run here: test_stop_signal.sh.)
+stopped_within() {
+    for _ in $(seq $(( $2 * 10 ))); do
+        kill -0 "$1" 2>/dev/null || { wait "$1" || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" || true
+    return 1
+}
 # run N: ingest under strace with N clients; its stat calls in $work/stats.N
 run() {
     local out=$work/strace.$1 log=$work/ingest.$1.log
@@ -80,7 +92,7 @@ run() {
     [ "$1" = 0 ] || clients "$1" >/dev/null || fail "the clients were not answered"
     # SIGTERM to ingest itself (strace's child): strace would only detach
     kill -TERM "$(pgrep -P "$tracer")"
-    wait "$tracer" || true
+    stopped_within "$tracer" 10 || fail "ingest under strace did not stop within 10 s of SIGTERM"
     awk '$NF ~ /^(stat|lstat|fstat|newfstatat|statx)$/ { calls += $4 } END { print calls + 0 }' \
         "$out" >"$work/stats.$1"
 }
@@ -109,5 +121,5 @@ seconds=$(clients 650) || fail "the rush: $seconds"
 ticks=$(( $(cpu "$pid") - before ))
 echo "curve_handshakes: 650 clients at once: the last answer after $seconds s; ingest used $ticks ticks of CPU ($(getconf CLK_TCK)/s) for them; load average $(cut -d' ' -f1 /proc/loadavg)"
 kill -TERM "$pid"
-wait "$pid" || true
+stopped_within "$pid" 10 || fail "ingest did not stop within 10 s of SIGTERM"
 [ ${#problems[@]} = 0 ] || fail "$(printf '%s; ' "${problems[@]}")"
